@@ -1,0 +1,143 @@
+//! The page model: everything the fetcher observed about one scanned URL,
+//! with the HTML parsed once so rules query a tree instead of re-scanning text.
+//! No I/O here: the Worker's fetcher fills it, tests build it by hand.
+use scraper::Html;
+use url::Url;
+
+/// One HTTP response header. Names are lower-case; repeated headers
+/// (notably `set-cookie`) stay as separate entries, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    pub name: String,
+    pub value: String,
+}
+
+/// One redirect hop: the URL requested, the status it answered, and where it pointed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hop {
+    pub url: String,
+    pub status: u16,
+    pub location: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Timings {
+    /// Time from the first request to the final response's headers, redirects included.
+    pub ttfb_ms: f64,
+    /// Time from the first request until the body was read (or the cap hit).
+    pub total_ms: f64,
+}
+
+/// A same-origin (or referenced) subresource the fetcher looked at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Subresource {
+    pub url: String,
+    /// `script`, `stylesheet`, `image`, `font`, `other`.
+    pub kind: String,
+    pub status: u16,
+    pub headers: Vec<Header>,
+    /// Bytes as transferred (content-length when known), if fetched.
+    pub transferred_bytes: Option<u64>,
+}
+
+/// Result of requesting the `http://` form of an https URL, to judge the redirect to https.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpProbe {
+    pub hops: Vec<Hop>,
+    /// The final URL reached (None when the probe failed to connect).
+    pub final_url: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Page {
+    /// The URL the user submitted.
+    pub requested_url: Url,
+    /// The URL of the final response after redirects.
+    pub final_url: Url,
+    pub status: u16,
+    pub headers: Vec<Header>,
+    pub redirects: Vec<Hop>,
+    pub timings: Timings,
+    pub transferred_bytes: Option<u64>,
+    pub decoded_bytes: u64,
+    pub content_encoding: Option<String>,
+    /// True when the body was cut at the size cap.
+    pub truncated: bool,
+    /// The decoded body as text, when it was text and valid UTF-8 (or decoded lossily).
+    pub body: Option<String>,
+    /// Parsed HTML, when the response was HTML.
+    pub html: Option<Html>,
+    pub http_probe: Option<HttpProbe>,
+    pub subresources: Vec<Subresource>,
+    /// Status of `/.well-known/security.txt`, when it was checked.
+    pub security_txt_status: Option<u16>,
+}
+
+impl Page {
+    /// Builds a page from a response body, parsing it when it is HTML.
+    /// Used by the Worker after fetching and by tests and the conformance runner.
+    pub fn from_response(
+        requested_url: Url,
+        final_url: Url,
+        status: u16,
+        headers: Vec<Header>,
+        body: Option<String>,
+    ) -> Page {
+        let is_html = body.is_some()
+            && headers
+                .iter()
+                .find(|h| h.name == "content-type")
+                .map(|h| {
+                    let v = h.value.to_ascii_lowercase();
+                    v.contains("html") || v.trim().is_empty()
+                })
+                .unwrap_or(true);
+        let html = if is_html { body.as_deref().map(Html::parse_document) } else { None };
+        let decoded_bytes = body.as_ref().map(|b| b.len() as u64).unwrap_or(0);
+        Page {
+            requested_url,
+            final_url,
+            status,
+            headers,
+            redirects: Vec::new(),
+            timings: Timings::default(),
+            transferred_bytes: None,
+            decoded_bytes,
+            content_encoding: None,
+            truncated: false,
+            body,
+            html,
+            http_probe: None,
+            subresources: Vec::new(),
+            security_txt_status: None,
+        }
+    }
+
+    /// Convenience for tests and the conformance runner: an HTML page at `url`
+    /// served with status 200 and the given headers.
+    pub fn html_at(url: &str, headers: &[(&str, &str)], body: &str) -> Page {
+        let u = Url::parse(url).unwrap_or_else(|_| Url::parse("https://example.com/").expect("static url"));
+        let mut hs: Vec<Header> = headers
+            .iter()
+            .map(|(n, v)| Header { name: n.to_ascii_lowercase(), value: (*v).to_string() })
+            .collect();
+        if !hs.iter().any(|h| h.name == "content-type") {
+            hs.push(Header { name: "content-type".into(), value: "text/html; charset=utf-8".into() });
+        }
+        Page::from_response(u.clone(), u, 200, hs, Some(body.to_string()))
+    }
+
+    /// The first header with this (lower-case) name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|h| h.name == name).map(|h| h.value.as_str())
+    }
+
+    /// Every header with this (lower-case) name, in order.
+    pub fn headers_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.headers.iter().filter(move |h| h.name == name).map(|h| h.value.as_str())
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.final_url.scheme() == "https"
+    }
+}

@@ -1,0 +1,4 @@
+//! Accessibility rules.
+use super::Rule;
+
+pub static RULES: &[Rule] = &[];

@@ -1,0 +1,165 @@
+//! The rule catalogue. Each rule is a data record plus a pure check over a
+//! [`Page`]; adding a rule touches only its domain's file (the registry below
+//! just concatenates the domain lists).
+use crate::model::{Domain, Severity};
+use crate::page::Page;
+use serde::Serialize;
+
+pub mod accessibility;
+pub mod dom;
+pub mod performance;
+pub mod security;
+
+/// A reference a finding cites: a WCAG success criterion, a CWE, or a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Reference {
+    /// `wcag`, `cwe`, `mdn`, `owasp`, `axe`, `lighthouse`, `observatory`, `url`.
+    pub kind: &'static str,
+    /// e.g. `1.1.1 (A)`, `CWE-693`, or the reference id.
+    pub id: &'static str,
+    pub url: &'static str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    pub summary: &'static str,
+    pub steps: &'static [&'static str],
+    pub estimated_minutes: u32,
+}
+
+/// What a rule observed; serialized into the finding's `evidence`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Evidence {
+    /// A response header (value None when the header is missing).
+    Header { name: String, value: Option<String> },
+    /// An HTML element: a CSS selector that finds it, its outer HTML cut to a
+    /// sane length, and its 1-based source line when known.
+    Element {
+        selector: String,
+        snippet: String,
+        line: Option<u32>,
+        /// Set when the element needs a human to decide (axe's "needs review").
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        needs_review: bool,
+        /// The node in the parsed tree, for exact matching in tests; not serialized.
+        #[serde(skip)]
+        node: Option<ego_tree::NodeId>,
+    },
+    /// A measured value against its threshold, with the estimated saving.
+    Metric {
+        name: String,
+        observed: f64,
+        threshold: f64,
+        unit: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        savings: Option<f64>,
+    },
+    /// A URL (a redirect hop, a subresource, a cookie name…) with a note.
+    Item { value: String, note: String },
+}
+
+/// The result of one rule on one page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Nothing in the page that the rule applies to.
+    NotApplicable,
+    Pass {
+        /// Reference result code (e.g. the Observatory's), when the rule has one.
+        code: Option<String>,
+    },
+    Fail(Violation),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Violation {
+    /// Overrides the rule's default severity when the observed case is worse or milder.
+    pub severity: Option<Severity>,
+    /// 0..1; lower when the check cannot be sure from static HTML.
+    pub confidence: f32,
+    /// Reference result code (e.g. `csp-implemented-with-unsafe-inline`).
+    pub code: Option<String>,
+    /// One-line description of what is wrong on this page (defaults to the rule's).
+    pub detail: Option<String>,
+    pub evidence: Vec<Evidence>,
+}
+
+impl Violation {
+    pub fn new(evidence: Vec<Evidence>) -> Self {
+        Violation { severity: None, confidence: 0.95, code: None, detail: None, evidence }
+    }
+    pub fn severity(mut self, s: Severity) -> Self {
+        self.severity = Some(s);
+        self
+    }
+    pub fn confidence(mut self, c: f32) -> Self {
+        self.confidence = c;
+        self
+    }
+    pub fn code(mut self, c: impl Into<String>) -> Self {
+        self.code = Some(c.into());
+        self
+    }
+    pub fn detail(mut self, d: impl Into<String>) -> Self {
+        self.detail = Some(d.into());
+        self
+    }
+}
+
+pub type Check = fn(&Page) -> Outcome;
+
+/// A rule: data plus a pure check.
+#[derive(Clone, Copy)]
+pub struct Rule {
+    /// The reference's id where one exists (axe rule id, Lighthouse audit id,
+    /// Observatory test name), so users recognise it.
+    pub id: &'static str,
+    pub domain: Domain,
+    /// Default severity of a violation.
+    pub severity: Severity,
+    pub title: &'static str,
+    pub description: &'static str,
+    pub references: &'static [Reference],
+    pub fix: Fix,
+    /// Priority inputs, 0..100 each (see `scoring::priority_score`).
+    pub impact: u8,
+    pub effort: u8,
+    pub risk: u8,
+    /// What the check cannot decide (documented in docs/rules.md).
+    pub limits: &'static str,
+    pub check: Check,
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rule").field("id", &self.id).field("domain", &self.domain).finish()
+    }
+}
+
+/// Every rule, in a stable order.
+pub fn all() -> Vec<&'static Rule> {
+    security::RULES
+        .iter()
+        .chain(performance::RULES.iter())
+        .chain(accessibility::RULES.iter())
+        .collect()
+}
+
+pub fn by_id(id: &str) -> Option<&'static Rule> {
+    all().into_iter().find(|r| r.id == id)
+}
+
+/// A violation together with the rule that produced it.
+#[derive(Debug, Clone)]
+pub struct RuleResult {
+    pub rule: &'static Rule,
+    pub outcome: Outcome,
+}
+
+/// Runs every rule over the page.
+pub fn run_all(page: &Page) -> Vec<RuleResult> {
+    all().into_iter().map(|rule| RuleResult { rule, outcome: (rule.check)(page) }).collect()
+}
+
+/// Maximum element evidence items kept per finding; the total is reported alongside.
+pub const MAX_EVIDENCE: usize = 20;

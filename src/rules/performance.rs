@@ -1,0 +1,4 @@
+//! Performance rules.
+use super::Rule;
+
+pub static RULES: &[Rule] = &[];

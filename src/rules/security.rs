@@ -1,0 +1,4 @@
+//! Security rules.
+use super::Rule;
+
+pub static RULES: &[Rule] = &[];

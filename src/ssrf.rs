@@ -1,0 +1,1 @@
+//! SSRF-safe validation of scan targets. Pure: no I/O.
