@@ -1,6 +1,16 @@
 //! Edge website-audit API. Pure domain modules compile natively and are unit
-//! tested with `cargo test`; the Worker glue lives in `worker_glue` (wasm32 only).
+//! tested with `cargo test`; the Worker glue lives in `edge` (wasm32 only).
+pub mod error;
+pub mod ids;
 pub mod model;
 pub mod page;
+pub mod pagination;
+pub mod ratelimit;
+pub mod router;
 pub mod rules;
+pub mod scan;
 pub mod ssrf;
+pub mod time;
+
+#[cfg(target_arch = "wasm32")]
+mod edge;

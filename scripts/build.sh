@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds the Worker bundle into build/ with worker-build, using the locally
+# installed wasm-bindgen, esbuild and wasm-opt (worker-build's own downloads
+# need a host we cannot reach). Run scripts/setup.sh first (npm scripts do).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TOOLS="${AUDIT_TOOLS:-$HOME/.cache/audit-worker-tools}"
+WB_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
+WORKER_VERSION=$(awk '/^name = "worker"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
+export WASM_BINDGEN_BIN="$TOOLS/wasm-bindgen-cli-$WB_VERSION/bin/wasm-bindgen"
+export ESBUILD_BIN="$PWD/node_modules/.bin/esbuild"
+export WASM_OPT_BIN="$PWD/node_modules/.bin/wasm-opt"
+OPT=()
+if [ "${AUDIT_NO_OPT:-}" = 1 ]; then OPT=(--no-opt); fi
+exec "$TOOLS/worker-build-$WORKER_VERSION/bin/worker-build" --release "${OPT[@]}"

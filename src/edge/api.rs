@@ -1,0 +1,262 @@
+//! Request handling: parse, authenticate, authorize, rate-limit, call the
+//! store, map errors. No SQL here and no rule logic.
+use super::config::Config;
+use super::http::{self, MAX_BODY};
+use super::{ratelimiter, store};
+use crate::error::{envelope_with_meta, ApiError};
+use crate::ids::{self, OrgId, ProjectId};
+use crate::pagination::{self, Cursor};
+use crate::ratelimit::{Bucket, Decision};
+use crate::router::{match_path, Route};
+use crate::scan::{self, Scan, ScanStatus, Trigger};
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+use worker::{console_error, console_log, Date, Env, Method, Request, Response};
+
+impl From<worker::Error> for ApiError {
+    fn from(e: worker::Error) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+}
+
+/// The authenticated caller.
+pub struct Principal {
+    pub key_id: String,
+    pub org: OrgId,
+}
+
+/// A request that passed auth, authorization and the rate limiter.
+pub struct Ctx<'a> {
+    pub env: &'a Env,
+    pub cfg: &'a Config,
+    pub request_id: &'a str,
+    pub principal: Principal,
+    pub project: ProjectId,
+    pub query: HashMap<String, String>,
+}
+
+/// Entry point for every HTTP request. Never fails: errors become responses.
+pub async fn handle(mut req: Request, env: &Env) -> worker::Result<Response> {
+    let started = Date::now().as_millis();
+    let request_id = ids::request_id();
+    let method = req.method();
+    let route = match_path(&req.path());
+    let cfg = Config::from_env(env);
+    let mut org_for_log: Option<String> = None;
+    let mut decision: Option<Decision> = None;
+    let result: Result<Response, ApiError> = match &route {
+        None => Err(ApiError::NotFound),
+        Some(r) if !r.methods().contains(&method.as_ref()) => Err(ApiError::MethodNotAllowed(r.methods().to_vec())),
+        Some(Route::Health) => health(env, &request_id).await,
+        Some(r) => match admit(&req, env, &cfg, r).await {
+            Err(e) => {
+                if let ApiError::RateLimited(d) = &e {
+                    decision = Some(*d);
+                }
+                Err(e)
+            }
+            Ok((principal, project, d)) => {
+                org_for_log = Some(principal.org.as_str().to_string());
+                decision = Some(d);
+                let query = req.url().map(|u| u.query_pairs().into_owned().collect()).unwrap_or_default();
+                let ctx = Ctx { env, cfg: &cfg, request_id: &request_id, principal, project, query };
+                dispatch(r, &mut req, &ctx).await
+            }
+        },
+    };
+    let mut resp = match result {
+        Ok(r) => r,
+        Err(e) => {
+            if let ApiError::Internal(detail) = &e {
+                console_error!("{}", json!({ "request_id": request_id, "internal_error": detail }));
+            }
+            http::error(&e, &request_id)?
+        }
+    };
+    if let Some(d) = &decision {
+        http::set_rate_headers(&mut resp, d)?;
+    }
+    console_log!(
+        "{}",
+        json!({
+            "type": "request",
+            "request_id": request_id,
+            "method": method.as_ref(),
+            "route": route.as_ref().map(Route::name).unwrap_or("unknown"),
+            "org": org_for_log,
+            "status": resp.status_code(),
+            "duration_ms": Date::now().as_millis().saturating_sub(started),
+        })
+    );
+    Ok(resp)
+}
+
+async fn health(env: &Env, request_id: &str) -> Result<Response, ApiError> {
+    let db = env.d1("DB")?;
+    let ok = db.prepare("SELECT 1 AS ok").first::<Value>(None).await.is_ok();
+    let status = if ok { 200 } else { 503 };
+    Ok(http::ok(status, json!({ "status": if ok { "ok" } else { "degraded" }, "d1": ok }), request_id)?)
+}
+
+fn route_params(r: &Route) -> Option<(&str, &str)> {
+    match r {
+        Route::Health => None,
+        Route::RunScan { org, project }
+        | Route::ListScans { org, project }
+        | Route::GetScan { org, project, .. }
+        | Route::ScanFindings { org, project, .. } => Some((org, project)),
+    }
+}
+
+fn required_scope(r: &Route) -> &'static str {
+    match r {
+        Route::RunScan { .. } => "audit:write",
+        _ => "audit:read",
+    }
+}
+
+fn bucket_for(r: &Route, cfg: &Config) -> Bucket {
+    match r {
+        Route::RunScan { .. } => Bucket::strict(),
+        _ => Bucket::standard(cfg.standard_limit),
+    }
+}
+
+/// Authentication, path validation, authorization and rate limiting, in that
+/// order: an unauthenticated caller learns nothing about paths, and a caller
+/// of another org is refused before anything about that org is looked up.
+async fn admit(req: &Request, env: &Env, cfg: &Config, route: &Route) -> Result<(Principal, ProjectId, Decision), ApiError> {
+    let (org_raw, project_raw) = route_params(route).ok_or(ApiError::NotFound)?;
+    let secret = req
+        .headers()
+        .get("authorization")
+        .ok()
+        .flatten()
+        .and_then(|h| {
+            let (scheme, token) = h.trim().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string())
+        })
+        .filter(|t| ids::looks_like_key(t))
+        .ok_or(ApiError::Unauthorized)?;
+    let db = env.d1("DB")?;
+    let key = store::keys::find_active(&db, &ids::sha256_hex(&secret)).await?.ok_or(ApiError::Unauthorized)?;
+    let org = OrgId::parse(org_raw).ok_or_else(|| ApiError::invalid("org_id", "must be a UUID"))?;
+    if key.org_id != org.as_str() {
+        return Err(ApiError::Forbidden);
+    }
+    let scope = required_scope(route);
+    if !key.has_scope(scope) {
+        return Err(ApiError::InsufficientScope(scope));
+    }
+    let project = ProjectId::parse(project_raw)
+        .ok_or_else(|| ApiError::invalid("project_id", "must match [a-z0-9][a-z0-9_-]{0,63}"))?;
+    let decision = ratelimiter::admit(env, org.as_str(), &bucket_for(route, cfg)).await?;
+    if !decision.admitted {
+        return Err(ApiError::RateLimited(decision));
+    }
+    Ok((Principal { key_id: key.id, org }, project, decision))
+}
+
+async fn dispatch(route: &Route, req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, ApiError> {
+    match route {
+        Route::RunScan { .. } => run_scan(req, ctx).await,
+        Route::ListScans { .. } => list_scans(ctx).await,
+        Route::GetScan { scan, .. } => get_scan(ctx, scan).await,
+        Route::ScanFindings { scan, .. } => scan_findings(ctx, scan).await,
+        Route::Health => Err(ApiError::NotFound),
+    }
+}
+
+/// Reads a JSON object body of at most [`MAX_BODY`] bytes.
+async fn json_object(req: &mut Request) -> Result<Map<String, Value>, ApiError> {
+    let declared = req.headers().get("content-length").ok().flatten().and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        return Err(ApiError::PayloadTooLarge { limit: MAX_BODY });
+    }
+    let bytes = req.bytes().await.map_err(|_| ApiError::invalid("body", "could not be read"))?;
+    if bytes.len() > MAX_BODY {
+        return Err(ApiError::PayloadTooLarge { limit: MAX_BODY });
+    }
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Err(ApiError::invalid("body", "must be a JSON object")),
+        Err(_) => Err(ApiError::invalid("body", "is not valid JSON")),
+    }
+}
+
+async fn run_scan(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, ApiError> {
+    let body = json_object(req).await?;
+    let run = scan::parse_run_scan(&body)?;
+    let now = Date::now().as_millis() as i64;
+    let id = ids::uuid_v4().map_err(ApiError::Internal)?;
+    let scan = Scan {
+        id,
+        org_id: ctx.principal.org.as_str().to_string(),
+        project_id: ctx.project.as_str().to_string(),
+        url: run.target.as_str().to_string(),
+        trigger: run.trigger,
+        status: ScanStatus::Queued,
+        summary: json!({}),
+        error: None,
+        started_at: now,
+        finished_at: None,
+        inserted_at: now,
+        updated_at: now,
+    };
+    super::jobs::create_and_enqueue(ctx.env, &scan).await?;
+    Ok(http::ok(202, scan.to_json(), ctx.request_id)?)
+}
+
+fn q<'a>(ctx: &'a Ctx<'_>, name: &str) -> Option<&'a str> {
+    ctx.query.get(name).map(String::as_str)
+}
+
+async fn list_scans(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
+    let status = match q(ctx, "status") {
+        None => None,
+        Some(s) => Some(ScanStatus::parse(s).ok_or_else(|| ApiError::invalid("status", "must be one of queued, running, completed, failed"))?),
+    };
+    let trigger = match q(ctx, "trigger") {
+        None => None,
+        Some(s) => Some(Trigger::parse(s).ok_or_else(|| ApiError::invalid("trigger", "must be one of manual, scheduled, post_deploy"))?),
+    };
+    let limit = pagination::parse_limit(q(ctx, "limit"))?;
+    let cursor = pagination::parse_cursor(q(ctx, "cursor"))?;
+    let db = ctx.env.d1("DB")?;
+    let filter = store::scans::ListFilter {
+        org: ctx.principal.org.as_str(),
+        project: ctx.project.as_str(),
+        status,
+        trigger,
+        cursor,
+        limit,
+    };
+    let (scans, more) = store::scans::list(&db, &filter).await?;
+    let next = if more { scans.last().map(|s| Cursor { ms: s.inserted_at, id: s.id.clone() }.encode()) } else { None };
+    let data = Value::Array(scans.iter().map(Scan::to_json).collect());
+    let mut meta = Map::new();
+    meta.insert("next_cursor".into(), next.map(Value::String).unwrap_or(Value::Null));
+    meta.insert("limit".into(), json!(limit));
+    Ok(http::ok_body(200, &envelope_with_meta(data, ctx.request_id, meta), ctx.request_id)?)
+}
+
+async fn find_scan(ctx: &Ctx<'_>, scan_id: &str) -> Result<Scan, ApiError> {
+    let id = ids::parse_uuid(scan_id).ok_or(ApiError::NotFound)?;
+    let db = ctx.env.d1("DB")?;
+    store::scans::get(&db, ctx.principal.org.as_str(), ctx.project.as_str(), &id)
+        .await?
+        .map(|s| s.scan)
+        .ok_or(ApiError::NotFound)
+}
+
+async fn get_scan(ctx: &Ctx<'_>, scan_id: &str) -> Result<Response, ApiError> {
+    let scan = find_scan(ctx, scan_id).await?;
+    Ok(http::ok(200, scan.to_json(), ctx.request_id)?)
+}
+
+async fn scan_findings(ctx: &Ctx<'_>, scan_id: &str) -> Result<Response, ApiError> {
+    let _scan = find_scan(ctx, scan_id).await?;
+    let mut meta = Map::new();
+    meta.insert("next_cursor".into(), Value::Null);
+    Ok(http::ok_body(200, &envelope_with_meta(Value::Array(vec![]), ctx.request_id, meta), ctx.request_id)?)
+}

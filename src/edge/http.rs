@@ -1,0 +1,62 @@
+//! Response construction: the envelope, request ids, rate-limit headers, and
+//! the one place an `ApiError` becomes an HTTP response.
+use crate::error::{envelope, ApiError};
+use crate::ratelimit::Decision;
+use serde_json::{json, Value};
+use worker::{Headers, Response, Result};
+
+/// Largest request body we read (the 64 KiB).
+pub const MAX_BODY: usize = 64 * 1024;
+
+fn json_response(status: u16, body: &Value, request_id: &str) -> Result<Response> {
+    let headers = Headers::new();
+    headers.set("content-type", "application/json; charset=utf-8")?;
+    headers.set("cache-control", "no-store")?;
+    headers.set("x-request-id", request_id)?;
+    Ok(Response::from_bytes(body.to_string().into_bytes())?.with_status(status).with_headers(headers))
+}
+
+pub fn set_rate_headers(resp: &mut Response, d: &Decision) -> Result<()> {
+    let h = resp.headers_mut();
+    h.set("x-ratelimit-limit", &d.limit.to_string())?;
+    h.set("x-ratelimit-remaining", &d.remaining.to_string())?;
+    h.set("x-ratelimit-reset", &d.reset_secs.to_string())?;
+    Ok(())
+}
+
+/// A successful envelope.
+pub fn ok(status: u16, data: Value, request_id: &str) -> Result<Response> {
+    json_response(status, &envelope(data, request_id, None), request_id)
+}
+
+/// A successful response whose full body the handler built (extra meta).
+pub fn ok_body(status: u16, body: &Value, request_id: &str) -> Result<Response> {
+    json_response(status, body, request_id)
+}
+
+/// The single mapping from `ApiError` to a response.
+pub fn error(err: &ApiError, request_id: &str) -> Result<Response> {
+    if let ApiError::RateLimited(d) = err {
+        // The spec's 429 body is deliberately not wrapped in the envelope.
+        let body = json!({ "error": "Rate limit exceeded", "retry_after": d.retry_after_secs });
+        let mut resp = json_response(429, &body, request_id)?;
+        resp.headers_mut().set("retry-after", &d.retry_after_secs.to_string())?;
+        set_rate_headers(&mut resp, d)?;
+        return Ok(resp);
+    }
+    let mut resp = json_response(err.status(), &envelope(Value::Null, request_id, Some(err)), request_id)?;
+    match err {
+        ApiError::Unauthorized => {
+            resp.headers_mut().set("www-authenticate", "Bearer realm=\"audit\"")?;
+        }
+        ApiError::InsufficientScope(scope) => {
+            resp.headers_mut()
+                .set("www-authenticate", &format!("Bearer error=\"insufficient_scope\", scope=\"{scope}\""))?;
+        }
+        ApiError::MethodNotAllowed(allowed) => {
+            resp.headers_mut().set("allow", &allowed.join(", "))?;
+        }
+        _ => {}
+    }
+    Ok(resp)
+}

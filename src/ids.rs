@@ -1,0 +1,145 @@
+//! Identifiers as parsed newtypes: an `OrgId` is a UUID, a `ProjectId` a slug.
+//! Also the random identifiers we mint (UUID v4, request ids, API keys).
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrgId(String);
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProjectId(String);
+
+fn is_uuid(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+impl OrgId {
+    /// Accepts a UUID in any case; stored lower-case so keys and paths compare equal.
+    pub fn parse(s: &str) -> Option<OrgId> {
+        is_uuid(s).then(|| OrgId(s.to_ascii_lowercase()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl ProjectId {
+    /// `[a-z0-9][a-z0-9_-]{0,63}`.
+    pub fn parse(s: &str) -> Option<ProjectId> {
+        let b = s.as_bytes();
+        let ok = !b.is_empty()
+            && b.len() <= 64
+            && (b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
+            && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_' || *c == b'-');
+        ok.then(|| ProjectId(s.to_string()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Parses a UUID path segment (scan and finding ids), lower-cased.
+pub fn parse_uuid(s: &str) -> Option<String> {
+    is_uuid(s).then(|| s.to_ascii_lowercase())
+}
+
+/// Fills `buf` with cryptographically secure random bytes (Web Crypto on wasm).
+pub fn random_bytes(buf: &mut [u8]) -> Result<(), String> {
+    getrandom::fill(buf).map_err(|e| e.to_string())
+}
+
+/// A random (version 4) UUID.
+pub fn uuid_v4() -> Result<String, String> {
+    let mut b = [0u8; 16];
+    random_bytes(&mut b)?;
+    Ok(uuid_from_bytes(b))
+}
+
+pub fn uuid_from_bytes(mut b: [u8; 16]) -> String {
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
+const URL_SAFE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// 20 URL-safe characters (120 random bits), like the spec's `F-mxbAQk6m9lXeQAAATj`.
+pub fn request_id() -> String {
+    let mut b = [0u8; 20];
+    if random_bytes(&mut b).is_err() {
+        // Randomness failing is not a reason to fail a request: fall back to a
+        // recognisable id rather than panicking.
+        return "00000000000000000000".into();
+    }
+    b.iter().map(|x| URL_SAFE[(x & 63) as usize] as char).collect()
+}
+
+/// Lower-case hex SHA-256, used to store API keys (they are high-entropy
+/// random secrets, so a fast hash is the right tool; no salt or KDF needed).
+pub fn sha256_hex(s: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(s.as_bytes()).iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// The public prefix of an API key's secret (`kr_live_` and 40 base62 chars).
+pub const KEY_PREFIX: &str = "kr_live_";
+
+/// True when the string has the shape of one of our keys; lets us refuse junk
+/// without a database round trip.
+pub fn looks_like_key(s: &str) -> bool {
+    s.strip_prefix(KEY_PREFIX)
+        .map(|rest| rest.len() >= 32 && rest.len() <= 128 && rest.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn org_and_project_parse() {
+        assert!(OrgId::parse("11111111-1111-1111-1111-111111111111").is_some());
+        assert_eq!(
+            OrgId::parse("AAAAAAAA-1111-1111-1111-111111111111").map(|o| o.as_str().to_string()),
+            Some("aaaaaaaa-1111-1111-1111-111111111111".to_string())
+        );
+        assert!(OrgId::parse("not-a-uuid").is_none());
+        assert!(OrgId::parse("11111111-1111-1111-1111-11111111111g").is_none());
+        assert!(ProjectId::parse("production-website").is_some());
+        assert!(ProjectId::parse("0_a-b").is_some());
+        assert!(ProjectId::parse("-x").is_none());
+        assert!(ProjectId::parse("Prod").is_none());
+        assert!(ProjectId::parse("").is_none());
+        assert!(ProjectId::parse(&"a".repeat(64)).is_some());
+        assert!(ProjectId::parse(&"a".repeat(65)).is_none());
+    }
+
+    #[test]
+    fn uuid_v4_has_version_and_variant() {
+        let u = uuid_v4().expect("random");
+        assert!(is_uuid(&u));
+        assert_eq!(&u[14..15], "4");
+        assert!(matches!(&u[19..20], "8" | "9" | "a" | "b"));
+        assert_ne!(u, uuid_v4().expect("random"));
+    }
+
+    #[test]
+    fn request_ids_are_20_url_safe_chars() {
+        let r = request_id();
+        assert_eq!(r.len(), 20);
+        assert!(r.bytes().all(|b| URL_SAFE.contains(&b)));
+        assert_ne!(r, request_id());
+    }
+
+    #[test]
+    fn key_shape() {
+        assert!(looks_like_key(&format!("kr_live_{}", "a1B2".repeat(10))));
+        assert!(!looks_like_key("kr_live_short"));
+        assert!(!looks_like_key("Bearer kr_live_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"));
+        assert_eq!(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+}
