@@ -1,0 +1,174 @@
+// Starts the real Worker under `wrangler dev` (workerd with local D1, DO,
+// Queue and cron), plus loopback fixture servers, for black-box API tests.
+// Every scan the Worker makes is routed by SCAN_HOST_OVERRIDES to our
+// fixture server on 127.0.0.1, and its DNS checks go to our fake DoH server,
+// so nothing a test does can leave this machine.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:http';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const wranglerBin = join(root, 'node_modules/.bin/wrangler');
+
+const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+export function newSecret() {
+  let out = '';
+  for (const b of randomBytes(80)) if (b < 248 && out.length < 40) out += BASE62[b % 62];
+  return `kr_live_${out}`;
+}
+const sha256 = (s) => createHash('sha256').update(s).digest('hex');
+
+/** Listens on an ephemeral loopback port; resolves to the port. */
+export function listen(server) {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server.address().port));
+  });
+}
+
+async function freePort() {
+  const s = createServer();
+  const p = await listen(s);
+  await new Promise((r) => s.close(r));
+  return p;
+}
+
+/**
+ * A fake DNS-over-HTTPS JSON endpoint. Answers from `records`
+ * (name -> [addresses]); unknown names get 93.184.216.34 (a public address,
+ * never contacted: the fetcher's override sends the connection to loopback).
+ */
+export function startDoh(records) {
+  const queries = [];
+  const server = createServer((req, res) => {
+    const u = new URL(req.url, 'http://x');
+    const name = (u.searchParams.get('name') ?? '').replace(/\.$/, '');
+    const type = u.searchParams.get('type') ?? 'A';
+    queries.push({ name, type });
+    const addrs = records[name] ?? (type === 'A' ? ['93.184.216.34'] : []);
+    const want = type === 'AAAA' ? (a) => a.includes(':') : (a) => !a.includes(':');
+    const Answer = addrs.filter(want).map((data) => ({ name: `${name}.`, type: type === 'AAAA' ? 28 : 1, TTL: 60, data }));
+    res.writeHead(200, { 'content-type': 'application/dns-json' });
+    res.end(JSON.stringify({ Status: 0, Answer }));
+  });
+  return { server, queries };
+}
+
+export class Worker {
+  constructor() {
+    this.persist = mkdtempSync(join(tmpdir(), 'audit-it-'));
+    this.logs = [];
+  }
+
+  wrangler(args) {
+    const r = spawnSync(wranglerBin, args, { cwd: root, encoding: 'utf8', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
+    if (r.status !== 0) throw new Error(`wrangler ${args.join(' ')}: ${r.stderr}${r.stdout}`);
+    return r.stdout;
+  }
+
+  /** Runs SQL against the Worker's local D1 (same files wrangler dev uses). */
+  sql(text) {
+    const file = join(this.persist, `q-${randomUUID()}.sql`);
+    writeFileSync(file, text);
+    try {
+      return JSON.parse(this.wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', this.persist, '--json', '--file', file]));
+    } finally {
+      rmSync(file, { force: true });
+    }
+  }
+
+  query(text) {
+    const out = this.wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', this.persist, '--json', '--command', text]);
+    return JSON.parse(out)[0]?.results ?? [];
+  }
+
+  async start({ vars = {} } = {}) {
+    this.wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', this.persist]);
+    this.port = await freePort();
+    const varArgs = Object.entries({ ENVIRONMENT: 'development', ...vars }).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
+    this.proc = spawn(
+      wranglerBin,
+      ['dev', '--local', '--ip', '127.0.0.1', '--port', String(this.port), '--persist-to', this.persist, '--test-scheduled', '--show-interactive-dev-session=false', ...varArgs],
+      { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    );
+    const onData = (d) => this.logs.push(...d.toString().split('\n').filter(Boolean));
+    this.proc.stdout.on('data', onData);
+    this.proc.stderr.on('data', onData);
+    this.base = `http://127.0.0.1:${this.port}`;
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline) {
+      if (this.proc.exitCode !== null) throw new Error(`wrangler dev exited:\n${this.logs.join('\n')}`);
+      try {
+        const r = await fetch(`${this.base}/health`);
+        if (r.status === 200) return this;
+      } catch {}
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    throw new Error(`wrangler dev did not become ready:\n${this.logs.slice(-40).join('\n')}`);
+  }
+
+  async stop() {
+    if (this.proc && this.proc.exitCode === null) {
+      try {
+        process.kill(-this.proc.pid, 'SIGTERM');
+      } catch {}
+      await new Promise((r) => setTimeout(r, 500));
+      try {
+        process.kill(-this.proc.pid, 'SIGKILL');
+      } catch {}
+    }
+    rmSync(this.persist, { recursive: true, force: true });
+  }
+
+  /** Creates keys directly in D1: [{org, scopes}] -> [{id, org, secret}]. */
+  createKeys(specs) {
+    const keys = specs.map((s) => ({ id: randomUUID(), org: s.org, secret: newSecret(), scopes: s.scopes ?? 'audit:read audit:write' }));
+    const values = keys
+      .map((k) => `('${k.id}', '${k.org}', 'test', '${sha256(k.secret)}', '${k.secret.slice(0, 12)}', '${k.scopes}', ${Date.now()})`)
+      .join(',\n');
+    this.sql(`INSERT INTO api_keys (id, org_id, name, key_hash, prefix, scopes, created_at) VALUES ${values};`);
+    return keys;
+  }
+
+  async api(method, path, { key, body, headers = {}, raw } = {}) {
+    const h = { ...headers };
+    if (key) h.authorization = `Bearer ${key.secret ?? key}`;
+    let payload;
+    if (raw !== undefined) payload = raw;
+    else if (body !== undefined) {
+      payload = JSON.stringify(body);
+      h['content-type'] ??= 'application/json';
+    }
+    const r = await fetch(`${this.base}${path}`, { method, headers: h, body: payload });
+    const text = await r.text();
+    let json = null;
+    try {
+      json = JSON.parse(text);
+    } catch {}
+    return { status: r.status, headers: r.headers, json, text };
+  }
+
+  /** Fires the cron handler like the platform would. */
+  async cron(expr = '*/5 * * * *') {
+    const r = await fetch(`${this.base}/__scheduled?cron=${encodeURIComponent(expr)}`);
+    return r.status;
+  }
+
+  /** Polls a scan until it reaches a final status. */
+  async waitForScan(org, project, id, key, timeoutMs = 30_000) {
+    const deadline = Date.now() + timeoutMs;
+    let last;
+    while (Date.now() < deadline) {
+      last = await this.api('GET', `/api/v1/orgs/${org}/projects/${project}/audit/scans/${id}`, { key });
+      if (['completed', 'failed'].includes(last.json?.data?.status)) return last.json.data;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(`scan ${id} not final in time: ${JSON.stringify(last?.json)}`);
+  }
+}
+
+export const projectPath = (org, project = 'production-website') => `/api/v1/orgs/${org}/projects/${project}/audit`;
