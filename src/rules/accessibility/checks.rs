@@ -173,7 +173,7 @@ pub fn object_alt(page: &Page) -> Outcome {
 pub fn image_redundant_alt(page: &Page) -> Outcome {
     run(page, false, |_, e| name_is(e, "img"), |c, e| {
         let alt = sanitize(attr(e, "alt").unwrap_or("")).to_lowercase();
-        if alt.is_empty() {
+        if alt.is_empty() || presentational(c, e) {
             return V::Pass;
         }
         // The alt repeats the text of the enclosing link/button/label/list item.
@@ -260,7 +260,14 @@ pub fn frame_title(page: &Page) -> Outcome {
         page,
         false,
         |_, e| matches!(e.value().name(), "iframe" | "frame") && tabindex(e).is_none_or(|t| t >= 0),
-        |c, e| pass_if(aria_named(c, e) || presentational(c, e)),
+        |c, e| {
+            // Presentational frames pass unless global ARIA, a tabindex or a title re-expose them.
+            let pres = matches!(explicit_role(e), Some("none" | "presentation"))
+                && !aria::has_global_aria(e)
+                && attr(e, "tabindex").is_none()
+                && attr(e, "title").is_none();
+            pass_if(aria_named(c, e) || pres)
+        },
     )
 }
 
@@ -665,8 +672,12 @@ pub fn landmark_unique(page: &Page) -> Outcome {
         groups.entry(key.clone()).or_default().push(e);
         order.push((key, e));
     }
-    let fails: Vec<ElementRef> =
-        order.into_iter().filter(|(k, _)| groups.get(k).is_some_and(|v| v.len() > 1)).map(|(_, e)| e).collect();
+    // axe reports each non-unique role/name group once, on its first landmark.
+    let fails: Vec<ElementRef> = order
+        .into_iter()
+        .filter(|(k, e)| groups.get(k).is_some_and(|v| v.len() > 1 && v.first().map(|f| f.id()) == Some(e.id())))
+        .map(|(_, e)| e)
+        .collect();
     finish(page, !groups.is_empty(), &fails, &[])
 }
 
@@ -913,18 +924,19 @@ pub fn tabindex_rule(page: &Page) -> Outcome {
 pub fn accesskeys(page: &Page) -> Outcome {
     let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let els: Vec<ElementRef> = ctx.elements().filter(|e| attr(*e, "accesskey").is_some()).collect();
+    let els: Vec<ElementRef> =
+        ctx.elements().filter(|e| attr(*e, "accesskey").is_some() && !hidden_for_everyone(*e)).collect();
     for e in &els {
         *seen.entry(attr(*e, "accesskey").unwrap_or("").trim().to_lowercase()).or_default() += 1;
     }
-    // The first element with a key passes; later duplicates fail.
+    // axe reports a duplicated key once, on its first element.
     let mut first: HashSet<String> = HashSet::new();
     let fails: Vec<ElementRef> = els
         .iter()
         .copied()
         .filter(|e| {
             let k = attr(*e, "accesskey").unwrap_or("").trim().to_lowercase();
-            seen.get(&k).copied().unwrap_or(0) > 1 && !first.insert(k)
+            seen.get(&k).copied().unwrap_or(0) > 1 && first.insert(k)
         })
         .collect();
     finish(page, !els.is_empty(), &fails, &[])
@@ -1275,13 +1287,15 @@ pub fn aria_braille_equivalent(page: &Page) -> Outcome {
     )
 }
 
-/// Focusable descendants (the element itself excluded).
-fn has_focusable_descendant(c: &Ctx, e: ElementRef) -> bool {
-    e.descendants().skip(1).filter_map(ElementRef::wrap).any(|d| c.is_focusable(d) && !hidden_from_at(d) || (c.is_focusable(d) && !hidden_for_everyone(d)))
-}
 
 pub fn aria_text(page: &Page) -> Outcome {
-    run(page, false, |_, e| role_attr_is(e, &["text"]), |c, e| pass_if(!has_focusable_descendant(c, e)))
+    run(page, false, |_, e| role_attr_is(e, &["text"]), |c, e| {
+        pass_if(!e.descendants().skip(1).filter_map(ElementRef::wrap).any(|d| {
+            c.is_tabbable(d)
+                || (c.is_focusable(d)
+                    && c.role(d).and_then(role_info).is_some_and(|i| matches!(i.kind, Kind::Widget | Kind::Composite)))
+        }))
+    })
 }
 
 pub fn nested_interactive(page: &Page) -> Outcome {
@@ -1290,7 +1304,11 @@ pub fn nested_interactive(page: &Page) -> Outcome {
         false,
         |c, e| c.role(e).and_then(role_info).is_some_and(|i| i.children_presentational),
         |c, e| {
-            let bad = e.descendants().skip(1).filter_map(ElementRef::wrap).any(|d| c.is_focusable(d) && tabindex(d).is_none_or(|t| t >= 0) || (c.is_focusable(d) && false));
+            // Focusable descendants with a widget role (tabindex alone does not count).
+            let bad = e.descendants().skip(1).filter_map(ElementRef::wrap).any(|d| {
+                c.is_focusable(d)
+                    && c.role(d).and_then(role_info).is_some_and(|i| matches!(i.kind, Kind::Widget | Kind::Composite))
+            });
             pass_if(!bad)
         },
     )
@@ -1336,7 +1354,7 @@ pub fn aria_required_parent(page: &Page) -> Outcome {
     run(page, false, |_, e| explicit_role(e).and_then(role_info).is_some_and(|i| !i.required_context.is_empty()), |c, e| {
         let role = explicit_role(e).unwrap_or("");
         let ctxs = role_info(role).map(|i| i.required_context).unwrap_or(&[]);
-        if context_ok(c, e, ctxs, false) {
+        if context_ok(c, e, ctxs, false, role) {
             return V::Pass;
         }
         // aria-owns on an ancestor-or-self provides the context instead.
@@ -1344,7 +1362,7 @@ pub fn aria_required_parent(page: &Page) -> Outcome {
             c.elements().find(|o| attr(*o, "aria-owns").is_some_and(|v| v.split_ascii_whitespace().any(|t| t == id)))
         });
         for o in owners {
-            if context_ok(c, o, ctxs, true) {
+            if context_ok(c, o, ctxs, true, role) {
                 return V::Pass;
             }
         }
@@ -1352,7 +1370,7 @@ pub fn aria_required_parent(page: &Page) -> Outcome {
     })
 }
 
-fn context_ok(c: &Ctx, e: ElementRef, ctxs: &[&str], include_self: bool) -> bool {
+fn context_ok(c: &Ctx, e: ElementRef, ctxs: &[&str], include_self: bool, own: &str) -> bool {
     let allows_group = ctxs.contains(&"group");
     let mut group_seen = false;
     let start: Box<dyn Iterator<Item = ElementRef>> =
@@ -1362,9 +1380,13 @@ fn context_ok(c: &Ctx, e: ElementRef, ctxs: &[&str], include_self: bool) -> bool
             Some("none" | "presentation") | None => continue,
             Some(r) => r,
         };
-        if role == "group" && allows_group && !group_seen {
+        if role == "group" && allows_group {
             group_seen = true;
             continue;
+        }
+        // Inside a group, tree and list items may also nest in an item of their own role.
+        if group_seen && role == own && matches!(own, "listitem" | "treeitem") {
+            return true;
         }
         return ctxs.iter().any(|x| *x == role && !(group_seen && *x == "group"));
     }
