@@ -1,0 +1,197 @@
+//! Per-check context: the parsed document plus lazily built indexes (id map,
+//! `label[for]` map) so no rule scans the tree once per element.
+use super::aria;
+use super::hidden;
+use crate::page::Page;
+use crate::rules::{dom, Outcome, Violation};
+use scraper::{ElementRef, Html};
+use std::cell::OnceCell;
+use std::collections::HashMap;
+
+pub struct Ctx<'a> {
+    pub page: &'a Page,
+    pub doc: &'a Html,
+    ids: OnceCell<HashMap<&'a str, Vec<ElementRef<'a>>>>,
+    label_for: OnceCell<HashMap<&'a str, Vec<ElementRef<'a>>>>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(page: &'a Page) -> Option<Ctx<'a>> {
+        let doc = page.html.as_ref()?;
+        Some(Ctx { page, doc, ids: OnceCell::new(), label_for: OnceCell::new() })
+    }
+
+    /// Every element in document order (the root included).
+    pub fn elements(&self) -> impl Iterator<Item = ElementRef<'a>> + 'a {
+        self.doc.root_element().descendants().filter_map(ElementRef::wrap)
+    }
+
+    fn id_map(&self) -> &HashMap<&'a str, Vec<ElementRef<'a>>> {
+        self.ids.get_or_init(|| {
+            let mut m: HashMap<&'a str, Vec<ElementRef<'a>>> = HashMap::new();
+            for el in self.doc.root_element().descendants().filter_map(ElementRef::wrap) {
+                if let Some(id) = el.value().id() {
+                    m.entry(id).or_default().push(el);
+                }
+            }
+            m
+        })
+    }
+
+    /// The first element with this id (what `getElementById` returns).
+    pub fn by_id(&self, id: &str) -> Option<ElementRef<'a>> {
+        self.id_map().get(id).and_then(|v| v.first().copied())
+    }
+
+    /// Every element with this id.
+    pub fn all_by_id(&self, id: &str) -> &[ElementRef<'a>] {
+        self.id_map().get(id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Elements referenced by an IDREFS attribute (missing ids dropped).
+    pub fn idrefs(&self, el: ElementRef, attr: &str) -> Vec<ElementRef<'a>> {
+        el.value()
+            .attr(attr)
+            .map(|v| v.split_ascii_whitespace().filter_map(|id| self.by_id(id)).collect())
+            .unwrap_or_default()
+    }
+
+    /// `label[for=id]` elements for this control.
+    pub fn explicit_labels(&self, el: ElementRef) -> Vec<ElementRef<'a>> {
+        let Some(id) = el.value().id() else { return Vec::new() };
+        // Only the first element with an id is the label target.
+        if self.by_id(id).map(|f| f.id()) != Some(el.id()) {
+            return Vec::new();
+        }
+        let m = self.label_for.get_or_init(|| {
+            let mut m: HashMap<&'a str, Vec<ElementRef<'a>>> = HashMap::new();
+            for l in self.doc.root_element().descendants().filter_map(ElementRef::wrap) {
+                if l.value().name() == "label" {
+                    if let Some(f) = l.value().attr("for") {
+                        m.entry(f).or_default().push(l);
+                    }
+                }
+            }
+            m
+        });
+        m.get(id).cloned().unwrap_or_default()
+    }
+
+    /// The nearest `<label>` ancestor (implicit label).
+    pub fn implicit_label<'b>(&self, el: ElementRef<'b>) -> Option<ElementRef<'b>> {
+        aria::ancestors(el).find(|a| a.value().name() == "label")
+    }
+
+    /// Non-empty aria-labelledby target text or aria-label (and optionally title):
+    /// axe's "has an accessible name" shortcut used by implicit roles.
+    pub fn has_label_attr_name(&self, el: ElementRef, check_title: bool) -> bool {
+        let has = |s: Option<&str>| s.is_some_and(|v| !v.trim().is_empty());
+        if has(el.value().attr("aria-label")) || (check_title && has(el.value().attr("title"))) {
+            return true;
+        }
+        self.idrefs(el, "aria-labelledby").into_iter().any(|r| !r.text().collect::<String>().trim().is_empty())
+    }
+
+    /// axe `isFocusable` (static): natively focusable or a tabindex, and not
+    /// disabled, display:none/visibility:hidden or inert.
+    pub fn is_focusable(&self, el: ElementRef) -> bool {
+        if is_disabled(el) || hidden::hidden_for_everyone(el) || aria::ancestors(el).chain(Some(el)).any(|a| a.value().attr("inert").is_some()) {
+            return false;
+        }
+        natively_focusable(el) || tabindex(el).is_some()
+    }
+
+    /// Focusable and in the sequential focus order.
+    pub fn is_tabbable(&self, el: ElementRef) -> bool {
+        self.is_focusable(el) && tabindex(el).is_none_or(|t| t >= 0)
+    }
+
+    /// The element's role: its explicit role, unless that is none/presentation
+    /// and the element is focusable or has a global ARIA attribute (the
+    /// presentational role conflict), else the implicit role.
+    pub fn role(&self, el: ElementRef) -> Option<&'static str> {
+        match aria::explicit_role(el) {
+            Some(r @ ("none" | "presentation")) => {
+                if self.presentation_conflict(el) {
+                    aria::implicit_role(self, el)
+                } else {
+                    Some(r)
+                }
+            }
+            Some(r) => Some(r),
+            None => aria::implicit_role(self, el),
+        }
+    }
+
+    pub fn presentation_conflict(&self, el: ElementRef) -> bool {
+        aria::has_global_aria(el) || self.is_focusable(el)
+    }
+}
+
+pub fn tabindex(el: ElementRef) -> Option<i64> {
+    el.value().attr("tabindex").and_then(|t| {
+        let t = t.trim();
+        let digits: String = t.chars().enumerate().take_while(|(i, c)| c.is_ascii_digit() || (*i == 0 && (*c == '-' || *c == '+'))).map(|(_, c)| c).collect();
+        digits.parse::<i64>().ok()
+    })
+}
+
+pub fn natively_focusable(el: ElementRef) -> bool {
+    let e = el.value();
+    match e.name() {
+        "a" => e.attr("href").is_some(),
+        "area" => e.attr("href").is_some(),
+        "input" => !e.attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("hidden")),
+        "button" | "select" | "textarea" | "iframe" => true,
+        "summary" => el
+            .parent()
+            .and_then(ElementRef::wrap)
+            .filter(|p| p.value().name() == "details")
+            .and_then(|p| p.children().filter_map(ElementRef::wrap).find(|c| c.value().name() == "summary"))
+            .is_some_and(|s| s.id() == el.id()),
+        "audio" | "video" => e.attr("controls").is_some(),
+        _ => e.attr("contenteditable").is_some_and(|v| !v.eq_ignore_ascii_case("false")),
+    }
+}
+
+/// Disabled form controls, including those inside a disabled fieldset
+/// (but not in its first legend).
+pub fn is_disabled(el: ElementRef) -> bool {
+    let e = el.value();
+    let form_control = matches!(e.name(), "button" | "input" | "select" | "textarea" | "option" | "optgroup" | "fieldset");
+    if !form_control {
+        return false;
+    }
+    if e.attr("disabled").is_some() {
+        return true;
+    }
+    let mut child = el;
+    for a in aria::ancestors(el) {
+        if a.value().name() == "fieldset" && a.value().attr("disabled").is_some() {
+            let first_legend = a.children().filter_map(ElementRef::wrap).find(|c| c.value().name() == "legend");
+            if first_legend.map(|l| l.id()) != Some(child.id()) {
+                return true;
+            }
+        }
+        child = a;
+    }
+    false
+}
+
+/// Turns offending and needs-review elements into the rule's outcome. Elements
+/// that only need review still fail, at confidence 0.4, so a human looks.
+pub fn finish(page: &Page, applicable: bool, fails: &[ElementRef], reviews: &[ElementRef]) -> Outcome {
+    if fails.is_empty() && reviews.is_empty() {
+        return if applicable { Outcome::Pass { code: None } } else { Outcome::NotApplicable };
+    }
+    let mut evidence: Vec<_> = fails.iter().map(|e| dom::element(page, *e)).collect();
+    evidence.extend(reviews.iter().map(|e| dom::element_review(page, *e)));
+    let (confidence, detail) = if fails.is_empty() {
+        (0.4, format!("{} element(s) need review", reviews.len()))
+    } else if reviews.is_empty() {
+        (0.95, format!("{} element(s) fail", fails.len()))
+    } else {
+        (0.9, format!("{} element(s) fail, {} need review", fails.len(), reviews.len()))
+    };
+    Outcome::Fail(Violation::new(evidence).confidence(confidence).detail(detail))
+}

@@ -1,0 +1,282 @@
+//! Accessible-name computation: the static subset of W3C accname 1.2 that axe
+//! implements (aria-labelledby, aria-label, native label/alt/caption/legend/
+//! value/title, name from content), without CSS generated content.
+use super::aria;
+use super::ctx::Ctx;
+use super::hidden;
+use ego_tree::NodeId;
+use scraper::{ElementRef, Node};
+
+const MAX_DEPTH: usize = 48;
+
+#[derive(Clone, Copy)]
+struct State {
+    start: NodeId,
+    in_labelledby: bool,
+    in_subtree: bool,
+    include_hidden: bool,
+    depth: usize,
+}
+
+/// Collapses whitespace runs and trims.
+pub fn sanitize(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The element's accessible name (sanitized).
+pub fn accessible_name(ctx: &Ctx, el: ElementRef) -> String {
+    let st = State { start: el.id(), in_labelledby: false, in_subtree: false, include_hidden: false, depth: 0 };
+    sanitize(&text(ctx, el, st))
+}
+
+/// Text of the elements named by aria-labelledby (hidden targets included).
+pub fn labelledby_text(ctx: &Ctx, el: ElementRef) -> String {
+    let st = State { start: el.id(), in_labelledby: false, in_subtree: false, include_hidden: false, depth: 0 };
+    sanitize(&labelledby(ctx, el, st))
+}
+
+/// Content text: what the element's descendants contribute (axe's
+/// "has visible text").
+pub fn subtree_text(ctx: &Ctx, el: ElementRef) -> String {
+    let st = State { start: el.id(), in_labelledby: false, in_subtree: true, include_hidden: false, depth: 0 };
+    sanitize(&children_text(ctx, el, st))
+}
+
+/// Name given by a label element (explicit or wrapping) for a form control.
+pub fn label_text(ctx: &Ctx, el: ElementRef) -> String {
+    let st = State { start: el.id(), in_labelledby: false, in_subtree: false, include_hidden: false, depth: 0 };
+    sanitize(&native_label(ctx, el, st))
+}
+
+fn labelledby(ctx: &Ctx, el: ElementRef, st: State) -> String {
+    let refs = ctx.idrefs(el, "aria-labelledby");
+    let parts: Vec<String> = refs
+        .into_iter()
+        .map(|r| {
+            let inner = State {
+                in_labelledby: true,
+                in_subtree: false,
+                include_hidden: st.include_hidden || hidden::hidden_from_at(r),
+                depth: st.depth + 1,
+                ..st
+            };
+            text(ctx, r, inner)
+        })
+        .collect();
+    parts.join(" ")
+}
+
+fn nonempty(s: Option<&str>) -> Option<String> {
+    s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+fn text(ctx: &Ctx, el: ElementRef, st: State) -> String {
+    if st.depth > MAX_DEPTH {
+        return String::new();
+    }
+    if !st.include_hidden && hidden::hidden_from_at(el) {
+        return String::new();
+    }
+    let e = el.value();
+    if !st.in_labelledby && e.attr("aria-labelledby").is_some() {
+        let t = labelledby(ctx, el, st);
+        if !t.trim().is_empty() {
+            return t;
+        }
+    }
+    let role = ctx.role(el);
+    // An embedded control inside a label / name content contributes its value.
+    if (st.in_subtree || st.in_labelledby) && el.id() != st.start {
+        if let Some(v) = control_value(ctx, el, role) {
+            return v;
+        }
+    }
+    if let Some(l) = nonempty(e.attr("aria-label")) {
+        return l;
+    }
+    let presentational = matches!(role, Some("none" | "presentation"));
+    if !presentational {
+        let native = native_text(ctx, el, st);
+        if !native.trim().is_empty() {
+            return native;
+        }
+    }
+    let from_content = role.and_then(aria::role_info).is_some_and(|r| r.name_from_content)
+        || st.in_subtree
+        || st.in_labelledby
+        || (role.is_none() && matches!(e.name(), "label" | "legend" | "caption" | "figcaption"));
+    if from_content && !matches!(e.name(), "select" | "textarea" | "input") {
+        let inner = State { in_subtree: true, depth: st.depth + 1, ..st };
+        let t = children_text(ctx, el, inner);
+        if !t.trim().is_empty() {
+            return t;
+        }
+    }
+    if let Some(t) = nonempty(e.attr("title")) {
+        return t;
+    }
+    String::new()
+}
+
+fn control_value(ctx: &Ctx, el: ElementRef, role: Option<&str>) -> Option<String> {
+    let e = el.value();
+    match (e.name(), role) {
+        ("input", Some("textbox" | "searchbox" | "combobox" | "spinbutton" | "slider")) => {
+            Some(e.attr("value").unwrap_or("").to_string())
+        }
+        ("textarea", _) => Some(el.text().collect()),
+        ("select", _) => {
+            let opts: Vec<ElementRef> =
+                el.descendants().filter_map(ElementRef::wrap).filter(|o| o.value().name() == "option").collect();
+            let chosen = opts.iter().find(|o| o.value().attr("selected").is_some()).or(opts.first());
+            Some(chosen.map(|o| o.text().collect()).unwrap_or_default())
+        }
+        (_, Some("textbox" | "searchbox")) if e.name() != "input" => Some(el.text().collect()),
+        (_, Some("combobox" | "listbox")) => {
+            let sel = el.descendants().filter_map(ElementRef::wrap).find(|o| {
+                ctx.role(*o) == Some("option") && o.value().attr("aria-selected").is_some_and(|v| v.trim() == "true")
+            });
+            Some(sel.map(|o| o.text().collect()).unwrap_or_default())
+        }
+        (_, Some("range" | "slider" | "spinbutton" | "progressbar" | "scrollbar" | "meter")) => {
+            nonempty(e.attr("aria-valuetext")).or_else(|| nonempty(e.attr("aria-valuenow")))
+        }
+        _ => None,
+    }
+}
+
+fn native_label(ctx: &Ctx, el: ElementRef, st: State) -> String {
+    let mut parts = Vec::new();
+    for l in ctx.explicit_labels(el) {
+        let inner = State { in_subtree: true, depth: st.depth + 1, include_hidden: false, ..st };
+        if hidden::hidden_from_at(l) {
+            continue;
+        }
+        parts.push(children_text(ctx, l, inner));
+    }
+    if let Some(l) = ctx.implicit_label(el) {
+        let inner = State { in_subtree: true, depth: st.depth + 1, ..st };
+        parts.push(children_text(ctx, l, inner));
+    }
+    parts.join(" ")
+}
+
+fn native_text(ctx: &Ctx, el: ElementRef, st: State) -> String {
+    let e = el.value();
+    match e.name() {
+        "img" | "area" => e.attr("alt").unwrap_or("").to_string(),
+        "input" => {
+            let ty = aria::input_type(el);
+            match ty.as_str() {
+                "button" | "submit" | "reset" => match e.attr("value") {
+                    Some(v) => v.to_string(),
+                    None => match ty.as_str() {
+                        "submit" => "Submit".into(),
+                        "reset" => "Reset".into(),
+                        _ => String::new(),
+                    },
+                },
+                "image" => {
+                    let mut t = e.attr("alt").unwrap_or("").to_string();
+                    if t.trim().is_empty() {
+                        t = e.attr("value").unwrap_or("").to_string();
+                    }
+                    if t.trim().is_empty() {
+                        t = native_label(ctx, el, st);
+                    }
+                    t
+                }
+                "hidden" => String::new(),
+                _ => {
+                    let t = native_label(ctx, el, st);
+                    if !t.trim().is_empty() {
+                        return t;
+                    }
+                    e.attr("placeholder").unwrap_or("").to_string()
+                }
+            }
+        }
+        "textarea" | "select" => {
+            let t = native_label(ctx, el, st);
+            if !t.trim().is_empty() || e.name() == "select" {
+                return t;
+            }
+            e.attr("placeholder").unwrap_or("").to_string()
+        }
+        "button" | "meter" | "progress" | "output" => {
+            let t = native_label(ctx, el, st);
+            if !t.trim().is_empty() {
+                return t;
+            }
+            String::new()
+        }
+        "fieldset" => first_child_text(ctx, el, "legend", st),
+        "figure" => first_child_text(ctx, el, "figcaption", st),
+        "table" => {
+            let t = first_child_text(ctx, el, "caption", st);
+            if !t.trim().is_empty() {
+                return t;
+            }
+            e.attr("summary").unwrap_or("").to_string()
+        }
+        "svg" => el
+            .children()
+            .filter_map(ElementRef::wrap)
+            .find(|c| c.value().name() == "title")
+            .map(|t| t.text().collect())
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+fn first_child_text(ctx: &Ctx, el: ElementRef, name: &str, st: State) -> String {
+    el.children()
+        .filter_map(ElementRef::wrap)
+        .find(|c| c.value().name() == name)
+        .map(|c| children_text(ctx, c, State { in_subtree: true, depth: st.depth + 1, ..st }))
+        .unwrap_or_default()
+}
+
+/// Elements rendered inline: no spaces are added around their text.
+fn is_inline(name: &str) -> bool {
+    matches!(
+        name,
+        "a" | "abbr" | "b" | "bdi" | "bdo" | "cite" | "code" | "data" | "dfn" | "em" | "i" | "kbd" | "mark" | "q"
+            | "s" | "samp" | "small" | "span" | "strong" | "sub" | "sup" | "time" | "u" | "var" | "label" | "font"
+    )
+}
+
+fn children_text(ctx: &Ctx, el: ElementRef, st: State) -> String {
+    if st.depth > MAX_DEPTH {
+        return String::new();
+    }
+    let mut out = String::new();
+    for child in el.children() {
+        match child.value() {
+            Node::Text(t) => out.push_str(t),
+            Node::Element(_) => {
+                if let Some(c) = ElementRef::wrap(child) {
+                    // A control inside its own label does not name itself.
+                    if c.id() == st.start {
+                        continue;
+                    }
+                    let name = c.value().name();
+                    if matches!(name, "script" | "style" | "template" | "title" | "noscript") {
+                        continue;
+                    }
+                    let inner = State { in_subtree: true, depth: st.depth + 1, ..st };
+                    let t = text(ctx, c, inner);
+                    if is_inline(name) {
+                        out.push_str(&t);
+                    } else {
+                        out.push(' ');
+                        out.push_str(&t);
+                        out.push(' ');
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
