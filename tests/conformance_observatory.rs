@@ -11,8 +11,12 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-/// Share of cases that must pass (raise it, never lower it).
-const FLOOR: f64 = 0.98;
+/// Share of cases that must pass (raise it, never lower it). 238/239 today:
+/// content-security-policy/094 asserts upstream's intersected `data` where a
+/// policy lacking script-src does not fall back to its default-src 'none';
+/// we follow browsers (scripts are blocked, so script-src is 'none'). The
+/// result code still matches.
+const FLOOR: f64 = 0.995;
 
 fn data_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/observatory")

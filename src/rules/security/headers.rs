@@ -130,8 +130,7 @@ pub fn referrer_policy(page: &Page) -> (&'static str, Option<String>) {
     let policy = data
         .split(',')
         .map(|t| t.trim().to_ascii_lowercase())
-        .filter(|t| RP_PRIVATE.contains(&t.as_str()) || RP_UNSAFE.contains(&t.as_str()))
-        .next_back();
+        .rfind(|t| RP_PRIVATE.contains(&t.as_str()) || RP_UNSAFE.contains(&t.as_str()));
     let code = match policy {
         Some(p) if RP_PRIVATE.contains(&p.as_str()) => "referrer-policy-private",
         Some(_) => "referrer-policy-unsafe",
