@@ -48,6 +48,37 @@ pub struct HttpProbe {
     pub final_url: Option<String>,
 }
 
+/// The first response to the `https://` form of the scanned URL, before any
+/// redirect. HSTS is judged on it: browsers only honour the header from a
+/// response they received over https, on the host that sent it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HttpsProbe {
+    Response { url: String, status: u16, headers: Vec<Header> },
+    /// The TLS certificate did not validate.
+    CertInvalid,
+    /// Nothing answered over https.
+    Unreachable,
+}
+
+/// The answer to a CORS preflight the fetcher sent: `OPTIONS` with an `Origin`
+/// the site does not know and `Access-Control-Request-Method: GET`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CorsPreflight {
+    /// The `Origin` header that was sent (None when none was).
+    pub origin: Option<String>,
+    pub status: u16,
+    pub headers: Vec<Header>,
+}
+
+/// A Chromium HSTS preload-list entry for a scanned host or one of its parents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HstsPreloadEntry {
+    pub domain: String,
+    pub include_subdomains: bool,
+    /// The entry's mode is `force-https` (entries without it only pin keys).
+    pub force_https: bool,
+}
+
 #[derive(Debug)]
 pub struct Page {
     /// The URL the user submitted.
@@ -71,6 +102,13 @@ pub struct Page {
     pub subresources: Vec<Subresource>,
     /// Status of `/.well-known/security.txt`, when it was checked.
     pub security_txt_status: Option<u16>,
+    /// First response of the `https://` form of the URL, when probed.
+    pub https_probe: Option<HttpsProbe>,
+    /// The CORS preflight answer, when probed.
+    pub cors_preflight: Option<CorsPreflight>,
+    /// HSTS preload-list entries known for the scanned hosts and their parents
+    /// (empty when unknown or none).
+    pub hsts_preload: Vec<HstsPreloadEntry>,
 }
 
 impl Page {
@@ -110,6 +148,9 @@ impl Page {
             http_probe: None,
             subresources: Vec::new(),
             security_txt_status: None,
+            https_probe: None,
+            cors_preflight: None,
+            hsts_preload: Vec::new(),
         }
     }
 

@@ -1,0 +1,286 @@
+//! `cookies`: Secure, HttpOnly and SameSite on the cookies the page sets.
+//!
+//! A "session" cookie has `login` or `sess` in its name, an anti-CSRF cookie
+//! `csrf` (ignoring case). Missing Secure is milder when HSTS protects the
+//! host. The worst finding wins, in the Observatory's order.
+use super::grade;
+use super::transport::analyze_hsts;
+use super::util::values;
+use crate::model::{Domain, Severity};
+use crate::page::Page;
+use crate::rules::{Evidence, Fix, Outcome, Reference, Rule};
+
+/// Cookies a platform sets that say nothing about the site (Heroku's router).
+const IGNORED: [&str; 1] = ["heroku-session-affinity"];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cookie {
+    pub name: String,
+    pub secure: bool,
+    pub http_only: bool,
+    /// Lower-cased SameSite value when it is lax, strict or none.
+    pub same_site: Option<String>,
+    /// The SameSite attribute is present but empty or unknown.
+    pub same_site_invalid: bool,
+    pub domain: Option<String>,
+    /// Max-Age ≤ 0 or an Expires in the past century: a deletion, not a cookie.
+    pub deletes: bool,
+}
+
+/// Parses one Set-Cookie value; None when it has no name.
+pub fn parse_set_cookie(raw: &str) -> Option<Cookie> {
+    let mut parts = raw.split(';');
+    let pair = parts.next()?.trim();
+    let name = match pair.find('=') {
+        Some(i) => pair[..i].trim(),
+        None => pair,
+    };
+    if name.is_empty() {
+        return None;
+    }
+    let mut c = Cookie {
+        name: name.to_string(),
+        secure: false,
+        http_only: false,
+        same_site: None,
+        same_site_invalid: false,
+        domain: None,
+        deletes: false,
+    };
+    for attr in parts {
+        let (k, v) = match attr.find('=') {
+            Some(i) => (attr[..i].trim(), Some(attr[i + 1..].trim())),
+            None => (attr.trim(), None),
+        };
+        match k.to_ascii_lowercase().as_str() {
+            "secure" => c.secure = true,
+            "httponly" => c.http_only = true,
+            "samesite" => {
+                let v = v.unwrap_or("").to_ascii_lowercase();
+                if matches!(v.as_str(), "lax" | "strict" | "none") {
+                    c.same_site = Some(v);
+                    c.same_site_invalid = false;
+                } else {
+                    c.same_site = None;
+                    c.same_site_invalid = true;
+                }
+            }
+            "domain" => c.domain = v.map(|d| d.trim_start_matches('.').to_ascii_lowercase()).filter(|d| !d.is_empty()),
+            "max-age" => c.deletes = v.and_then(|n| n.parse::<i64>().ok()).map(|n| n <= 0).unwrap_or(false),
+            "expires" => {
+                // Deletions use dates such as 1 Jan 1970; no clock is needed to spot them.
+                let year = v.unwrap_or("").split(|ch: char| !ch.is_ascii_digit()).find(|t| t.len() == 4).and_then(|t| t.parse::<u32>().ok());
+                if matches!(year, Some(y) if y < 2000) {
+                    c.deletes = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(c)
+}
+
+/// Whether a browser would store the cookie for this host (Domain must domain-match).
+fn accepted_for(c: &Cookie, host: &str) -> bool {
+    match &c.domain {
+        None => true,
+        Some(d) => host == d || host.ends_with(&format!(".{d}")),
+    }
+}
+
+/// From best to worst; the worst finding wins.
+const ORDER: [&str; 7] = [
+    "cookies-without-secure-flag-but-protected-by-hsts",
+    "cookies-without-secure-flag",
+    "cookies-session-without-secure-flag-but-protected-by-hsts",
+    "cookies-samesite-flag-invalid",
+    "cookies-anticsrf-without-samesite-flag",
+    "cookies-session-without-httponly-flag",
+    "cookies-session-without-secure-flag",
+];
+
+fn worse(new: &'static str, old: Option<&'static str>) -> Option<&'static str> {
+    let rank = |c: &str| ORDER.iter().position(|o| *o == c);
+    match old {
+        Some(o) if rank(o) >= rank(new) => Some(o),
+        _ => Some(new),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CookieAnalysis {
+    pub code: &'static str,
+    pub cookies: Vec<Cookie>,
+    /// (cookie name, what is wrong)
+    pub problems: Vec<(String, &'static str)>,
+}
+
+pub fn analyze(page: &Page) -> CookieAnalysis {
+    let host = page.final_url.host_str().unwrap_or("").to_ascii_lowercase();
+    let hsts = analyze_hsts(page).map(|a| a.passes()).unwrap_or(false);
+    let mut code: Option<&'static str> = None;
+    let mut problems: Vec<(String, &'static str)> = Vec::new();
+    let mut jar: Vec<Cookie> = Vec::new();
+    for raw in values(&page.headers, "set-cookie") {
+        let Some(c) = parse_set_cookie(raw) else { continue };
+        if c.same_site_invalid {
+            code = worse("cookies-samesite-flag-invalid", code);
+            problems.push((c.name.clone(), "SameSite is empty or not lax/strict/none"));
+        }
+        if c.deletes || IGNORED.contains(&c.name.as_str()) || !accepted_for(&c, &host) {
+            continue;
+        }
+        // A later Set-Cookie with the same name and domain replaces the earlier one.
+        jar.retain(|o| !(o.name == c.name && o.domain == c.domain));
+        jar.push(c);
+    }
+    if jar.is_empty() && code.is_none() {
+        return CookieAnalysis { code: "cookies-not-found", cookies: jar, problems };
+    }
+    let mut missing_same_site = false;
+    for c in &jar {
+        let lname = c.name.to_ascii_lowercase();
+        let session = lname.contains("login") || lname.contains("sess");
+        let anticsrf = lname.contains("csrf");
+        let mut flag = |p: &'static str, note: &'static str, code: &mut Option<&'static str>| {
+            *code = worse(p, *code);
+            problems.push((c.name.clone(), note));
+        };
+        if !c.secure && c.same_site.as_deref() == Some("none") {
+            flag("cookies-samesite-flag-invalid", "SameSite=None without Secure", &mut code);
+        }
+        if !c.secure {
+            if hsts {
+                flag("cookies-without-secure-flag-but-protected-by-hsts", "no Secure flag (HSTS protects this host)", &mut code);
+            } else {
+                flag("cookies-without-secure-flag", "no Secure flag", &mut code);
+            }
+        }
+        if anticsrf && c.same_site.is_none() {
+            flag("cookies-anticsrf-without-samesite-flag", "anti-CSRF cookie without SameSite", &mut code);
+        }
+        if session && !c.secure {
+            if hsts {
+                flag("cookies-session-without-secure-flag-but-protected-by-hsts", "session cookie without Secure (HSTS protects this host)", &mut code);
+            } else {
+                flag("cookies-session-without-secure-flag", "session cookie without Secure", &mut code);
+            }
+        }
+        if session && !c.http_only {
+            flag("cookies-session-without-httponly-flag", "session cookie readable by scripts (no HttpOnly)", &mut code);
+        }
+        if c.same_site.is_none() {
+            missing_same_site = true;
+        }
+    }
+    let code = code.unwrap_or(if jar.is_empty() {
+        "cookies-not-found"
+    } else if missing_same_site {
+        "cookies-secure-with-httponly-sessions"
+    } else {
+        "cookies-secure-with-httponly-sessions-and-samesite"
+    });
+    CookieAnalysis { code, cookies: jar, problems }
+}
+
+fn detail(code: &str) -> &'static str {
+    match code {
+        "cookies-session-without-secure-flag" => "A session cookie is sent without Secure, so it can leak over http.",
+        "cookies-session-without-httponly-flag" => "A session cookie lacks HttpOnly, so injected scripts can steal it.",
+        "cookies-anticsrf-without-samesite-flag" => "An anti-CSRF cookie lacks SameSite.",
+        "cookies-samesite-flag-invalid" => "A SameSite attribute is invalid (empty, unknown, or None without Secure).",
+        "cookies-without-secure-flag" => "Cookies are set without the Secure flag.",
+        "cookies-session-without-secure-flag-but-protected-by-hsts" => {
+            "A session cookie lacks Secure; HSTS protects this host but not sibling hosts the cookie may reach."
+        }
+        "cookies-without-secure-flag-but-protected-by-hsts" => "Cookies lack Secure; only HSTS protects them.",
+        _ => "Cookies analysed.",
+    }
+}
+
+fn check(page: &Page) -> Outcome {
+    let a = analyze(page);
+    let ev = a
+        .problems
+        .iter()
+        .take(crate::rules::MAX_EVIDENCE)
+        .map(|(n, note)| Evidence::Item { value: n.clone(), note: (*note).to_string() })
+        .collect();
+    grade::outcome(a.code, detail(a.code), ev)
+}
+
+pub const RULE: Rule = Rule {
+    id: "cookies",
+    domain: Domain::Security,
+    severity: Severity::Medium,
+    title: "Cookies use Secure, HttpOnly and SameSite",
+    description: "Cookies should be Secure; session cookies also HttpOnly; anti-CSRF cookies SameSite. Graded like the MDN HTTP Observatory.",
+    references: &[
+        Reference { kind: "cwe", id: "CWE-614", url: "https://cwe.mitre.org/data/definitions/614.html" },
+        Reference { kind: "cwe", id: "CWE-1004", url: "https://cwe.mitre.org/data/definitions/1004.html" },
+        Reference { kind: "cwe", id: "CWE-1275", url: "https://cwe.mitre.org/data/definitions/1275.html" },
+        Reference { kind: "mdn", id: "Set-Cookie", url: "https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/Set-Cookie" },
+        Reference { kind: "observatory", id: "cookies", url: "https://developer.mozilla.org/en-US/observatory/docs/tests_and_scoring" },
+    ],
+    fix: Fix {
+        summary: "Set cookies with `Secure; HttpOnly; SameSite=Lax` (or Strict).",
+        steps: &[
+            "Add Secure to every cookie.",
+            "Add HttpOnly to session and login cookies.",
+            "Add SameSite=Lax or Strict; use None only together with Secure.",
+        ],
+        estimated_minutes: 20,
+    },
+    impact: 60,
+    effort: 20,
+    risk: 30,
+    limits: "Sees only the Set-Cookie headers of the final response, not cookies set by scripts or on other requests. Session cookies are recognised by name.",
+    check,
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(cookies: &[&str]) -> Page {
+        let h: Vec<(&str, &str)> = cookies.iter().map(|c| ("set-cookie", *c)).collect();
+        Page::html_at("https://example.com/", &h, "")
+    }
+
+    #[test]
+    fn parses_attributes() {
+        let c = parse_set_cookie("SID=1; Secure; HttpOnly; SameSite=Strict; Domain=.Example.com").expect("cookie");
+        assert!(c.secure && c.http_only);
+        assert_eq!(c.same_site.as_deref(), Some("strict"));
+        assert_eq!(c.domain.as_deref(), Some("example.com"));
+        assert!(parse_set_cookie("a=1; SameSite=").expect("c").same_site_invalid);
+        assert!(parse_set_cookie("a=; Max-Age=0").expect("c").deletes);
+        assert!(parse_set_cookie("a=; Expires=Thu, 01 Jan 1970 00:00:00 GMT").expect("c").deletes);
+    }
+
+    #[test]
+    fn results() {
+        let code = |c: &[&str]| analyze(&page(c)).code;
+        assert_eq!(code(&[]), "cookies-not-found");
+        assert_eq!(code(&["SESSIONID=1; Secure; HttpOnly", "foo=1; Secure"]), "cookies-secure-with-httponly-sessions");
+        assert_eq!(code(&["SESSIONID=1; Secure; HttpOnly; SameSite=Lax"]), "cookies-secure-with-httponly-sessions-and-samesite");
+        assert_eq!(code(&["SESSIONID=1; HttpOnly"]), "cookies-session-without-secure-flag");
+        assert_eq!(code(&["SESSIONID=1; Secure"]), "cookies-session-without-httponly-flag");
+        assert_eq!(code(&["csrftoken=1; Secure"]), "cookies-anticsrf-without-samesite-flag");
+        assert_eq!(code(&["foo=1; SameSite=None"]), "cookies-samesite-flag-invalid");
+        assert_eq!(code(&["foo=1"]), "cookies-without-secure-flag");
+        assert_eq!(code(&["heroku-session-affinity=1", "foo=; Max-Age=0"]), "cookies-not-found");
+        assert_eq!(code(&["sess=1; Domain=other.org"]), "cookies-not-found");
+    }
+
+    #[test]
+    fn hsts_softens() {
+        let p = Page::html_at("https://example.com/", &[("set-cookie", "foo=1"), ("strict-transport-security", "max-age=31536000")], "");
+        assert_eq!(analyze(&p).code, "cookies-without-secure-flag-but-protected-by-hsts");
+        match check(&p) {
+            Outcome::Fail(v) => assert_eq!(v.severity, Some(Severity::Low)),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(check(&page(&["a=1; Secure; SameSite=Lax"])), Outcome::Pass { .. }));
+    }
+}
