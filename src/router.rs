@@ -4,6 +4,9 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     Health,
+    /// Development only (ENVIRONMENT=development): re-sends a scan's job, so
+    /// tests can deliver a message twice. 404 in any other environment.
+    DevEnqueue { scan: String },
     RunScan { org: String, project: String },
     ListScans { org: String, project: String },
     GetScan { org: String, project: String, scan: String },
@@ -13,7 +16,7 @@ pub enum Route {
 impl Route {
     pub fn methods(&self) -> &'static [&'static str] {
         match self {
-            Route::RunScan { .. } => &["POST"],
+            Route::RunScan { .. } | Route::DevEnqueue { .. } => &["POST"],
             _ => &["GET"],
         }
     }
@@ -21,6 +24,7 @@ impl Route {
     pub fn name(&self) -> &'static str {
         match self {
             Route::Health => "health",
+            Route::DevEnqueue { .. } => "dev.enqueue",
             Route::RunScan { .. } => "scans.run",
             Route::ListScans { .. } => "scans.list",
             Route::GetScan { .. } => "scans.get",
@@ -34,6 +38,7 @@ pub fn match_path(path: &str) -> Option<Route> {
     let s = |x: &str| x.to_string();
     match segs.as_slice() {
         ["health"] => Some(Route::Health),
+        ["__dev", "scans", scan, "enqueue"] => Some(Route::DevEnqueue { scan: s(scan) }),
         ["api", "v1", "orgs", org, "projects", project, "audit", rest @ ..] => match rest {
             ["scans", "run"] => Some(Route::RunScan { org: s(org), project: s(project) }),
             ["scans"] => Some(Route::ListScans { org: s(org), project: s(project) }),

@@ -11,7 +11,7 @@ use crate::router::{match_path, Route};
 use crate::scan::{self, Scan, ScanStatus, Trigger};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
-use worker::{console_error, console_log, Date, Env, Method, Request, Response};
+use worker::{console_error, console_log, Date, Env, Request, Response};
 
 impl From<worker::Error> for ApiError {
     fn from(e: worker::Error) -> Self {
@@ -48,6 +48,8 @@ pub async fn handle(mut req: Request, env: &Env) -> worker::Result<Response> {
         None => Err(ApiError::NotFound),
         Some(r) if !r.methods().contains(&method.as_ref()) => Err(ApiError::MethodNotAllowed(r.methods().to_vec())),
         Some(Route::Health) => health(env, &request_id).await,
+        Some(Route::DevEnqueue { scan }) if cfg.development => dev_enqueue(env, scan, &request_id).await,
+        Some(Route::DevEnqueue { .. }) => Err(ApiError::NotFound),
         Some(r) => match admit(&req, env, &cfg, r).await {
             Err(e) => {
                 if let ApiError::RateLimited(d) = &e {
@@ -98,9 +100,15 @@ async fn health(env: &Env, request_id: &str) -> Result<Response, ApiError> {
     Ok(http::ok(status, json!({ "status": if ok { "ok" } else { "degraded" }, "d1": ok }), request_id)?)
 }
 
+async fn dev_enqueue(env: &Env, scan: &str, request_id: &str) -> Result<Response, ApiError> {
+    let id = ids::parse_uuid(scan).ok_or(ApiError::NotFound)?;
+    super::jobs::enqueue(env, &id, 0).await?;
+    Ok(http::ok(202, json!({ "enqueued": id }), request_id)?)
+}
+
 fn route_params(r: &Route) -> Option<(&str, &str)> {
     match r {
-        Route::Health => None,
+        Route::Health | Route::DevEnqueue { .. } => None,
         Route::RunScan { org, project }
         | Route::ListScans { org, project }
         | Route::GetScan { org, project, .. }
@@ -163,7 +171,7 @@ async fn dispatch(route: &Route, req: &mut Request, ctx: &Ctx<'_>) -> Result<Res
         Route::ListScans { .. } => list_scans(ctx).await,
         Route::GetScan { scan, .. } => get_scan(ctx, scan).await,
         Route::ScanFindings { scan, .. } => scan_findings(ctx, scan).await,
-        Route::Health => Err(ApiError::NotFound),
+        Route::Health | Route::DevEnqueue { .. } => Err(ApiError::NotFound),
     }
 }
 
@@ -255,8 +263,16 @@ async fn get_scan(ctx: &Ctx<'_>, scan_id: &str) -> Result<Response, ApiError> {
 }
 
 async fn scan_findings(ctx: &Ctx<'_>, scan_id: &str) -> Result<Response, ApiError> {
-    let _scan = find_scan(ctx, scan_id).await?;
+    let scan = find_scan(ctx, scan_id).await?;
+    let limit = pagination::parse_limit(q(ctx, "limit"))?;
+    let cursor = pagination::parse_cursor(q(ctx, "cursor"))?;
+    let db = ctx.env.d1("DB")?;
+    let (items, more) = store::findings::for_scan(&db, &scan.id, cursor.map(|c| (c.ms, c.id)), limit).await?;
+    let next = if more { items.last().map(|f| Cursor { ms: f.obs.score as i64, id: f.id.clone() }.encode()) } else { None };
+    let data = Value::Array(items.iter().map(|f| f.to_json()).collect());
     let mut meta = Map::new();
-    meta.insert("next_cursor".into(), Value::Null);
-    Ok(http::ok_body(200, &envelope_with_meta(Value::Array(vec![]), ctx.request_id, meta), ctx.request_id)?)
+    meta.insert("next_cursor".into(), next.map(Value::String).unwrap_or(Value::Null));
+    meta.insert("limit".into(), json!(limit));
+    meta.insert("scan_status".into(), json!(scan.status.as_str()));
+    Ok(http::ok_body(200, &envelope_with_meta(data, ctx.request_id, meta), ctx.request_id)?)
 }

@@ -8,6 +8,10 @@ pub struct Config {
     /// Raw `SCAN_HOST_OVERRIDES`; honoured only in development.
     pub host_overrides: String,
     pub standard_limit: u32,
+    /// Time budget for the main document (`SCAN_BUDGET_MS`, default 15 s).
+    pub scan_budget_ms: u64,
+    /// First retry delay (`SCAN_RETRY_BASE_SECS`, default 10 s; doubles per attempt).
+    pub retry_base_secs: u32,
 }
 
 fn var(env: &Env, name: &str) -> Option<String> {
@@ -22,6 +26,8 @@ impl Config {
             doh_url: var(env, "DOH_URL").filter(|s| !s.is_empty()).unwrap_or_else(|| "https://cloudflare-dns.com/dns-query".into()),
             host_overrides: if development { var(env, "SCAN_HOST_OVERRIDES").unwrap_or_default() } else { String::new() },
             standard_limit: var(env, "RATE_LIMIT_STANDARD").and_then(|s| s.parse().ok()).unwrap_or(300),
+            scan_budget_ms: var(env, "SCAN_BUDGET_MS").and_then(|s| s.parse().ok()).unwrap_or(crate::fetchpolicy::MAIN_BUDGET_MS),
+            retry_base_secs: var(env, "SCAN_RETRY_BASE_SECS").and_then(|s| s.parse().ok()).unwrap_or(10),
         }
     }
 }

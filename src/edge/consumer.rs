@@ -3,7 +3,8 @@
 //! instance and fail the whole batch).
 use super::config::Config;
 use super::jobs::ScanJob;
-use super::scanner::{self, ScanFailure};
+use super::scanner;
+use crate::fetchpolicy::FetchError;
 use super::store;
 use serde_json::json;
 use worker::{console_error, console_log, Date, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
@@ -18,9 +19,9 @@ enum Next {
     Retry { delay_secs: u32 },
 }
 
-fn backoff_secs(attempts: u32) -> u32 {
-    // 10 s, 20 s, 40 s… capped at 5 minutes.
-    (5u32 << attempts.min(6)).min(300)
+fn backoff_secs(base: u32, attempts: u32) -> u32 {
+    // base, 2×base, 4×base… capped at 5 minutes.
+    base.saturating_mul(1 << attempts.saturating_sub(1).min(8)).clamp(1, 300)
 }
 
 pub async fn consume(batch: MessageBatch<serde_json::Value>, env: Env) {
@@ -92,11 +93,11 @@ async fn try_process(env: &Env, cfg: &Config, scan_id: &str) -> worker::Result<N
             scanner::persist(&db, &stored.scan, &done, now).await?;
             ("completed", None)
         }
-        Err(ScanFailure { code, message, transient }) => {
+        Err(FetchError { code, message, transient }) => {
             if transient && attempts < MAX_ATTEMPTS {
                 store::scans::requeue(&db, scan_id, now, code, &message).await?;
                 log_scan(scan_id, "retrying", Some(code), started, now, attempts);
-                return Ok(Next::Retry { delay_secs: backoff_secs(attempts) });
+                return Ok(Next::Retry { delay_secs: backoff_secs(cfg.retry_base_secs, attempts) });
             }
             store::scans::fail(&db, scan_id, now, code, &message).await?;
             ("failed", Some(code))

@@ -3,14 +3,13 @@
 mod api;
 mod config;
 mod consumer;
+mod fetcher;
 mod http;
 mod jobs;
 mod ratelimiter;
 mod scanner;
 mod store;
 mod housekeeping;
-
-pub use ratelimiter::RateLimiter;
 
 use worker::{event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent};
 

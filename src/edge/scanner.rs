@@ -1,30 +1,73 @@
 //! Runs one scan: fetch the target through the guarded fetcher, build the
-//! page model, run the rules, and persist findings and the summary.
+//! page model, run the rules, and persist findings and the summary in one
+//! D1 batch (so a scan's effects land together or not at all).
 use super::config::Config;
+use super::fetcher::Fetcher;
 use super::store;
+use crate::fetchpolicy::FetchError;
+use crate::findings::{self, Observation};
+use crate::ids;
+use crate::page::Page;
+use crate::rules;
 use crate::scan::Scan;
+use crate::ssrf;
+use serde_json::{json, Value};
 use worker::{D1Database, Env};
-
-/// Why a scan did not complete. `code` is the stable error code on the scan.
-#[derive(Debug)]
-pub struct ScanFailure {
-    pub code: &'static str,
-    pub message: String,
-    /// Worth retrying (network trouble) as opposed to a verdict (blocked target).
-    pub transient: bool,
-}
 
 /// What a completed scan produced.
 pub struct ScanDone {
-    pub summary: serde_json::Value,
+    pub asset: String,
+    pub observations: Vec<Observation>,
+    pub summary: Value,
 }
 
-pub async fn run(_env: &Env, _cfg: &Config, _scan: &Scan) -> Result<ScanDone, ScanFailure> {
-    Ok(ScanDone { summary: serde_json::json!({}) })
+pub async fn run(_env: &Env, cfg: &Config, scan: &Scan) -> Result<ScanDone, FetchError> {
+    // The stored URL passed validation at submission; validating again keeps
+    // the guard whole if the rules changed since.
+    let target = ssrf::validate(&scan.url).map_err(|r| FetchError::blocked(r.message()))?;
+    let fetcher = Fetcher::new(cfg);
+    let page = fetcher.fetch_page(&target).await?;
+    Ok(analyse(&scan.org_id, &scan.project_id, target.as_str(), &page))
+}
+
+/// Pure analysis of a fetched page (kept apart from the I/O above).
+pub fn analyse(org: &str, project: &str, asset: &str, page: &Page) -> ScanDone {
+    let results = rules::run_all(page);
+    let observations = findings::observations(&results, org, project, asset);
+    let mut summary = findings::summary(&observations);
+    let (score, grade) = rules::security::grade::observatory_grade(&results);
+    if let Some(obj) = summary.as_object_mut() {
+        obj.insert("security_score".into(), json!(score));
+        obj.insert("security_grade".into(), json!(grade));
+        obj.insert("http_status".into(), json!(page.status));
+        obj.insert("redirects".into(), json!(page.redirects.len()));
+        obj.insert("ttfb_ms".into(), json!(page.timings.ttfb_ms.round()));
+        obj.insert("total_ms".into(), json!(page.timings.total_ms.round()));
+        obj.insert("decoded_bytes".into(), json!(page.decoded_bytes));
+        obj.insert("transferred_bytes".into(), json!(page.transferred_bytes));
+        obj.insert("content_encoding".into(), json!(page.content_encoding));
+        obj.insert("rules_run".into(), json!(results.len()));
+    }
+    ScanDone { asset: asset.to_string(), observations, summary }
 }
 
 pub async fn persist(db: &D1Database, scan: &Scan, done: &ScanDone, now: i64) -> worker::Result<()> {
-    let stmt = store::scans::complete_stmt(db, &scan.id, now, &done.summary.to_string())?;
-    db.batch(vec![stmt]).await?;
+    let new_ids: Vec<String> = done
+        .observations
+        .iter()
+        .map(|_| ids::uuid_v4().map_err(worker::Error::RustError))
+        .collect::<worker::Result<_>>()?;
+    let mut stmts = vec![store::scans::complete_stmt(db, &scan.id, now, &done.summary.to_string())?];
+    stmts.extend(store::findings::record_stmts(
+        db,
+        &scan.org_id,
+        &scan.project_id,
+        &scan.id,
+        &done.asset,
+        &done.observations,
+        &new_ids,
+        now,
+    )?);
+    db.batch(stmts).await?;
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! D1 storage adapters. All SQL lives here; handlers and the consumer call
 //! these functions with parsed values.
+pub mod findings;
 pub mod keys;
 pub mod scans;
 
