@@ -1,6 +1,6 @@
 //! Rules decided from the HTML itself: render-blocking tags, DOM size,
 //! unsized images, web-font display, viewport, doctype and charset.
-use super::{elements, has_token, html, in_head, item, lh, metric};
+use super::{element, elements, has_token, html, in_head, item, lh, metric};
 use crate::model::{Domain, Severity};
 use crate::page::Page;
 use crate::rules::{dom, Fix, Outcome, Reference, Rule, Violation};
@@ -404,7 +404,7 @@ fn check_font_display(page: &Page) -> Outcome {
     let n: usize = bad.iter().map(|(_, b)| b.len()).sum();
     let mut ev = vec![metric("font-faces-without-font-display", n as f64, 0.0, "count", None)];
     for (el, families) in bad.iter().take(crate::rules::MAX_EVIDENCE) {
-        ev.push(dom::element(page, *el));
+        ev.push(element(page, *el));
         for f in families.iter().take(crate::rules::MAX_EVIDENCE) {
             ev.push(item(f.clone(), "@font-face without a font-display that shows fallback text"));
         }
@@ -465,7 +465,7 @@ fn check_viewport(page: &Page) -> Outcome {
     let scale = props.iter().find(|(k, _)| k == "initial-scale").map(|(_, v)| v.parse::<f64>().ok());
     if !width && scale.is_none() {
         return Outcome::Fail(
-            Violation::new(vec![metric("viewport-width-or-initial-scale", 0.0, 1.0, "count", None), dom::element(page, meta)])
+            Violation::new(vec![metric("viewport-width-or-initial-scale", 0.0, 1.0, "count", None), element(page, meta)])
                 .code("no-width-or-initial-scale")
                 .detail("The viewport meta tag sets neither width nor initial-scale."),
         );
@@ -473,7 +473,7 @@ fn check_viewport(page: &Page) -> Outcome {
     if let Some(Some(s)) = scale {
         if s < 1.0 {
             return Outcome::Fail(
-                Violation::new(vec![metric("initial-scale", s, 1.0, "ratio", None), dom::element(page, meta)])
+                Violation::new(vec![metric("initial-scale", s, 1.0, "ratio", None), element(page, meta)])
                     .severity(Severity::Low)
                     .code("initial-scale-below-1")
                     .detail(format!("initial-scale is {s}, below 1.")),
