@@ -286,7 +286,9 @@ fn image_is_unsized(el: ElementRef) -> bool {
             }
         }
     }
-    !((w && h) || (w && ar) || (h && ar))
+    // Sized = two of {width, height, aspect-ratio}, at least one being a dimension.
+    let sized = (w && (h || ar)) || (h && ar);
+    !sized
 }
 
 fn check_unsized_images(page: &Page) -> Outcome {

@@ -352,10 +352,13 @@ pub fn parse_http_date(s: &str) -> Option<f64> {
     let mut month = None;
     let mut year = None;
     let mut hms = None;
-    for tok in s.split(|c: char| c == ' ' || c == ',' || c == '-').filter(|t| !t.is_empty()) {
+    for tok in s.split([' ', ',', '-']).filter(|t| !t.is_empty()) {
         if tok.contains(':') {
             let mut p = tok.split(':').map(|x| x.parse::<i64>().ok());
             let (h, m, sec) = (p.next().flatten()?, p.next().flatten()?, p.next().flatten()?);
+            if !(0..24).contains(&h) || !(0..60).contains(&m) || !(0..=60).contains(&sec) {
+                return None;
+            }
             hms = Some(h * 3600 + m * 60 + sec);
         } else if let Some(mi) = MONTHS.iter().position(|m| tok.len() >= 3 && tok.get(..3).map(|t| t.eq_ignore_ascii_case(m)).unwrap_or(false)) {
             month = Some(mi as i64 + 1);
@@ -501,7 +504,7 @@ fn check_total_byte_weight(page: &Page) -> Outcome {
         item(page.final_url.as_str(), format!("document: {}", kib(doc))),
     ];
     let mut subs: Vec<_> = page.subresources.iter().filter_map(|s| s.transferred_bytes.map(|b| (b, s))).collect();
-    subs.sort_by(|a, b| b.0.cmp(&a.0));
+    subs.sort_by_key(|s| std::cmp::Reverse(s.0));
     for (b, s) in subs.into_iter().take(10) {
         ev.push(item(s.url.clone(), format!("{}: {}", s.kind, kib(b as f64))));
     }
@@ -526,7 +529,7 @@ mod tests {
             other => panic!("expected fail, got {other:?}"),
         }
     }
-    fn metric_of<'a>(v: &'a Violation, n: &str) -> Option<(f64, f64, Option<f64>)> {
+    fn metric_of(v: &Violation, n: &str) -> Option<(f64, f64, Option<f64>)> {
         v.evidence.iter().find_map(|e| match e {
             Evidence::Metric { name, observed, threshold, savings, .. } if name == n => Some((*observed, *threshold, *savings)),
             _ => None,
@@ -630,6 +633,7 @@ mod tests {
         assert_eq!(cache_lifetime(&h(&[("pragma", "no-cache")]), None), CacheLifetime::Uncacheable);
         assert_eq!(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"));
         assert_eq!(parse_http_date("Sun Nov  6 08:49:37 1994"), Some(784111777.0));
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 99999999999999:49:37 GMT"), None);
         assert_eq!(cache_hit_probability(0.0), 0.0);
         assert!((cache_hit_probability(3600.0) - 0.2).abs() < 1e-9);
         assert_eq!(cache_hit_probability(1e12), 1.0);
