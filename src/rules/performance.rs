@@ -1,4 +1,220 @@
-//! Performance rules.
-use super::Rule;
+//! Performance and page-quality rules, decided the way Lighthouse decides them
+//! but from what a Worker can observe without a browser: response headers,
+//! timings, byte counts, HEAD results for a few subresources, and the parsed HTML.
+//!
+//! Rule ids are Lighthouse audit ids. Lighthouse 13 folded several audits into
+//! trace-based "insights"; where that happened the rule cites both ids.
+//! SEO and best-practice audits (doctype, charset, crawlability…) live here too:
+//! they are page-quality checks of the same kind. Audits whose ids axe owns
+//! (`document-title`, `meta-viewport`, `html-has-lang`, `image-alt`) are left
+//! to the accessibility rules.
+use super::{dom, Evidence, Reference, Rule, MAX_EVIDENCE};
+use crate::page::Page;
+use scraper::{ElementRef, Html};
 
-pub static RULES: &[Rule] = &[];
+pub mod document;
+pub mod network;
+pub mod seo;
+
+pub static RULES: &[Rule] = &[
+    network::SERVER_RESPONSE_TIME,
+    network::REDIRECTS,
+    network::USES_TEXT_COMPRESSION,
+    network::USES_LONG_CACHE_TTL,
+    network::TOTAL_BYTE_WEIGHT,
+    document::RENDER_BLOCKING_RESOURCES,
+    document::DOM_SIZE,
+    document::UNSIZED_IMAGES,
+    document::FONT_DISPLAY,
+    document::VIEWPORT,
+    document::DOCTYPE,
+    document::CHARSET,
+    seo::HTTP_STATUS_CODE,
+    seo::META_DESCRIPTION,
+    seo::IS_CRAWLABLE,
+    seo::LINK_TEXT,
+    seo::CRAWLABLE_ANCHORS,
+    seo::HREFLANG,
+    seo::CANONICAL,
+];
+
+/// A measured value against its threshold.
+pub(crate) fn metric(name: &str, observed: f64, threshold: f64, unit: &str, savings: Option<f64>) -> Evidence {
+    Evidence::Metric { name: name.to_string(), observed, threshold, unit: unit.to_string(), savings }
+}
+
+pub(crate) fn item(value: impl Into<String>, note: impl Into<String>) -> Evidence {
+    Evidence::Item { value: value.into(), note: note.into() }
+}
+
+/// Element evidence for at most [`MAX_EVIDENCE`] elements. Same fields as
+/// [`dom::element`], but source lines are found with one scan of the body per
+/// distinct tag name instead of one per element, so evidence stays linear in
+/// page size (a 2 MB page with 20 flagged images costs one scan, not twenty).
+pub(crate) fn elements<'a>(page: &Page, els: impl IntoIterator<Item = ElementRef<'a>>) -> Vec<Evidence> {
+    let els: Vec<ElementRef<'a>> = els.into_iter().take(MAX_EVIDENCE).collect();
+    let lines = source_lines(page, &els);
+    els.iter()
+        .zip(lines)
+        .map(|(e, line)| Evidence::Element {
+            selector: dom::css_path(*e),
+            snippet: snippet(*e),
+            line,
+            needs_review: false,
+            node: Some(e.id()),
+        })
+        .collect()
+}
+
+/// [`dom::snippet`] serializes the whole subtree before cutting it; for a
+/// large container (say `<main>` as the widest parent) that is the entire page.
+/// Past a few hundred nodes, the opening tag alone says as much.
+fn snippet(el: ElementRef) -> String {
+    const SMALL: usize = 256;
+    if el.descendants().take(SMALL + 1).count() <= SMALL {
+        return dom::snippet(el);
+    }
+    let e = el.value();
+    let mut s = format!("<{}", e.name());
+    for (k, v) in e.attrs() {
+        s.push(' ');
+        s.push_str(k);
+        s.push_str("=\"");
+        s.push_str(&v.replace('&', "&amp;").replace('"', "&quot;"));
+        s.push('"');
+    }
+    s.push('>');
+    if s.chars().count() > dom::SNIPPET_MAX {
+        s = s.chars().take(dom::SNIPPET_MAX).collect();
+    }
+    s.push('…');
+    s
+}
+
+/// Element evidence for one element (see [`elements`]).
+pub(crate) fn element(page: &Page, el: ElementRef) -> Evidence {
+    elements(page, [el]).pop().unwrap_or_else(|| dom::element(page, el))
+}
+
+/// 1-based source lines of the elements' start tags, matched the way
+/// [`dom::source_line`] does (n-th `<name` in the source ↔ n-th `name` in the tree).
+fn source_lines(page: &Page, els: &[ElementRef]) -> Vec<Option<u32>> {
+    let mut out = vec![None; els.len()];
+    let (Some(body), Some(doc)) = (page.body.as_deref(), page.html.as_ref()) else { return out };
+    let mut names: Vec<&str> = els.iter().map(|e| e.value().name()).collect();
+    names.sort_unstable();
+    names.dedup();
+    for name in names {
+        // Tree index of each wanted element among same-named elements.
+        let wanted: Vec<(usize, ego_tree::NodeId)> =
+            els.iter().enumerate().filter(|(_, e)| e.value().name() == name).map(|(i, e)| (i, e.id())).collect();
+        let mut idx: Vec<(usize, usize)> = Vec::with_capacity(wanted.len()); // (tree index, slot)
+        for (n, e) in doc.select(&dom::sel(name)).enumerate() {
+            if let Some((slot, _)) = wanted.iter().find(|(_, id)| *id == e.id()) {
+                idx.push((n, *slot));
+                if idx.len() == wanted.len() {
+                    break;
+                }
+            }
+        }
+        idx.sort_unstable();
+        let Some(&(last, _)) = idx.last() else { continue };
+        // One forward scan: count `<name` tags and newlines as we go.
+        let bytes = body.as_bytes();
+        let nb = name.as_bytes();
+        let (mut seen, mut line, mut counted_to, mut pos, mut next) = (0usize, 1u32, 0usize, 0usize, 0usize);
+        while pos < bytes.len() && seen <= last {
+            let Some(off) = bytes.get(pos..).and_then(|b| b.iter().position(|&c| c == b'<')) else { break };
+            let at = pos + off;
+            let end = at + 1 + nb.len();
+            let matches = bytes.get(at + 1..end).map(|t| t.eq_ignore_ascii_case(nb)).unwrap_or(false)
+                && matches!(bytes.get(end), Some(b' ' | b'>' | b'/' | b'\t' | b'\n' | b'\r' | 0x0c));
+            if matches {
+                line += bytes.get(counted_to..at).map(|s| s.iter().filter(|&&c| c == b'\n').count() as u32).unwrap_or(0);
+                counted_to = at;
+                while let Some(&(tree_i, slot)) = idx.get(next) {
+                    if tree_i != seen {
+                        break;
+                    }
+                    if let Some(o) = out.get_mut(slot) {
+                        *o = Some(line);
+                    }
+                    next += 1;
+                }
+                seen += 1;
+            }
+            pos = at + 1;
+        }
+    }
+    out
+}
+
+/// The parsed document, when the page was HTML.
+pub(crate) fn html(page: &Page) -> Option<&Html> {
+    page.html.as_ref()
+}
+
+/// True when `el` sits inside `<head>` (the parser moves head-only content
+/// after `<body>` starts into the body, as browsers do).
+pub(crate) fn in_head(el: ElementRef) -> bool {
+    el.ancestors().filter_map(ElementRef::wrap).any(|a| a.value().name() == "head")
+}
+
+/// Value of a header in a subresource's header list (names are lower-case).
+pub(crate) fn header_in<'a>(headers: &'a [crate::page::Header], name: &str) -> Option<&'a str> {
+    headers.iter().find(|h| h.name == name).map(|h| h.value.as_str())
+}
+
+/// Whole-word-ish token test on a space-separated attribute such as `rel`.
+pub(crate) fn has_token(value: &str, token: &str) -> bool {
+    value.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case(token))
+}
+
+/// Lighthouse documentation link for an audit id.
+pub(crate) const fn lh(id: &'static str, url: &'static str) -> Reference {
+    Reference { kind: "lighthouse", id, url }
+}
+
+pub(crate) fn kib(bytes: f64) -> String {
+    format!("{:.1} KiB", bytes / 1024.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_ids_are_unique_and_all_performance() {
+        let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+        ids.sort_unstable();
+        let n = ids.len();
+        ids.dedup();
+        assert_eq!(ids.len(), n);
+        assert!(RULES.iter().all(|r| r.domain == crate::model::Domain::Performance));
+        assert!(RULES.iter().all(|r| r.impact <= 100 && r.effort <= 100 && r.risk <= 100));
+        assert!(RULES.iter().all(|r| !r.references.is_empty() && !r.limits.is_empty()));
+    }
+
+    #[test]
+    fn batched_lines_match_dom_source_line() {
+        let page = Page::html_at(
+            "https://example.com/",
+            &[],
+            "<!doctype html>\n<html><body>\n<IMG src=a>\n<p><img src=b></p>\n<imgx>\n\n<img\tsrc=c><a href=x>y</a></body></html>",
+        );
+        let doc = page.html.as_ref().unwrap();
+        let els: Vec<ElementRef> = doc.select(&dom::sel("img, a, p")).collect();
+        let batched = elements(&page, els.clone());
+        for (e, ev) in els.iter().zip(&batched) {
+            assert_eq!(*ev, dom::element(&page, *e));
+        }
+        assert!(matches!(&batched[0], Evidence::Element { line: Some(3), .. }));
+    }
+
+    #[test]
+    fn no_overlap_with_axe_ids() {
+        for id in ["document-title", "meta-viewport", "html-has-lang", "image-alt"] {
+            assert!(RULES.iter().all(|r| r.id != id));
+        }
+    }
+}
