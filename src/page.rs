@@ -109,6 +109,8 @@ pub struct Page {
     /// HSTS preload-list entries known for the scanned hosts and their parents
     /// (empty when unknown or none).
     pub hsts_preload: Vec<HstsPreloadEntry>,
+    /// Start-tag source lines by node, built on first use (see `rules::dom`).
+    line_index: std::cell::OnceCell<std::collections::HashMap<ego_tree::NodeId, u32>>,
 }
 
 impl Page {
@@ -151,6 +153,7 @@ impl Page {
             https_probe: None,
             cors_preflight: None,
             hsts_preload: Vec::new(),
+            line_index: std::cell::OnceCell::new(),
         }
     }
 
@@ -176,6 +179,14 @@ impl Page {
     /// Every header with this (lower-case) name, in order.
     pub fn headers_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.headers.iter().filter(move |h| h.name == name).map(|h| h.value.as_str())
+    }
+
+    /// NodeId → 1-based source line of the start tag, computed once.
+    pub fn line_index(&self) -> &std::collections::HashMap<ego_tree::NodeId, u32> {
+        self.line_index.get_or_init(|| match (self.body.as_deref(), self.html.as_ref()) {
+            (Some(body), Some(html)) => crate::rules::dom::build_line_index(body, html),
+            _ => std::collections::HashMap::new(),
+        })
     }
 
     pub fn is_https(&self) -> bool {

@@ -48,44 +48,139 @@ pub fn css_path(el: ElementRef) -> String {
     parts.join(" > ")
 }
 
-/// The element's outer HTML, cut to [`SNIPPET_MAX`] characters.
+/// The element's outer HTML, cut to [`SNIPPET_MAX`] characters. Serialises
+/// only as much of the subtree as fits, so a snippet of `<main>` on a 2 MB
+/// page costs what its first few hundred characters cost.
 pub fn snippet(el: ElementRef) -> String {
-    let html = el.html();
-    if html.chars().count() <= SNIPPET_MAX {
-        return html;
+    let mut out = String::new();
+    let complete = write_bounded(*el, &mut out, SNIPPET_MAX);
+    if !complete {
+        let mut cut: String = out.chars().take(SNIPPET_MAX).collect();
+        cut.push('…');
+        return cut;
     }
-    let mut s: String = html.chars().take(SNIPPET_MAX).collect();
-    s.push('…');
-    s
+    out
 }
 
-/// The 1-based source line of the element's start tag, found by locating the
-/// n-th occurrence of `<name` in the source that matches this element's
-/// position among same-named elements. Returns None when the source and tree
-/// disagree (e.g. implied elements the parser inserted).
-pub fn source_line(page: &Page, el: ElementRef) -> Option<u32> {
-    let body = page.body.as_deref()?;
-    let html = page.html.as_ref()?;
-    let name = el.value().name();
-    let sel = Selector::parse(name).ok()?;
-    let index = html.select(&sel).position(|e| e.id() == el.id())?;
-    let lower = body.to_ascii_lowercase();
-    let needle = format!("<{name}");
-    let mut seen = 0usize;
-    let mut from = 0usize;
-    while let Some(pos) = lower[from..].find(&needle) {
-        let at = from + pos;
-        let next = lower.as_bytes().get(at + needle.len()).copied();
-        let boundary = matches!(next, Some(b' ' | b'>' | b'/' | b'\t' | b'\n' | b'\r' | 0x0c));
-        if boundary {
-            if seen == index {
-                return Some(lower[..at].bytes().filter(|b| *b == b'\n').count() as u32 + 1);
-            }
-            seen += 1;
+fn escape_into(out: &mut String, s: &str, attr: bool) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' if !attr => out.push_str("&lt;"),
+            '>' if !attr => out.push_str("&gt;"),
+            '"' if attr => out.push_str("&quot;"),
+            '\u{a0}' => out.push_str("&nbsp;"),
+            c => out.push(c),
         }
-        from = at + needle.len();
     }
-    None
+}
+
+const VOID: &[&str] =
+    &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"];
+
+/// Writes the node's HTML into `out`; returns false once `out` is past `budget`
+/// characters (the caller cuts it).
+fn write_bounded(node: ego_tree::NodeRef<scraper::Node>, out: &mut String, budget: usize) -> bool {
+    if out.len() > budget * 4 {
+        return false;
+    }
+    match node.value() {
+        scraper::Node::Element(e) => {
+            out.push('<');
+            out.push_str(e.name());
+            for (k, v) in e.attrs() {
+                out.push(' ');
+                out.push_str(k);
+                out.push_str("=\"");
+                escape_into(out, v, true);
+                out.push('"');
+            }
+            out.push('>');
+            if VOID.contains(&e.name()) {
+                return out.chars().count() <= budget;
+            }
+            for child in node.children() {
+                if !write_bounded(child, out, budget) {
+                    return false;
+                }
+            }
+            out.push_str("</");
+            out.push_str(e.name());
+            out.push('>');
+        }
+        scraper::Node::Text(t) => {
+            // Only as much text as can still show.
+            let room = (budget * 4).saturating_sub(out.len()) + 1;
+            let text: &str = t;
+            let end = text.char_indices().nth(room).map(|(i, _)| i).unwrap_or(text.len());
+            escape_into(out, &text[..end], false);
+            if end < text.len() {
+                return false;
+            }
+        }
+        scraper::Node::Comment(c) => {
+            out.push_str("<!--");
+            out.push_str(c);
+            out.push_str("-->");
+        }
+        _ => {}
+    }
+    out.chars().count() <= budget || out.len() <= budget
+}
+
+/// The 1-based source line of the element's start tag. The n-th `<name` tag
+/// in the source is matched with the n-th `name` element of the tree; the
+/// index is built once per page (linear in its size) and cached on the page.
+/// None when the source and tree disagree (elements the parser implied).
+pub fn source_line(page: &Page, el: ElementRef) -> Option<u32> {
+    page.line_index().get(&el.id()).copied()
+}
+
+/// Builds the NodeId → line map for a page: one pass over the tree, one over the source.
+pub fn build_line_index(body: &str, html: &scraper::Html) -> std::collections::HashMap<ego_tree::NodeId, u32> {
+    use std::collections::HashMap;
+    // Source positions: per lower-case tag name, the lines of its start tags in order.
+    let mut starts: HashMap<String, Vec<u32>> = HashMap::new();
+    let bytes = body.as_bytes();
+    let mut line = 1u32;
+    let mut i = 0usize;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => line += 1,
+            b'<' => {
+                let rest = &bytes[i + 1..];
+                let len = rest.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'-').count();
+                let first_ok = rest.first().is_some_and(|c| c.is_ascii_alphabetic());
+                let next = rest.get(len).copied();
+                let boundary = matches!(next, Some(b' ' | b'>' | b'/' | b'\t' | b'\n' | b'\r' | 0x0c) | None);
+                if first_ok && boundary && len > 0 {
+                    let name = String::from_utf8_lossy(&rest[..len]).to_ascii_lowercase();
+                    starts.entry(name).or_default().push(line);
+                }
+                // Skip comments wholesale so tags inside them do not count.
+                if rest.starts_with(b"!--") {
+                    let end = body[i..].find("-->").map(|e| i + e + 3).unwrap_or(bytes.len());
+                    line += bytes[i..end].iter().filter(|c| **c == b'\n').count() as u32;
+                    i = end;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut out = HashMap::new();
+    for node in html.tree.root().descendants() {
+        if let scraper::Node::Element(e) = node.value() {
+            let n = seen.entry(e.name()).or_insert(0);
+            if let Some(l) = starts.get(e.name()).and_then(|v| v.get(*n)) {
+                out.insert(node.id(), *l);
+            }
+            *n += 1;
+        }
+    }
+    out
 }
 
 /// Element evidence for a violation.

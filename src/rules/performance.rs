@@ -47,106 +47,14 @@ pub(crate) fn item(value: impl Into<String>, note: impl Into<String>) -> Evidenc
     Evidence::Item { value: value.into(), note: note.into() }
 }
 
-/// Element evidence for at most [`MAX_EVIDENCE`] elements. Same fields as
-/// [`dom::element`], but source lines are found with one scan of the body per
-/// distinct tag name instead of one per element, so evidence stays linear in
-/// page size (a 2 MB page with 20 flagged images costs one scan, not twenty).
+/// Element evidence for at most [`MAX_EVIDENCE`] elements.
 pub(crate) fn elements<'a>(page: &Page, els: impl IntoIterator<Item = ElementRef<'a>>) -> Vec<Evidence> {
-    let els: Vec<ElementRef<'a>> = els.into_iter().take(MAX_EVIDENCE).collect();
-    let lines = source_lines(page, &els);
-    els.iter()
-        .zip(lines)
-        .map(|(e, line)| Evidence::Element {
-            selector: dom::css_path(*e),
-            snippet: snippet(*e),
-            line,
-            needs_review: false,
-            node: Some(e.id()),
-        })
-        .collect()
+    els.into_iter().take(MAX_EVIDENCE).map(|e| dom::element(page, e)).collect()
 }
 
-/// [`dom::snippet`] serializes the whole subtree before cutting it; for a
-/// large container (say `<main>` as the widest parent) that is the entire page.
-/// Past a few hundred nodes, the opening tag alone says as much.
-fn snippet(el: ElementRef) -> String {
-    const SMALL: usize = 256;
-    if el.descendants().take(SMALL + 1).count() <= SMALL {
-        return dom::snippet(el);
-    }
-    let e = el.value();
-    let mut s = format!("<{}", e.name());
-    for (k, v) in e.attrs() {
-        s.push(' ');
-        s.push_str(k);
-        s.push_str("=\"");
-        s.push_str(&v.replace('&', "&amp;").replace('"', "&quot;"));
-        s.push('"');
-    }
-    s.push('>');
-    if s.chars().count() > dom::SNIPPET_MAX {
-        s = s.chars().take(dom::SNIPPET_MAX).collect();
-    }
-    s.push('…');
-    s
-}
-
-/// Element evidence for one element (see [`elements`]).
+/// Element evidence for one element.
 pub(crate) fn element(page: &Page, el: ElementRef) -> Evidence {
-    elements(page, [el]).pop().unwrap_or_else(|| dom::element(page, el))
-}
-
-/// 1-based source lines of the elements' start tags, matched the way
-/// [`dom::source_line`] does (n-th `<name` in the source ↔ n-th `name` in the tree).
-fn source_lines(page: &Page, els: &[ElementRef]) -> Vec<Option<u32>> {
-    let mut out = vec![None; els.len()];
-    let (Some(body), Some(doc)) = (page.body.as_deref(), page.html.as_ref()) else { return out };
-    let mut names: Vec<&str> = els.iter().map(|e| e.value().name()).collect();
-    names.sort_unstable();
-    names.dedup();
-    for name in names {
-        // Tree index of each wanted element among same-named elements.
-        let wanted: Vec<(usize, ego_tree::NodeId)> =
-            els.iter().enumerate().filter(|(_, e)| e.value().name() == name).map(|(i, e)| (i, e.id())).collect();
-        let mut idx: Vec<(usize, usize)> = Vec::with_capacity(wanted.len()); // (tree index, slot)
-        for (n, e) in doc.select(&dom::sel(name)).enumerate() {
-            if let Some((slot, _)) = wanted.iter().find(|(_, id)| *id == e.id()) {
-                idx.push((n, *slot));
-                if idx.len() == wanted.len() {
-                    break;
-                }
-            }
-        }
-        idx.sort_unstable();
-        let Some(&(last, _)) = idx.last() else { continue };
-        // One forward scan: count `<name` tags and newlines as we go.
-        let bytes = body.as_bytes();
-        let nb = name.as_bytes();
-        let (mut seen, mut line, mut counted_to, mut pos, mut next) = (0usize, 1u32, 0usize, 0usize, 0usize);
-        while pos < bytes.len() && seen <= last {
-            let Some(off) = bytes.get(pos..).and_then(|b| b.iter().position(|&c| c == b'<')) else { break };
-            let at = pos + off;
-            let end = at + 1 + nb.len();
-            let matches = bytes.get(at + 1..end).map(|t| t.eq_ignore_ascii_case(nb)).unwrap_or(false)
-                && matches!(bytes.get(end), Some(b' ' | b'>' | b'/' | b'\t' | b'\n' | b'\r' | 0x0c));
-            if matches {
-                line += bytes.get(counted_to..at).map(|s| s.iter().filter(|&&c| c == b'\n').count() as u32).unwrap_or(0);
-                counted_to = at;
-                while let Some(&(tree_i, slot)) = idx.get(next) {
-                    if tree_i != seen {
-                        break;
-                    }
-                    if let Some(o) = out.get_mut(slot) {
-                        *o = Some(line);
-                    }
-                    next += 1;
-                }
-                seen += 1;
-            }
-            pos = at + 1;
-        }
-    }
-    out
+    dom::element(page, el)
 }
 
 /// The parsed document, when the page was HTML.
