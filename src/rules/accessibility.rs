@@ -23,9 +23,11 @@ use super::{Fix, Reference, Rule};
 use crate::model::{Domain, Severity};
 
 pub mod aria;
+pub mod autocomplete;
 mod checks;
 pub mod ctx;
 pub mod hidden;
+pub mod html_aria;
 pub mod lang;
 pub mod names;
 #[cfg(test)]
@@ -264,6 +266,18 @@ pub static RULES: &[Rule] = &[
         "Focusable content inside a control with presentational children is not announced.", "Un-nest the controls.", ["Move the inner control out"], 10, STATIC, c::nested_interactive),
     axe!("presentation-role-conflict", minor, [], "Elements marked as presentational should be consistently ignored",
         "Presentational elements that are focusable or have global ARIA keep their role.", "Remove the conflict.", ["Remove tabindex or global ARIA"], 3, STATIC, c::presentation_role_conflict),
+    axe!("aria-allowed-role", minor, [], "ARIA role should be appropriate for the element",
+        "ARIA in HTML limits which roles each element may take; a role that contradicts the element's native semantics confuses assistive technology.",
+        "Use an element whose native role fits, or a role the element allows.", ["Remove the role", "or change the element (e.g. <button> for role=button)"], 5,
+        "none/presentation on a focusable element needs review: browsers ignore it, so the outcome depends on conflict resolution.", c::aria_allowed_role),
+    axe!("aria-conditional-attr", serious, ["4.1.2 (A)"], "ARIA attributes must be used as specified for the element's role",
+        "Some ARIA attributes are only supported in some contexts: row expansion/level/position attributes only in a treegrid, and aria-checked on a native checkbox must match its checked state.",
+        "Remove the unsupported attribute or make it agree with the native state.", ["Drop aria-expanded/-level/-posinset/-setsize from rows outside a treegrid", "Remove aria-checked from native checkboxes"], 3,
+        STATIC, c::aria_conditional_attr),
+    axe!("autocomplete-valid", serious, ["1.3.5 (AA)"], "autocomplete attribute must be used correctly",
+        "An autocomplete value must follow the HTML autofill grammar so the field's purpose is programmatically identifiable.",
+        "Use a valid autofill token list such as \"email\" or \"shipping street-address\".", ["Replace unknown field names with standard ones", "Order tokens as section-*, shipping/billing, home/work/..., field, webauthn"], 3,
+        "Whether the token fits the user's data (appropriate purpose) is not judged.", c::autocomplete_valid),
     axe!("aria-hidden-focus", serious, ["4.1.2 (A)"], "ARIA hidden element must not be focusable or contain focusable elements",
         "Focusable content inside aria-hidden is announced as nothing.", "Make it unfocusable or not hidden.", ["Add tabindex=-1 or remove aria-hidden"], 5,
         "Focusability depends on CSS we cannot see.", c::aria_hidden_focus),

@@ -1,7 +1,8 @@
 //! The rule checks. Each mirrors one axe-core rule: its selector and `matches`
 //! filter decide applicability, its any/all/none checks the verdict.
 use super::aria::{self, ancestors, explicit_role, input_type, role_info, Kind};
-use super::ctx::{finish, tabindex, Ctx};
+use super::ctx::{finish, is_disabled, tabindex, Ctx};
+use super::html_aria;
 use super::hidden::{hidden_for_everyone, hidden_from_at};
 use super::lang;
 use super::names::{accessible_name, label_text, labelledby_text, sanitize, subtree_text};
@@ -1451,4 +1452,83 @@ fn collect_owned<'a>(c: &Ctx, e: ElementRef<'a>, out: &mut Vec<ElementRef<'a>>, 
             _ => out.push(k),
         }
     }
+}
+
+// ---------------------------------------------------------------- roles allowed by ARIA in HTML
+
+pub fn aria_allowed_role(page: &Page) -> Outcome {
+    // Hidden elements included, as in axe: the wrong role matters once shown.
+    run(page, true, |_, e| nonempty(attr(e, "role")) && !html_aria::in_foreign_content(e), |c, e| {
+        match html_aria::disallowed(c, e) {
+            None => V::Pass,
+            Some(true) => V::Fail,
+            Some(false) => V::Review,
+        }
+    })
+}
+
+/// ARIA 1.2 attributes that are only supported in some contexts of a role:
+/// rows take aria-expanded/-level/-posinset/-setsize only inside a treegrid,
+/// and a native checkbox's aria-checked must agree with its checked state
+/// (which cannot be "mixed" without script).
+pub fn aria_conditional_attr(page: &Page) -> Outcome {
+    const TREEGRID_ROW_ATTRS: &[&str] = &["aria-expanded", "aria-level", "aria-posinset", "aria-setsize"];
+    let native_checkbox = |e: ElementRef| {
+        name_is(e, "input") && input_type(e) == "checkbox" && explicit_role(e).is_none_or(|r| r == "checkbox")
+    };
+    run(
+        page,
+        false,
+        |c, e| {
+            (native_checkbox(e) && attr(e, "aria-checked").is_some())
+                || (TREEGRID_ROW_ATTRS.iter().any(|a| attr(e, a).is_some()) && c.role(e) == Some("row"))
+        },
+        |c, e| {
+            if native_checkbox(e) {
+                let v = attr(e, "aria-checked").unwrap_or("").trim().to_ascii_lowercase();
+                let checked = attr(e, "checked").is_some();
+                return pass_if(match v.as_str() {
+                    "mixed" => false,
+                    "true" => checked,
+                    "false" => !checked,
+                    _ => true,
+                });
+            }
+            let container = ancestors(e).find_map(|a| c.role(a).filter(|r| matches!(*r, "table" | "grid" | "treegrid")));
+            pass_if(!matches!(container, Some("table" | "grid")))
+        },
+    )
+}
+
+// ---------------------------------------------------------------- autocomplete
+
+pub fn autocomplete_valid(page: &Page) -> Outcome {
+    use super::autocomplete::{check, Verdict};
+    run(
+        page,
+        false,
+        |_, e| {
+            let applies_to = match e.value().name() {
+                "select" | "textarea" => true,
+                // The attribute does not apply to buttons, checkable and file inputs.
+                "input" => !matches!(
+                    input_type(e).as_str(),
+                    "hidden" | "button" | "submit" | "reset" | "image" | "checkbox" | "radio" | "file"
+                ),
+                _ => false,
+            };
+            let disabled = is_disabled(e)
+                || ancestors(e).chain(Some(e)).any(|a| attr(a, "aria-disabled").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")));
+            let readonly = attr(e, "readonly").is_some() || attr(e, "aria-readonly").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+            // A non-widget role taken out of the tab order is not a form field users reach.
+            let inert_role = explicit_role(e).and_then(role_info).is_some_and(|i| !matches!(i.kind, Kind::Widget | Kind::Composite))
+                && tabindex(e).is_some_and(|t| t < 0);
+            applies_to && is_html(e) && nonempty(attr(e, "autocomplete")) && !disabled && !readonly && !inert_role
+        },
+        |_, e| match check(attr(e, "autocomplete").unwrap_or("")) {
+            Verdict::Valid => V::Pass,
+            Verdict::Invalid => V::Fail,
+            Verdict::Unknown => V::Review,
+        },
+    )
 }

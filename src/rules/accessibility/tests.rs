@@ -85,6 +85,9 @@ const CASES: &[(&str, &str, &str)] = &[
     ("aria-text", r#"<span role=text>a</span>"#, r#"<span role=text><a href=a>x</a></span>"#),
     ("nested-interactive", r#"<button>a</button>"#, r#"<button><a href=a>x</a></button>"#),
     ("presentation-role-conflict", r#"<li role=none>a</li>"#, r#"<li role=none aria-label=x tabindex=0>a</li>"#),
+    ("aria-allowed-role", r#"<ul role=tablist><li role=tab>a</li></ul>"#, r#"<h2 role=button>a</h2>"#),
+    ("aria-conditional-attr", r#"<input type=checkbox checked aria-checked=true>"#, r#"<div role=grid><div role=row aria-expanded=true><div role=gridcell>a</div></div></div>"#),
+    ("autocomplete-valid", r#"<label>E <input autocomplete="work email"></label>"#, r#"<label>E <input autocomplete="work photo"></label>"#),
     ("aria-hidden-focus", r#"<div aria-hidden=true><p>x</p></div>"#, r#"<div aria-hidden=true><a href=a>x</a></div>"#),
 ];
 
