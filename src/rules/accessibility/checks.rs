@@ -177,9 +177,10 @@ pub fn image_redundant_alt(page: &Page) -> Outcome {
         if alt.is_empty() || presentational(c, e) {
             return V::Pass;
         }
-        // The alt repeats the text of the enclosing link/button/label/list item.
+        // The alt repeats the text of the enclosing link, button, label, paragraph,
+        // list item or table cell (the unit read together with the image).
         let parent = ancestors(e).find(|a| {
-            matches!(c.role(*a), Some("button" | "link")) || matches!(a.value().name(), "button" | "a" | "label" | "li")
+            matches!(c.role(*a), Some("button" | "link")) || matches!(a.value().name(), "button" | "a" | "label" | "li" | "p" | "td" | "th")
         });
         match parent {
             Some(p) => {
@@ -729,23 +730,14 @@ pub fn list(page: &Page) -> Outcome {
         if has_text_child(e) {
             return V::Fail;
         }
-        let mut any_item = false;
-        let mut bad_role = false;
+        // Every child must be exposed as a list item: a <li> re-roled to
+        // something else is no longer one, so the list is malformed.
         for ch in visible_child_elements(e) {
-            let is_li = name_is(ch, "li");
-            let item = c.role(ch) == Some("listitem");
-            if !is_li && !item {
-                if !matches!(ch.value().name(), "script" | "template") {
-                    return V::Fail;
-                }
-                continue;
+            if c.role(ch) != Some("listitem") && !matches!(ch.value().name(), "script" | "template") {
+                return V::Fail;
             }
-            if is_li && !item {
-                bad_role = true;
-            }
-            any_item |= item;
         }
-        pass_if(any_item || !bad_role)
+        V::Pass
     })
 }
 
@@ -1359,9 +1351,7 @@ pub fn aria_required_parent(page: &Page) -> Outcome {
             return V::Pass;
         }
         // aria-owns on an ancestor-or-self provides the context instead.
-        let owners = std::iter::once(e).chain(ancestors(e)).filter_map(|x| x.value().id()).filter_map(|id| {
-            c.elements().find(|o| attr(*o, "aria-owns").is_some_and(|v| v.split_ascii_whitespace().any(|t| t == id)))
-        });
+        let owners = std::iter::once(e).chain(ancestors(e)).filter_map(|x| x.value().id()).filter_map(|id| c.owner_of(id));
         for o in owners {
             if context_ok(c, o, ctxs, true, role) {
                 return V::Pass;
@@ -1378,7 +1368,10 @@ fn context_ok(c: &Ctx, e: ElementRef, ctxs: &[&str], include_self: bool, own: &s
         if include_self { Box::new(std::iter::once(e).chain(ancestors(e))) } else { Box::new(ancestors(e)) };
     for a in start {
         let role = match c.role(a) {
-            Some("none" | "presentation") | None => continue,
+            Some("none" | "presentation") => continue,
+            // A generic wrapper is transparent unless global ARIA exposes it.
+            None if aria::has_global_aria(a) => return false,
+            None => continue,
             Some(r) => r,
         };
         if role == "group" && allows_group {
@@ -1404,25 +1397,7 @@ pub fn aria_required_children(page: &Page) -> Outcome {
         for o in c.idrefs(e, "aria-owns") {
             kids.push(o);
         }
-        let mut has_any = false;
-        let mut bad = false;
-        for k in &kids {
-            if hidden_from_at(*k) {
-                continue;
-            }
-            let r = c.role(*k);
-            match r {
-                Some(r) if owned.contains(&r) => has_any = true,
-                Some("group") if role == "list" => bad = true,
-                Some(r) if matches!(r, "none" | "presentation") => {}
-                _ => {
-                    // Only elements with a role (or focusable/text-bearing) count against the parent.
-                    if r.is_some() || c.is_focusable(*k) {
-                        bad = true;
-                    }
-                }
-            }
-        }
+        let (has_any, bad) = judge_owned(c, role, owned, &kids, 0);
         if bad {
             return V::Fail;
         }
@@ -1435,8 +1410,45 @@ pub fn aria_required_children(page: &Page) -> Outcome {
         if role == "combobox" {
             return V::Pass;
         }
-        V::Review
+        // Containers that scripts commonly fill later need review when empty;
+        // a row without cells or a suggestion without changes is just wrong.
+        const REVIEW_WHEN_EMPTY: &[&str] = &[
+            "grid", "list", "listbox", "menu", "menubar", "table", "tablist", "tree", "treegrid", "rowgroup",
+            "doc-bibliography", "doc-endnotes",
+        ];
+        if REVIEW_WHEN_EMPTY.contains(&role) {
+            V::Review
+        } else {
+            V::Fail
+        }
     })
+}
+
+/// (some required owned element present, some disallowed element present).
+/// An owned `group` must itself own only the container's item roles (ARIA's
+/// "group → menuitem" style entries), so groups are checked recursively.
+fn judge_owned(c: &Ctx, role: &str, owned: &[&str], kids: &[ElementRef], depth: usize) -> (bool, bool) {
+    let (mut has_any, mut bad) = (false, false);
+    for k in kids {
+        if hidden_from_at(*k) {
+            continue;
+        }
+        let r = c.role(*k);
+        match r {
+            Some("group") if owned.contains(&"group") && depth < 8 && role != "list" => {
+                let mut inner = Vec::new();
+                collect_owned(c, *k, &mut inner, 0);
+                has_any = true;
+                bad |= judge_owned(c, role, owned, &inner, depth + 1).1;
+            }
+            Some(r) if owned.contains(&r) => has_any = true,
+            Some("group") if role == "list" => bad = true,
+            Some("none" | "presentation") => {}
+            // Only elements with a role (or focusable / globally ARIA'd) count against the parent.
+            _ => bad |= r.is_some() || c.is_focusable(*k) || aria::has_global_aria(*k),
+        }
+    }
+    (has_any, bad)
 }
 
 fn collect_owned<'a>(c: &Ctx, e: ElementRef<'a>, out: &mut Vec<ElementRef<'a>>, depth: usize) {
@@ -1448,7 +1460,11 @@ fn collect_owned<'a>(c: &Ctx, e: ElementRef<'a>, out: &mut Vec<ElementRef<'a>>, 
             continue;
         }
         match c.role(k) {
-            None | Some("none" | "presentation") if !c.is_focusable(k) => collect_owned(c, k, out, depth + 1),
+            // Generic wrappers are transparent unless focusable or carrying
+            // global ARIA (then they are exposed, as a generic child).
+            None | Some("none" | "presentation") if !c.is_focusable(k) && !aria::has_global_aria(k) => {
+                collect_owned(c, k, out, depth + 1)
+            }
             _ => out.push(k),
         }
     }

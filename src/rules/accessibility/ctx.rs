@@ -13,12 +13,13 @@ pub struct Ctx<'a> {
     pub doc: &'a Html,
     ids: OnceCell<HashMap<&'a str, Vec<ElementRef<'a>>>>,
     label_for: OnceCell<HashMap<&'a str, Vec<ElementRef<'a>>>>,
+    owners: OnceCell<HashMap<&'a str, ElementRef<'a>>>,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(page: &'a Page) -> Option<Ctx<'a>> {
         let doc = page.html.as_ref()?;
-        Some(Ctx { page, doc, ids: OnceCell::new(), label_for: OnceCell::new() })
+        Some(Ctx { page, doc, ids: OnceCell::new(), label_for: OnceCell::new(), owners: OnceCell::new() })
     }
 
     /// Every element in document order (the root included).
@@ -54,6 +55,22 @@ impl<'a> Ctx<'a> {
             .attr(attr)
             .map(|v| v.split_ascii_whitespace().filter_map(|id| self.by_id(id)).collect())
             .unwrap_or_default()
+    }
+
+    /// The first element whose `aria-owns` lists this id.
+    pub fn owner_of(&self, id: &str) -> Option<ElementRef<'a>> {
+        let m = self.owners.get_or_init(|| {
+            let mut m: HashMap<&'a str, ElementRef<'a>> = HashMap::new();
+            for o in self.doc.root_element().descendants().filter_map(ElementRef::wrap) {
+                if let Some(v) = o.value().attr("aria-owns") {
+                    for t in v.split_ascii_whitespace() {
+                        m.entry(t).or_insert(o);
+                    }
+                }
+            }
+            m
+        });
+        m.get(id).copied()
     }
 
     /// `label[for=id]` elements for this control.
