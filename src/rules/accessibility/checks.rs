@@ -1149,6 +1149,11 @@ pub fn aria_valid_attr_value(page: &Page) -> Outcome {
                 continue;
             }
             match valid_attr_value(c, e, n, v) {
+                // An empty value reads as "not set" to browsers: worth a look, not wrong.
+                Some(false) if v.trim().is_empty() => review = true,
+                // Names and descriptions pointing nowhere may be inserted later
+                // (or live in another tree): review.
+                Some(false) if matches!(n, "aria-describedby" | "aria-labelledby") => review = true,
                 Some(false) => {
                     // An idref pointing nowhere may be filled in by script later.
                     if matches!(n, "aria-controls" | "aria-owns" | "aria-describedby" | "aria-labelledby" | "aria-activedescendant" | "aria-details" | "aria-flowto") {
@@ -1212,6 +1217,13 @@ fn allowed_attrs(role: Option<&str>) -> Vec<&'static str> {
 
 pub fn aria_allowed_attr(page: &Page) -> Outcome {
     run(page, false, has_aria_attr, |c, e| {
+        // ARIA in HTML: these elements take no ARIA attribute but aria-hidden.
+        if explicit_role(e).is_none()
+            && matches!(e.value().name(), "br" | "wbr" | "picture" | "col" | "colgroup")
+            && aria_attr_names(e).any(|(n, _)| n != "aria-hidden" && aria::attr_info(n).is_some())
+        {
+            return V::Fail;
+        }
         let role = c.role(e);
         let allowed = allowed_attrs(role);
         let invalid = aria_attr_names(e).any(|(n, v)| {
@@ -1223,7 +1235,8 @@ pub fn aria_allowed_attr(page: &Page) -> Outcome {
         if !invalid {
             return V::Pass;
         }
-        if role.is_none() && !is_html(e) && !c.is_focusable(e) {
+        // Unknown semantics (foreign or custom elements): a script may give them a role.
+        if role.is_none() && (!is_html(e) || e.value().name().contains('-')) && !c.is_focusable(e) {
             return V::Review;
         }
         V::Fail
