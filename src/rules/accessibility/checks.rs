@@ -465,7 +465,15 @@ fn has_lang_text(e: ElementRef) -> bool {
             Node::Text(t) if !t.trim().is_empty() => return true,
             Node::Element(_) => {
                 if let Some(ce) = ElementRef::wrap(c) {
-                    if ce.value().attr("lang").is_none() && !hidden_from_at(ce) && has_lang_text(ce) {
+                    // Rendered text counts even when aria-hidden (sighted users read it),
+                    // and so does an image's text alternative.
+                    if ce.value().attr("lang").is_some() || hidden_for_everyone(ce) {
+                        continue;
+                    }
+                    if name_is(ce, "img") && nonempty(attr(ce, "alt")) {
+                        return true;
+                    }
+                    if has_lang_text(ce) {
                         return true;
                     }
                 }
