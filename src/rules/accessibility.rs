@@ -30,6 +30,7 @@ pub mod hidden;
 pub mod html_aria;
 pub mod lang;
 pub mod names;
+pub mod spacing;
 #[cfg(test)]
 mod tests;
 
@@ -278,6 +279,12 @@ pub static RULES: &[Rule] = &[
         "An autocomplete value must follow the HTML autofill grammar so the field's purpose is programmatically identifiable.",
         "Use a valid autofill token list such as \"email\" or \"shipping street-address\".", ["Replace unknown field names with standard ones", "Order tokens as section-*, shipping/billing, home/work/..., field, webauthn"], 3,
         "Whether the token fits the user's data (appropriate purpose) is not judged.", c::autocomplete_valid),
+    axe!("avoid-inline-spacing", serious, ["1.4.12 (AA)"], "Inline text spacing must be adjustable with custom stylesheets",
+        "letter-spacing, word-spacing or line-height forced with !important in a style attribute cannot be overridden by users who need wider spacing.",
+        "Drop !important from inline spacing, or use at least 0.12em letter, 0.16em word spacing and 1.5 line height.",
+        ["Remove !important from the style attribute", "or raise the value to the WCAG 1.4.12 minimum"], 5,
+        "Font sizes from stylesheets are assumed to be 16px; whether text wraps (line-height) is estimated from its length and inline widths.",
+        c::avoid_inline_spacing),
     axe!("aria-hidden-focus", serious, ["4.1.2 (A)"], "ARIA hidden element must not be focusable or contain focusable elements",
         "Focusable content inside aria-hidden is announced as nothing.", "Make it unfocusable or not hidden.", ["Add tabindex=-1 or remove aria-hidden"], 5,
         "Focusability depends on CSS we cannot see.", c::aria_hidden_focus),

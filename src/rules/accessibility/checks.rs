@@ -1569,3 +1569,15 @@ pub fn autocomplete_valid(page: &Page) -> Outcome {
         },
     )
 }
+
+// ---------------------------------------------------------------- text spacing
+
+pub fn avoid_inline_spacing(page: &Page) -> Outcome {
+    use super::spacing;
+    let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
+    let applicable = ctx.elements().any(|e| {
+        attr(e, "style").is_some_and(|s| ["letter-spacing", "word-spacing", "line-height"].iter().any(|p| spacing::declared(s, p).is_some()))
+    });
+    let fails: Vec<ElementRef> = spacing::violations(ctx.doc.root_element()).into_iter().map(|(e, _)| e).collect();
+    finish(page, applicable, &fails, &[])
+}
