@@ -28,6 +28,7 @@ mod checks;
 pub mod ctx;
 pub mod hidden;
 pub mod html_aria;
+pub mod label_in_name;
 pub mod lang;
 pub mod names;
 pub mod spacing;
@@ -285,6 +286,11 @@ pub static RULES: &[Rule] = &[
         ["Remove !important from the style attribute", "or raise the value to the WCAG 1.4.12 minimum"], 5,
         "Font sizes from stylesheets are assumed to be 16px; whether text wraps (line-height) is estimated from its length and inline widths.",
         c::avoid_inline_spacing),
+    axe!("label-content-name-mismatch", serious, ["2.5.3 (A)"], "Elements labelled through their content must have their visible text as part of their accessible name",
+        "Speech-input users say what they see; an aria-label that does not contain the visible text breaks voice control.",
+        "Make the aria-label / aria-labelledby text start with or contain the visible label.", ["Include the visible words, in order, in the accessible name", "or remove the aria-label"], 5,
+        "Text hidden by stylesheet classes and icon-font ligatures are invisible to us; very short or symbol-only text needs review.",
+        c::label_content_name_mismatch),
     axe!("aria-hidden-focus", serious, ["4.1.2 (A)"], "ARIA hidden element must not be focusable or contain focusable elements",
         "Focusable content inside aria-hidden is announced as nothing.", "Make it unfocusable or not hidden.", ["Add tabindex=-1 or remove aria-hidden"], 5,
         "Focusability depends on CSS we cannot see.", c::aria_hidden_focus),

@@ -1581,3 +1581,22 @@ pub fn avoid_inline_spacing(page: &Page) -> Outcome {
     let fails: Vec<ElementRef> = spacing::violations(ctx.doc.root_element()).into_iter().map(|(e, _)| e).collect();
     finish(page, applicable, &fails, &[])
 }
+
+// ---------------------------------------------------------------- label in name
+
+pub fn label_content_name_mismatch(page: &Page) -> Outcome {
+    use super::label_in_name::{compare, visible_text, Verdict};
+    run(
+        page,
+        false,
+        |c, e| {
+            let widget_from_content = c.role(e).and_then(role_info).is_some_and(|i| i.kind == Kind::Widget && i.name_from_content);
+            widget_from_content && (has_aria_label(e) || nonempty(attr(e, "aria-labelledby")))
+        },
+        |c, e| match compare(&visible_text(e), &accessible_name(c, e)) {
+            Verdict::Pass => V::Pass,
+            Verdict::Fail => V::Fail,
+            Verdict::Review => V::Review,
+        },
+    )
+}

@@ -89,6 +89,7 @@ const CASES: &[(&str, &str, &str)] = &[
     ("aria-conditional-attr", r#"<input type=checkbox checked aria-checked=true>"#, r#"<div role=grid><div role=row aria-expanded=true><div role=gridcell>a</div></div></div>"#),
     ("autocomplete-valid", r#"<label>E <input autocomplete="work email"></label>"#, r#"<label>E <input autocomplete="work photo"></label>"#),
     ("avoid-inline-spacing", r#"<p style="letter-spacing: 0.12em !important">text</p>"#, r#"<p style="letter-spacing: 0.05em !important">text</p>"#),
+    ("label-content-name-mismatch", r#"<button aria-label="Next page in the list">Next page</button>"#, r#"<button aria-label="Continue">Next page</button>"#),
     ("aria-hidden-focus", r#"<div aria-hidden=true><p>x</p></div>"#, r#"<div aria-hidden=true><a href=a>x</a></div>"#),
 ];
 
