@@ -635,7 +635,7 @@ pub fn bypass(page: &Page) -> Outcome {
 fn landmark_dup(page: &Page, role: &'static str) -> Outcome {
     let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
     let found: Vec<ElementRef> =
-        ctx.elements().filter(|e| !hidden_from_at(*e) && ctx.role(*e) == Some(role)).collect();
+        ctx.elements().filter(|e| ctx.role(*e) == Some(role) && !hidden_from_at(*e)).collect();
     let fails = if found.len() > 1 { &found[1..] } else { &[][..] };
     finish(page, !found.is_empty(), fails, &[])
 }
@@ -671,11 +671,9 @@ pub fn landmark_unique(page: &Page) -> Outcome {
     let mut groups: HashMap<(&'static str, String), Vec<ElementRef>> = HashMap::new();
     let mut order = Vec::new();
     for e in ctx.elements() {
-        if hidden_from_at(e) {
-            continue;
-        }
+        // Role first: it is cheap for the many generic elements, the hidden walk is not.
         let Some(role) = ctx.role(e) else { continue };
-        if !role_info(role).is_some_and(|i| i.kind == Kind::Landmark) || role_info(role).is_some_and(|i| i.dpub) {
+        if !role_info(role).is_some_and(|i| i.kind == Kind::Landmark && !i.dpub) || hidden_from_at(e) {
             continue;
         }
         let key = (role, accessible_name(&ctx, e).to_lowercase());

@@ -193,6 +193,7 @@ struct State<'a> {
 /// each with the offending property.
 pub fn violations<'a>(root: ElementRef<'a>) -> Vec<(ElementRef<'a>, Prop)> {
     let mut out: Vec<(ElementRef<'a>, Prop)> = Vec::new();
+    let mut reported: std::collections::HashSet<ego_tree::NodeId> = std::collections::HashSet::new();
     let start = State { font_px: DEFAULT_FONT_PX, width_px: DEFAULT_LINE_PX, decls: [None; 3] };
     let mut stack = vec![(root, start)];
     while let Some((el, parent)) = stack.pop() {
@@ -230,10 +231,11 @@ pub fn violations<'a>(root: ElementRef<'a>) -> Vec<(ElementRef<'a>, Prop)> {
                     Value::Unknown => continue,
                 };
                 if ratio + 1e-9 < prop.minimum()
-                    && !out.iter().any(|(e, _)| e.id() == d.by.id())
+                    && !reported.contains(&d.by.id())
                     && !hidden_for_everyone(el)
                     && !std::iter::once(el).chain(el.ancestors().filter_map(ElementRef::wrap)).any(|a| offscreen(a, font_px))
                 {
+                    reported.insert(d.by.id());
                     out.push((d.by, *prop));
                 }
             }

@@ -158,3 +158,40 @@ fn no_panic_on_odd_input() {
         assert_eq!((r.check)(&page), Outcome::NotApplicable, "{}", r.id);
     }
 }
+
+/// Rough linearity check on a large page (run with `--ignored --release`).
+#[test]
+#[ignore]
+fn large_page_timing() {
+    let mut body = String::new();
+    let mut i = 0;
+    while body.len() < 2_000_000 {
+        body.push_str(&format!(
+            r#"<div class=c><ul><li><a href="/p{i}" aria-label="Item {i} details">Item {i}</a></li></ul><p style="line-height: 1 !important">text {i}<br>more</p><input autocomplete="email" aria-label=e><div role=list><div role=listitem><button role=tab>t</button></div></div></div>"#
+        ));
+        i += 1;
+    }
+    let page = Page::html_at("https://example.com/", &[], &doc(&body));
+    let all = std::time::Instant::now();
+    for r in RULES {
+        let t = std::time::Instant::now();
+        let _ = (r.check)(&page);
+        let ms = t.elapsed().as_millis();
+        if ms > 20 {
+            eprintln!("{:32} {ms} ms", r.id);
+        }
+    }
+    eprintln!("all {} rules: {} ms", RULES.len(), all.elapsed().as_millis());
+}
+
+#[test]
+fn batch_source_lines_match_single_lookups() {
+    let html = "<!doctype html>\n<html lang=en><head><title>t</title></head>\n<body>\n<p>a</p>\n<div><p>b</p>\n<span>c</span></div>\n<P>d</P><pre>x</pre>\n</body></html>";
+    let page = Page::html_at("https://example.com/", &[], html);
+    let doc = page.html.as_ref().unwrap();
+    let els: Vec<scraper::ElementRef> = doc.root_element().descendants().filter_map(scraper::ElementRef::wrap).collect();
+    let batch = super::ctx::source_lines(&page, &els);
+    for (e, l) in els.iter().zip(batch) {
+        assert_eq!(l, crate::rules::dom::source_line(&page, *e), "{}", e.value().name());
+    }
+}
