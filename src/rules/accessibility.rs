@@ -16,7 +16,12 @@
 //!   confidence 0.95 (0.9 when mixed). Rules that axe marks `reviewOnFail`
 //!   (duplicate-id-aria, frame-title-unique, aria-braille-equivalent, bypass)
 //!   and video-caption only ever produce needs-review evidence.
-//! - One finding per rule per page, with every offending element as evidence.
+//! - One finding per rule per page, with the offending elements as evidence
+//!   (the first 100; the detail gives the full count).
+//! - Data tables live in their own modules: [`aria`] (WAI-ARIA roles and
+//!   attributes), [`html_aria`] (ARIA in HTML: roles each element may take),
+//!   [`autocomplete`] (HTML autofill tokens), [`spacing`] (WCAG 1.4.12
+//!   thresholds), [`label_in_name`] (ACT label-in-name comparison).
 //! - Severity maps axe impact: critical → critical, serious → high,
 //!   moderate → medium, minor → low.
 use super::{Fix, Reference, Rule};
