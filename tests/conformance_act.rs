@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Floor on the pass rate over cases that are not skipped: only ever raised.
-const PASS_RATE_FLOOR: f64 = 0.97;
+const PASS_RATE_FLOOR: f64 = 0.98;
 
 fn rule(id: &str) -> Option<&'static Rule> {
     accessibility::RULES.iter().find(|r| r.id == id)

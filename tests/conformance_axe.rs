@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 /// Floors: only ever raised.
-const S_NODE_RATIO_FLOOR: f64 = 0.81;
+const S_NODE_RATIO_FLOOR: f64 = 0.99;
 const MAX_FLAGGED_PASSES_S: usize = 0;
 
 fn data_dir() -> PathBuf {

@@ -16,18 +16,27 @@
 //!   confidence 0.95 (0.9 when mixed). Rules that axe marks `reviewOnFail`
 //!   (duplicate-id-aria, frame-title-unique, aria-braille-equivalent, bypass)
 //!   and video-caption only ever produce needs-review evidence.
-//! - One finding per rule per page, with every offending element as evidence.
+//! - One finding per rule per page, with the offending elements as evidence
+//!   (the first 100; the detail gives the full count).
+//! - Data tables live in their own modules: [`aria`] (WAI-ARIA roles and
+//!   attributes), [`html_aria`] (ARIA in HTML: roles each element may take),
+//!   [`autocomplete`] (HTML autofill tokens), [`spacing`] (WCAG 1.4.12
+//!   thresholds), [`label_in_name`] (ACT label-in-name comparison).
 //! - Severity maps axe impact: critical → critical, serious → high,
 //!   moderate → medium, minor → low.
 use super::{Fix, Reference, Rule};
 use crate::model::{Domain, Severity};
 
 pub mod aria;
+pub mod autocomplete;
 mod checks;
 pub mod ctx;
 pub mod hidden;
+pub mod html_aria;
+pub mod label_in_name;
 pub mod lang;
 pub mod names;
+pub mod spacing;
 #[cfg(test)]
 mod tests;
 
@@ -264,6 +273,29 @@ pub static RULES: &[Rule] = &[
         "Focusable content inside a control with presentational children is not announced.", "Un-nest the controls.", ["Move the inner control out"], 10, STATIC, c::nested_interactive),
     axe!("presentation-role-conflict", minor, [], "Elements marked as presentational should be consistently ignored",
         "Presentational elements that are focusable or have global ARIA keep their role.", "Remove the conflict.", ["Remove tabindex or global ARIA"], 3, STATIC, c::presentation_role_conflict),
+    axe!("aria-allowed-role", minor, [], "ARIA role should be appropriate for the element",
+        "ARIA in HTML limits which roles each element may take; a role that contradicts the element's native semantics confuses assistive technology.",
+        "Use an element whose native role fits, or a role the element allows.", ["Remove the role", "or change the element (e.g. <button> for role=button)"], 5,
+        "none/presentation on a focusable element needs review: browsers ignore it, so the outcome depends on conflict resolution.", c::aria_allowed_role),
+    axe!("aria-conditional-attr", serious, ["4.1.2 (A)"], "ARIA attributes must be used as specified for the element's role",
+        "Some ARIA attributes are only supported in some contexts: row expansion/level/position attributes only in a treegrid, and aria-checked on a native checkbox must match its checked state.",
+        "Remove the unsupported attribute or make it agree with the native state.", ["Drop aria-expanded/-level/-posinset/-setsize from rows outside a treegrid", "Remove aria-checked from native checkboxes"], 3,
+        STATIC, c::aria_conditional_attr),
+    axe!("autocomplete-valid", serious, ["1.3.5 (AA)"], "autocomplete attribute must be used correctly",
+        "An autocomplete value must follow the HTML autofill grammar so the field's purpose is programmatically identifiable.",
+        "Use a valid autofill token list such as \"email\" or \"shipping street-address\".", ["Replace unknown field names with standard ones", "Order tokens as section-*, shipping/billing, home/work/..., field, webauthn"], 3,
+        "Whether the token fits the user's data (appropriate purpose) is not judged.", c::autocomplete_valid),
+    axe!("avoid-inline-spacing", serious, ["1.4.12 (AA)"], "Inline text spacing must be adjustable with custom stylesheets",
+        "letter-spacing, word-spacing or line-height forced with !important in a style attribute cannot be overridden by users who need wider spacing.",
+        "Drop !important from inline spacing, or use at least 0.12em letter, 0.16em word spacing and 1.5 line height.",
+        ["Remove !important from the style attribute", "or raise the value to the WCAG 1.4.12 minimum"], 5,
+        "Font sizes from stylesheets are assumed to be 16px; whether text wraps (line-height) is estimated from its length and inline widths.",
+        c::avoid_inline_spacing),
+    axe!("label-content-name-mismatch", serious, ["2.5.3 (A)"], "Elements labelled through their content must have their visible text as part of their accessible name",
+        "Speech-input users say what they see; an aria-label that does not contain the visible text breaks voice control.",
+        "Make the aria-label / aria-labelledby text start with or contain the visible label.", ["Include the visible words, in order, in the accessible name", "or remove the aria-label"], 5,
+        "Text hidden by stylesheet classes and icon-font ligatures are invisible to us; very short or symbol-only text needs review.",
+        c::label_content_name_mismatch),
     axe!("aria-hidden-focus", serious, ["4.1.2 (A)"], "ARIA hidden element must not be focusable or contain focusable elements",
         "Focusable content inside aria-hidden is announced as nothing.", "Make it unfocusable or not hidden.", ["Add tabindex=-1 or remove aria-hidden"], 5,
         "Focusability depends on CSS we cannot see.", c::aria_hidden_focus),

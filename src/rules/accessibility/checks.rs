@@ -1,7 +1,8 @@
 //! The rule checks. Each mirrors one axe-core rule: its selector and `matches`
 //! filter decide applicability, its any/all/none checks the verdict.
 use super::aria::{self, ancestors, explicit_role, input_type, role_info, Kind};
-use super::ctx::{finish, tabindex, Ctx};
+use super::ctx::{finish, is_disabled, tabindex, Ctx};
+use super::html_aria;
 use super::hidden::{hidden_for_everyone, hidden_from_at};
 use super::lang;
 use super::names::{accessible_name, label_text, labelledby_text, sanitize, subtree_text};
@@ -176,9 +177,10 @@ pub fn image_redundant_alt(page: &Page) -> Outcome {
         if alt.is_empty() || presentational(c, e) {
             return V::Pass;
         }
-        // The alt repeats the text of the enclosing link/button/label/list item.
+        // The alt repeats the text of the enclosing link, button, label, paragraph,
+        // list item or table cell (the unit read together with the image).
         let parent = ancestors(e).find(|a| {
-            matches!(c.role(*a), Some("button" | "link")) || matches!(a.value().name(), "button" | "a" | "label" | "li")
+            matches!(c.role(*a), Some("button" | "link")) || matches!(a.value().name(), "button" | "a" | "label" | "li" | "p" | "td" | "th")
         });
         match parent {
             Some(p) => {
@@ -463,7 +465,15 @@ fn has_lang_text(e: ElementRef) -> bool {
             Node::Text(t) if !t.trim().is_empty() => return true,
             Node::Element(_) => {
                 if let Some(ce) = ElementRef::wrap(c) {
-                    if ce.value().attr("lang").is_none() && !hidden_from_at(ce) && has_lang_text(ce) {
+                    // Rendered text counts even when aria-hidden (sighted users read it),
+                    // and so does an image's text alternative.
+                    if ce.value().attr("lang").is_some() || hidden_for_everyone(ce) {
+                        continue;
+                    }
+                    if name_is(ce, "img") && nonempty(attr(ce, "alt")) {
+                        return true;
+                    }
+                    if has_lang_text(ce) {
                         return true;
                     }
                 }
@@ -625,7 +635,7 @@ pub fn bypass(page: &Page) -> Outcome {
 fn landmark_dup(page: &Page, role: &'static str) -> Outcome {
     let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
     let found: Vec<ElementRef> =
-        ctx.elements().filter(|e| !hidden_from_at(*e) && ctx.role(*e) == Some(role)).collect();
+        ctx.elements().filter(|e| ctx.role(*e) == Some(role) && !hidden_from_at(*e)).collect();
     let fails = if found.len() > 1 { &found[1..] } else { &[][..] };
     finish(page, !found.is_empty(), fails, &[])
 }
@@ -661,11 +671,9 @@ pub fn landmark_unique(page: &Page) -> Outcome {
     let mut groups: HashMap<(&'static str, String), Vec<ElementRef>> = HashMap::new();
     let mut order = Vec::new();
     for e in ctx.elements() {
-        if hidden_from_at(e) {
-            continue;
-        }
+        // Role first: it is cheap for the many generic elements, the hidden walk is not.
         let Some(role) = ctx.role(e) else { continue };
-        if !role_info(role).is_some_and(|i| i.kind == Kind::Landmark) || role_info(role).is_some_and(|i| i.dpub) {
+        if !role_info(role).is_some_and(|i| i.kind == Kind::Landmark && !i.dpub) || hidden_from_at(e) {
             continue;
         }
         let key = (role, accessible_name(&ctx, e).to_lowercase());
@@ -728,23 +736,14 @@ pub fn list(page: &Page) -> Outcome {
         if has_text_child(e) {
             return V::Fail;
         }
-        let mut any_item = false;
-        let mut bad_role = false;
+        // Every child must be exposed as a list item: a <li> re-roled to
+        // something else is no longer one, so the list is malformed.
         for ch in visible_child_elements(e) {
-            let is_li = name_is(ch, "li");
-            let item = c.role(ch) == Some("listitem");
-            if !is_li && !item {
-                if !matches!(ch.value().name(), "script" | "template") {
-                    return V::Fail;
-                }
-                continue;
+            if c.role(ch) != Some("listitem") && !matches!(ch.value().name(), "script" | "template") {
+                return V::Fail;
             }
-            if is_li && !item {
-                bad_role = true;
-            }
-            any_item |= item;
         }
-        pass_if(any_item || !bad_role)
+        V::Pass
     })
 }
 
@@ -1156,6 +1155,11 @@ pub fn aria_valid_attr_value(page: &Page) -> Outcome {
                 continue;
             }
             match valid_attr_value(c, e, n, v) {
+                // An empty value reads as "not set" to browsers: worth a look, not wrong.
+                Some(false) if v.trim().is_empty() => review = true,
+                // Names and descriptions pointing nowhere may be inserted later
+                // (or live in another tree): review.
+                Some(false) if matches!(n, "aria-describedby" | "aria-labelledby") => review = true,
                 Some(false) => {
                     // An idref pointing nowhere may be filled in by script later.
                     if matches!(n, "aria-controls" | "aria-owns" | "aria-describedby" | "aria-labelledby" | "aria-activedescendant" | "aria-details" | "aria-flowto") {
@@ -1219,6 +1223,13 @@ fn allowed_attrs(role: Option<&str>) -> Vec<&'static str> {
 
 pub fn aria_allowed_attr(page: &Page) -> Outcome {
     run(page, false, has_aria_attr, |c, e| {
+        // ARIA in HTML: these elements take no ARIA attribute but aria-hidden.
+        if explicit_role(e).is_none()
+            && matches!(e.value().name(), "br" | "wbr" | "picture" | "col" | "colgroup")
+            && aria_attr_names(e).any(|(n, _)| n != "aria-hidden" && aria::attr_info(n).is_some())
+        {
+            return V::Fail;
+        }
         let role = c.role(e);
         let allowed = allowed_attrs(role);
         let invalid = aria_attr_names(e).any(|(n, v)| {
@@ -1230,7 +1241,8 @@ pub fn aria_allowed_attr(page: &Page) -> Outcome {
         if !invalid {
             return V::Pass;
         }
-        if role.is_none() && !is_html(e) && !c.is_focusable(e) {
+        // Unknown semantics (foreign or custom elements): a script may give them a role.
+        if role.is_none() && (!is_html(e) || e.value().name().contains('-')) && !c.is_focusable(e) {
             return V::Review;
         }
         V::Fail
@@ -1358,9 +1370,7 @@ pub fn aria_required_parent(page: &Page) -> Outcome {
             return V::Pass;
         }
         // aria-owns on an ancestor-or-self provides the context instead.
-        let owners = std::iter::once(e).chain(ancestors(e)).filter_map(|x| x.value().id()).filter_map(|id| {
-            c.elements().find(|o| attr(*o, "aria-owns").is_some_and(|v| v.split_ascii_whitespace().any(|t| t == id)))
-        });
+        let owners = std::iter::once(e).chain(ancestors(e)).filter_map(|x| x.value().id()).filter_map(|id| c.owner_of(id));
         for o in owners {
             if context_ok(c, o, ctxs, true, role) {
                 return V::Pass;
@@ -1377,7 +1387,10 @@ fn context_ok(c: &Ctx, e: ElementRef, ctxs: &[&str], include_self: bool, own: &s
         if include_self { Box::new(std::iter::once(e).chain(ancestors(e))) } else { Box::new(ancestors(e)) };
     for a in start {
         let role = match c.role(a) {
-            Some("none" | "presentation") | None => continue,
+            Some("none" | "presentation") => continue,
+            // A generic wrapper is transparent unless global ARIA exposes it.
+            None if aria::has_global_aria(a) => return false,
+            None => continue,
             Some(r) => r,
         };
         if role == "group" && allows_group {
@@ -1403,25 +1416,7 @@ pub fn aria_required_children(page: &Page) -> Outcome {
         for o in c.idrefs(e, "aria-owns") {
             kids.push(o);
         }
-        let mut has_any = false;
-        let mut bad = false;
-        for k in &kids {
-            if hidden_from_at(*k) {
-                continue;
-            }
-            let r = c.role(*k);
-            match r {
-                Some(r) if owned.contains(&r) => has_any = true,
-                Some("group") if role == "list" => bad = true,
-                Some(r) if matches!(r, "none" | "presentation") => {}
-                _ => {
-                    // Only elements with a role (or focusable/text-bearing) count against the parent.
-                    if r.is_some() || c.is_focusable(*k) {
-                        bad = true;
-                    }
-                }
-            }
-        }
+        let (has_any, bad) = judge_owned(c, role, owned, &kids, 0);
         if bad {
             return V::Fail;
         }
@@ -1434,8 +1429,45 @@ pub fn aria_required_children(page: &Page) -> Outcome {
         if role == "combobox" {
             return V::Pass;
         }
-        V::Review
+        // Containers that scripts commonly fill later need review when empty;
+        // a row without cells or a suggestion without changes is just wrong.
+        const REVIEW_WHEN_EMPTY: &[&str] = &[
+            "grid", "list", "listbox", "menu", "menubar", "table", "tablist", "tree", "treegrid", "rowgroup",
+            "doc-bibliography", "doc-endnotes",
+        ];
+        if REVIEW_WHEN_EMPTY.contains(&role) {
+            V::Review
+        } else {
+            V::Fail
+        }
     })
+}
+
+/// (some required owned element present, some disallowed element present).
+/// An owned `group` must itself own only the container's item roles (ARIA's
+/// "group → menuitem" style entries), so groups are checked recursively.
+fn judge_owned(c: &Ctx, role: &str, owned: &[&str], kids: &[ElementRef], depth: usize) -> (bool, bool) {
+    let (mut has_any, mut bad) = (false, false);
+    for k in kids {
+        if hidden_from_at(*k) {
+            continue;
+        }
+        let r = c.role(*k);
+        match r {
+            Some("group") if owned.contains(&"group") && depth < 8 && role != "list" => {
+                let mut inner = Vec::new();
+                collect_owned(c, *k, &mut inner, 0);
+                has_any = true;
+                bad |= judge_owned(c, role, owned, &inner, depth + 1).1;
+            }
+            Some(r) if owned.contains(&r) => has_any = true,
+            Some("group") if role == "list" => bad = true,
+            Some("none" | "presentation") => {}
+            // Only elements with a role (or focusable / globally ARIA'd) count against the parent.
+            _ => bad |= r.is_some() || c.is_focusable(*k) || aria::has_global_aria(*k),
+        }
+    }
+    (has_any, bad)
 }
 
 fn collect_owned<'a>(c: &Ctx, e: ElementRef<'a>, out: &mut Vec<ElementRef<'a>>, depth: usize) {
@@ -1447,8 +1479,122 @@ fn collect_owned<'a>(c: &Ctx, e: ElementRef<'a>, out: &mut Vec<ElementRef<'a>>, 
             continue;
         }
         match c.role(k) {
-            None | Some("none" | "presentation") if !c.is_focusable(k) => collect_owned(c, k, out, depth + 1),
+            // Generic wrappers are transparent unless focusable or carrying
+            // global ARIA (then they are exposed, as a generic child).
+            None | Some("none" | "presentation") if !c.is_focusable(k) && !aria::has_global_aria(k) => {
+                collect_owned(c, k, out, depth + 1)
+            }
             _ => out.push(k),
         }
     }
+}
+
+// ---------------------------------------------------------------- roles allowed by ARIA in HTML
+
+pub fn aria_allowed_role(page: &Page) -> Outcome {
+    // Hidden elements included, as in axe: the wrong role matters once shown.
+    run(page, true, |_, e| nonempty(attr(e, "role")) && !html_aria::in_foreign_content(e), |c, e| {
+        match html_aria::disallowed(c, e) {
+            None => V::Pass,
+            Some(true) => V::Fail,
+            Some(false) => V::Review,
+        }
+    })
+}
+
+/// ARIA 1.2 attributes that are only supported in some contexts of a role:
+/// rows take aria-expanded/-level/-posinset/-setsize only inside a treegrid,
+/// and a native checkbox's aria-checked must agree with its checked state
+/// (which cannot be "mixed" without script).
+pub fn aria_conditional_attr(page: &Page) -> Outcome {
+    const TREEGRID_ROW_ATTRS: &[&str] = &["aria-expanded", "aria-level", "aria-posinset", "aria-setsize"];
+    let native_checkbox = |e: ElementRef| {
+        name_is(e, "input") && input_type(e) == "checkbox" && explicit_role(e).is_none_or(|r| r == "checkbox")
+    };
+    run(
+        page,
+        false,
+        |c, e| {
+            (native_checkbox(e) && attr(e, "aria-checked").is_some())
+                || (TREEGRID_ROW_ATTRS.iter().any(|a| attr(e, a).is_some()) && c.role(e) == Some("row"))
+        },
+        |c, e| {
+            if native_checkbox(e) {
+                let v = attr(e, "aria-checked").unwrap_or("").trim().to_ascii_lowercase();
+                let checked = attr(e, "checked").is_some();
+                return pass_if(match v.as_str() {
+                    "mixed" => false,
+                    "true" => checked,
+                    "false" => !checked,
+                    _ => true,
+                });
+            }
+            let container = ancestors(e).find_map(|a| c.role(a).filter(|r| matches!(*r, "table" | "grid" | "treegrid")));
+            pass_if(!matches!(container, Some("table" | "grid")))
+        },
+    )
+}
+
+// ---------------------------------------------------------------- autocomplete
+
+pub fn autocomplete_valid(page: &Page) -> Outcome {
+    use super::autocomplete::{check, Verdict};
+    run(
+        page,
+        false,
+        |_, e| {
+            let applies_to = match e.value().name() {
+                "select" | "textarea" => true,
+                // The attribute does not apply to buttons, checkable and file inputs.
+                "input" => !matches!(
+                    input_type(e).as_str(),
+                    "hidden" | "button" | "submit" | "reset" | "image" | "checkbox" | "radio" | "file"
+                ),
+                _ => false,
+            };
+            let disabled = is_disabled(e)
+                || ancestors(e).chain(Some(e)).any(|a| attr(a, "aria-disabled").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")));
+            let readonly = attr(e, "readonly").is_some() || attr(e, "aria-readonly").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+            // A non-widget role taken out of the tab order is not a form field users reach.
+            let inert_role = explicit_role(e).and_then(role_info).is_some_and(|i| !matches!(i.kind, Kind::Widget | Kind::Composite))
+                && tabindex(e).is_some_and(|t| t < 0);
+            applies_to && is_html(e) && nonempty(attr(e, "autocomplete")) && !disabled && !readonly && !inert_role
+        },
+        |_, e| match check(attr(e, "autocomplete").unwrap_or("")) {
+            Verdict::Valid => V::Pass,
+            Verdict::Invalid => V::Fail,
+            Verdict::Unknown => V::Review,
+        },
+    )
+}
+
+// ---------------------------------------------------------------- text spacing
+
+pub fn avoid_inline_spacing(page: &Page) -> Outcome {
+    use super::spacing;
+    let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
+    let applicable = ctx.elements().any(|e| {
+        attr(e, "style").is_some_and(|s| ["letter-spacing", "word-spacing", "line-height"].iter().any(|p| spacing::declared(s, p).is_some()))
+    });
+    let fails: Vec<ElementRef> = spacing::violations(ctx.doc.root_element()).into_iter().map(|(e, _)| e).collect();
+    finish(page, applicable, &fails, &[])
+}
+
+// ---------------------------------------------------------------- label in name
+
+pub fn label_content_name_mismatch(page: &Page) -> Outcome {
+    use super::label_in_name::{compare, visible_text, Verdict};
+    run(
+        page,
+        false,
+        |c, e| {
+            let widget_from_content = c.role(e).and_then(role_info).is_some_and(|i| i.kind == Kind::Widget && i.name_from_content);
+            widget_from_content && (has_aria_label(e) || nonempty(attr(e, "aria-labelledby")))
+        },
+        |c, e| match compare(&visible_text(e), &accessible_name(c, e)) {
+            Verdict::Pass => V::Pass,
+            Verdict::Fail => V::Fail,
+            Verdict::Review => V::Review,
+        },
+    )
 }

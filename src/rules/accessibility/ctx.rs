@@ -3,7 +3,7 @@
 use super::aria;
 use super::hidden;
 use crate::page::Page;
-use crate::rules::{dom, Outcome, Violation};
+use crate::rules::{dom, Evidence, Outcome, Violation};
 use scraper::{ElementRef, Html};
 use std::cell::OnceCell;
 use std::collections::HashMap;
@@ -13,12 +13,13 @@ pub struct Ctx<'a> {
     pub doc: &'a Html,
     ids: OnceCell<HashMap<&'a str, Vec<ElementRef<'a>>>>,
     label_for: OnceCell<HashMap<&'a str, Vec<ElementRef<'a>>>>,
+    owners: OnceCell<HashMap<&'a str, ElementRef<'a>>>,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(page: &'a Page) -> Option<Ctx<'a>> {
         let doc = page.html.as_ref()?;
-        Some(Ctx { page, doc, ids: OnceCell::new(), label_for: OnceCell::new() })
+        Some(Ctx { page, doc, ids: OnceCell::new(), label_for: OnceCell::new(), owners: OnceCell::new() })
     }
 
     /// Every element in document order (the root included).
@@ -54,6 +55,22 @@ impl<'a> Ctx<'a> {
             .attr(attr)
             .map(|v| v.split_ascii_whitespace().filter_map(|id| self.by_id(id)).collect())
             .unwrap_or_default()
+    }
+
+    /// The first element whose `aria-owns` lists this id.
+    pub fn owner_of(&self, id: &str) -> Option<ElementRef<'a>> {
+        let m = self.owners.get_or_init(|| {
+            let mut m: HashMap<&'a str, ElementRef<'a>> = HashMap::new();
+            for o in self.doc.root_element().descendants().filter_map(ElementRef::wrap) {
+                if let Some(v) = o.value().attr("aria-owns") {
+                    for t in v.split_ascii_whitespace() {
+                        m.entry(t).or_insert(o);
+                    }
+                }
+            }
+            m
+        });
+        m.get(id).copied()
     }
 
     /// `label[for=id]` elements for this control.
@@ -178,20 +195,94 @@ pub fn is_disabled(el: ElementRef) -> bool {
     false
 }
 
+/// At most this many elements are listed per finding (the detail keeps the
+/// full count): evidence is for fixing, and a 2 MB page can hold thousands.
+pub const MAX_EVIDENCE: usize = 100;
+
 /// Turns offending and needs-review elements into the rule's outcome. Elements
 /// that only need review still fail, at confidence 0.4, so a human looks.
 pub fn finish(page: &Page, applicable: bool, fails: &[ElementRef], reviews: &[ElementRef]) -> Outcome {
     if fails.is_empty() && reviews.is_empty() {
         return if applicable { Outcome::Pass { code: None } } else { Outcome::NotApplicable };
     }
-    let mut evidence: Vec<_> = fails.iter().map(|e| dom::element(page, *e)).collect();
-    evidence.extend(reviews.iter().map(|e| dom::element_review(page, *e)));
+    let listed_fails = &fails[..fails.len().min(MAX_EVIDENCE)];
+    let listed_reviews = &reviews[..reviews.len().min(MAX_EVIDENCE - listed_fails.len())];
+    let all: Vec<ElementRef> = listed_fails.iter().chain(listed_reviews).copied().collect();
+    let lines = source_lines(page, &all);
+    let evidence: Vec<Evidence> = all
+        .iter()
+        .enumerate()
+        .map(|(i, e)| Evidence::Element {
+            selector: dom::css_path(*e),
+            snippet: dom::snippet(*e),
+            line: lines.get(i).copied().flatten(),
+            needs_review: i >= listed_fails.len(),
+            node: Some(e.id()),
+        })
+        .collect();
+    let more = if fails.len() + reviews.len() > all.len() { format!(" (first {} listed)", all.len()) } else { String::new() };
     let (confidence, detail) = if fails.is_empty() {
-        (0.4, format!("{} element(s) need review", reviews.len()))
+        (0.4, format!("{} element(s) need review{more}", reviews.len()))
     } else if reviews.is_empty() {
-        (0.95, format!("{} element(s) fail", fails.len()))
+        (0.95, format!("{} element(s) fail{more}", fails.len()))
     } else {
-        (0.9, format!("{} element(s) fail, {} need review", fails.len(), reviews.len()))
+        (0.9, format!("{} element(s) fail, {} need review{more}", fails.len(), reviews.len()))
     };
     Outcome::Fail(Violation::new(evidence).confidence(confidence).detail(detail))
+}
+
+/// 1-based source lines of the elements' start tags, all in one pass per tag
+/// name (the n-th `<name` in the source whose boundary matches is the n-th
+/// such element in the tree). None when the source and tree disagree.
+pub fn source_lines(page: &Page, els: &[ElementRef]) -> Vec<Option<u32>> {
+    let mut out = vec![None; els.len()];
+    let (Some(body), Some(doc)) = (page.body.as_deref(), page.html.as_ref()) else { return out };
+    if els.is_empty() {
+        return out;
+    }
+    let wanted: HashMap<ego_tree::NodeId, usize> = els.iter().enumerate().map(|(i, e)| (e.id(), i)).collect();
+    let names: Vec<String> = {
+        let mut v: Vec<String> = els.iter().map(|e| e.value().name().to_ascii_lowercase()).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    // Position of each wanted element among elements of its name, in tree order.
+    let mut counters: HashMap<&str, usize> = HashMap::new();
+    let mut targets: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+    for el in doc.root_element().descendants().filter_map(ElementRef::wrap) {
+        let name = el.value().name();
+        if !names.iter().any(|n| n == name) {
+            continue;
+        }
+        let c = counters.entry(name).or_insert(0);
+        if let Some(i) = wanted.get(&el.id()) {
+            targets.entry(name).or_default().push((*c, *i));
+        }
+        *c += 1;
+    }
+    let lower = body.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    for (name, list) in targets {
+        let needle = format!("<{name}");
+        let (mut seen, mut from, mut line, mut line_at) = (0usize, 0usize, 1u32, 0usize);
+        let mut next = list.iter().peekable();
+        while let (Some(&&(idx, slot)), Some(pos)) = (next.peek(), lower.get(from..).and_then(|s| s.find(&needle))) {
+            let at = from + pos;
+            from = at + needle.len();
+            if !matches!(bytes.get(at + needle.len()), Some(b' ' | b'>' | b'/' | b'\t' | b'\n' | b'\r' | 0x0c)) {
+                continue;
+            }
+            if seen == idx {
+                line += bytes.get(line_at..at).map_or(0, |b| b.iter().filter(|c| **c == b'\n').count()) as u32;
+                line_at = at;
+                if let Some(o) = out.get_mut(slot) {
+                    *o = Some(line);
+                }
+                next.next();
+            }
+            seen += 1;
+        }
+    }
+    out
 }

@@ -101,9 +101,17 @@ fn text(ctx: &Ctx, el: ElementRef, st: State) -> String {
             return native;
         }
     }
-    let from_content = role.and_then(aria::role_info).is_some_and(|r| r.name_from_content)
-        || st.in_subtree
-        || st.in_labelledby
+    let info = role.and_then(aria::role_info);
+    // Inside name-from-content traversal, a descendant whose children are
+    // presentational and whose role is not named from content (progressbar,
+    // meter, img, ...) exposes no content: its children are not in the tree.
+    let opaque = st.in_subtree
+        && el.id() != st.start
+        && info.is_some_and(|r| r.children_presentational && !r.name_from_content)
+        && !presentational;
+    let from_content = info.is_some_and(|r| r.name_from_content)
+        || (st.in_subtree && !opaque)
+        || st.in_labelledby && !opaque
         || (role.is_none() && matches!(e.name(), "label" | "legend" | "caption" | "figcaption"));
     if from_content && !matches!(e.name(), "select" | "textarea" | "input") {
         let inner = State { in_subtree: true, depth: st.depth + 1, ..st };
@@ -138,7 +146,9 @@ fn control_value(ctx: &Ctx, el: ElementRef, role: Option<&str>) -> Option<String
             });
             Some(sel.map(|o| o.text().collect()).unwrap_or_default())
         }
-        (_, Some("range" | "slider" | "spinbutton" | "progressbar" | "scrollbar" | "meter")) => {
+        // Only operable range controls embed a value; a progressbar or meter is
+        // an indicator whose presentational children give no text either.
+        (_, Some("slider" | "spinbutton" | "scrollbar")) => {
             nonempty(e.attr("aria-valuetext")).or_else(|| nonempty(e.attr("aria-valuenow")))
         }
         _ => None,

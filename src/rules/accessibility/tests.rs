@@ -85,6 +85,11 @@ const CASES: &[(&str, &str, &str)] = &[
     ("aria-text", r#"<span role=text>a</span>"#, r#"<span role=text><a href=a>x</a></span>"#),
     ("nested-interactive", r#"<button>a</button>"#, r#"<button><a href=a>x</a></button>"#),
     ("presentation-role-conflict", r#"<li role=none>a</li>"#, r#"<li role=none aria-label=x tabindex=0>a</li>"#),
+    ("aria-allowed-role", r#"<ul role=tablist><li role=tab>a</li></ul>"#, r#"<h2 role=button>a</h2>"#),
+    ("aria-conditional-attr", r#"<input type=checkbox checked aria-checked=true>"#, r#"<div role=grid><div role=row aria-expanded=true><div role=gridcell>a</div></div></div>"#),
+    ("autocomplete-valid", r#"<label>E <input autocomplete="work email"></label>"#, r#"<label>E <input autocomplete="work photo"></label>"#),
+    ("avoid-inline-spacing", r#"<p style="letter-spacing: 0.12em !important">text</p>"#, r#"<p style="letter-spacing: 0.05em !important">text</p>"#),
+    ("label-content-name-mismatch", r#"<button aria-label="Next page in the list">Next page</button>"#, r#"<button aria-label="Continue">Next page</button>"#),
     ("aria-hidden-focus", r#"<div aria-hidden=true><p>x</p></div>"#, r#"<div aria-hidden=true><a href=a>x</a></div>"#),
 ];
 
@@ -151,5 +156,42 @@ fn no_panic_on_odd_input() {
         let _ = run(r.id, "<div role='' aria-level='x' tabindex='--1' lang=''><svg role=img><title></title></svg></div><table headers=''>");
         let page = Page::html_at("https://example.com/", &[("content-type", "application/json")], "{}");
         assert_eq!((r.check)(&page), Outcome::NotApplicable, "{}", r.id);
+    }
+}
+
+/// Rough linearity check on a large page (run with `--ignored --release`).
+#[test]
+#[ignore]
+fn large_page_timing() {
+    let mut body = String::new();
+    let mut i = 0;
+    while body.len() < 2_000_000 {
+        body.push_str(&format!(
+            r#"<div class=c><ul><li><a href="/p{i}" aria-label="Item {i} details">Item {i}</a></li></ul><p style="line-height: 1 !important">text {i}<br>more</p><input autocomplete="email" aria-label=e><div role=list><div role=listitem><button role=tab>t</button></div></div></div>"#
+        ));
+        i += 1;
+    }
+    let page = Page::html_at("https://example.com/", &[], &doc(&body));
+    let all = std::time::Instant::now();
+    for r in RULES {
+        let t = std::time::Instant::now();
+        let _ = (r.check)(&page);
+        let ms = t.elapsed().as_millis();
+        if ms > 20 {
+            eprintln!("{:32} {ms} ms", r.id);
+        }
+    }
+    eprintln!("all {} rules: {} ms", RULES.len(), all.elapsed().as_millis());
+}
+
+#[test]
+fn batch_source_lines_match_single_lookups() {
+    let html = "<!doctype html>\n<html lang=en><head><title>t</title></head>\n<body>\n<p>a</p>\n<div><p>b</p>\n<span>c</span></div>\n<P>d</P><pre>x</pre>\n</body></html>";
+    let page = Page::html_at("https://example.com/", &[], html);
+    let doc = page.html.as_ref().unwrap();
+    let els: Vec<scraper::ElementRef> = doc.root_element().descendants().filter_map(scraper::ElementRef::wrap).collect();
+    let batch = super::ctx::source_lines(&page, &els);
+    for (e, l) in els.iter().zip(batch) {
+        assert_eq!(l, crate::rules::dom::source_line(&page, *e), "{}", e.value().name());
     }
 }
