@@ -86,9 +86,24 @@ export class Worker {
     return JSON.parse(out)[0]?.results ?? [];
   }
 
+  /**
+   * Starts wrangler dev. Unless a test passes its own, every scanned host is
+   * sent to a loopback catch-all server and DNS checks to a loopback fake
+   * DoH: no Worker started by the tests can ever reach a real address.
+   */
   async start({ vars = {} } = {}) {
     this.wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', this.persist]);
     this.port = await freePort();
+    if (!vars.SCAN_HOST_OVERRIDES || !vars.DOH_URL) {
+      this.catchAll = createServer((req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main><h1>t</h1></main></body></html>');
+      });
+      const sitePort = await listen(this.catchAll);
+      this.doh = startDoh({});
+      const dohPort = await listen(this.doh.server);
+      vars = { SCAN_HOST_OVERRIDES: `*=127.0.0.1:${sitePort}`, DOH_URL: `http://127.0.0.1:${dohPort}/dns-query`, ...vars };
+    }
     const varArgs = Object.entries({ ENVIRONMENT: 'development', ...vars }).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
     this.proc = spawn(
       wranglerBin,
@@ -121,6 +136,8 @@ export class Worker {
         process.kill(-this.proc.pid, 'SIGKILL');
       } catch {}
     }
+    this.catchAll?.close();
+    this.doh?.server.close();
     rmSync(this.persist, { recursive: true, force: true });
   }
 
