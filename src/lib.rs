@@ -1,5 +1,6 @@
 //! Edge website-audit API. Pure domain modules compile natively and are unit
 //! tested with `cargo test`; the Worker glue lives in `edge` (wasm32 only).
+pub mod dashboard;
 pub mod error;
 pub mod fetchpolicy;
 pub mod findings;
@@ -11,10 +12,12 @@ pub mod pagination;
 pub mod ratelimit;
 pub mod router;
 pub mod rules;
+pub mod sarif;
 pub mod scan;
 pub mod scoring;
 pub mod ssrf;
 pub mod time;
+pub mod triage;
 
 #[cfg(target_arch = "wasm32")]
 mod edge;

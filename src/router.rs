@@ -11,15 +11,48 @@ pub enum Route {
     ListScans { org: String, project: String },
     GetScan { org: String, project: String, scan: String },
     ScanFindings { org: String, project: String, scan: String },
+    ScanSarif { org: String, project: String, scan: String },
+    ListFindings { org: String, project: String },
+    Finding { org: String, project: String, finding: String },
+    CommandCenter { org: String, project: String },
 }
 
 impl Route {
     pub fn methods(&self) -> &'static [&'static str] {
         match self {
             Route::RunScan { .. } | Route::DevEnqueue { .. } => &["POST"],
+            Route::Finding { .. } => &["GET", "PATCH"],
             _ => &["GET"],
         }
     }
+    /// The org and project path parameters, for routes under a project.
+    pub fn project_params(&self) -> Option<(&str, &str)> {
+        match self {
+            Route::Health | Route::DevEnqueue { .. } => None,
+            Route::RunScan { org, project }
+            | Route::ListScans { org, project }
+            | Route::GetScan { org, project, .. }
+            | Route::ScanFindings { org, project, .. }
+            | Route::ScanSarif { org, project, .. }
+            | Route::ListFindings { org, project }
+            | Route::Finding { org, project, .. }
+            | Route::CommandCenter { org, project } => Some((org, project)),
+        }
+    }
+
+    /// The scope a key needs for this route and method.
+    pub fn required_scope(&self, method: &str) -> &'static str {
+        match (self, method) {
+            (Route::RunScan { .. }, _) | (_, "POST" | "PUT" | "PATCH" | "DELETE") => "audit:write",
+            _ => "audit:read",
+        }
+    }
+
+    /// Whether the route uses the spec's strict bucket (else the standard one).
+    pub fn strict_bucket(&self) -> bool {
+        matches!(self, Route::RunScan { .. })
+    }
+
     /// A short name for logs.
     pub fn name(&self) -> &'static str {
         match self {
@@ -29,6 +62,10 @@ impl Route {
             Route::ListScans { .. } => "scans.list",
             Route::GetScan { .. } => "scans.get",
             Route::ScanFindings { .. } => "scans.findings",
+            Route::ScanSarif { .. } => "scans.sarif",
+            Route::ListFindings { .. } => "findings.list",
+            Route::Finding { .. } => "findings.one",
+            Route::CommandCenter { .. } => "command_center",
         }
     }
 }
@@ -46,6 +83,12 @@ pub fn match_path(path: &str) -> Option<Route> {
             ["scans", scan, "findings"] => {
                 Some(Route::ScanFindings { org: s(org), project: s(project), scan: s(scan) })
             }
+            ["scans", scan, "findings.sarif"] => {
+                Some(Route::ScanSarif { org: s(org), project: s(project), scan: s(scan) })
+            }
+            ["findings"] => Some(Route::ListFindings { org: s(org), project: s(project) }),
+            ["findings", finding] => Some(Route::Finding { org: s(org), project: s(project), finding: s(finding) }),
+            ["command-center"] => Some(Route::CommandCenter { org: s(org), project: s(project) }),
             _ => None,
         },
         _ => None,
@@ -64,6 +107,10 @@ mod tests {
         assert!(matches!(match_path(&format!("{base}/scans/x")), Some(Route::GetScan { .. })));
         assert!(matches!(match_path(&format!("{base}/scans/x/findings")), Some(Route::ScanFindings { .. })));
         assert_eq!(match_path("/health"), Some(Route::Health));
+        assert!(matches!(match_path(&format!("{base}/scans/x/findings.sarif")), Some(Route::ScanSarif { .. })));
+        assert!(matches!(match_path(&format!("{base}/findings")), Some(Route::ListFindings { .. })));
+        assert!(matches!(match_path(&format!("{base}/findings/f")), Some(Route::Finding { .. })));
+        assert!(matches!(match_path(&format!("{base}/command-center")), Some(Route::CommandCenter { .. })));
         assert_eq!(match_path("/"), None);
         assert_eq!(match_path("/api/v1/orgs/o/projects/p/audit/nope"), None);
         assert_eq!(match_path("/api/v1/orgs/o/projects/p/audit/scans/x/y/z"), None);

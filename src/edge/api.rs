@@ -2,7 +2,7 @@
 //! store, map errors. No SQL here and no rule logic.
 use super::config::Config;
 use super::http::{self, MAX_BODY};
-use super::{ratelimiter, store};
+use super::{ratelimiter, store, triage};
 use crate::error::{envelope_with_meta, ApiError};
 use crate::ids::{self, OrgId, ProjectId};
 use crate::pagination::{self, Cursor};
@@ -10,7 +10,6 @@ use crate::ratelimit::{Bucket, Decision};
 use crate::router::{match_path, Route};
 use crate::scan::{self, Scan, ScanStatus, Trigger};
 use serde_json::{json, Map, Value};
-use std::collections::HashMap;
 use worker::{console_error, console_log, Date, Env, Request, Response};
 
 impl From<worker::Error> for ApiError {
@@ -32,7 +31,8 @@ pub struct Ctx<'a> {
     pub request_id: &'a str,
     pub principal: Principal,
     pub project: ProjectId,
-    pub query: HashMap<String, String>,
+    /// Query parameters in order (repeated names kept).
+    pub query: Vec<(String, String)>,
 }
 
 /// Entry point for every HTTP request. Never fails: errors become responses.
@@ -106,35 +106,11 @@ async fn dev_enqueue(env: &Env, scan: &str, request_id: &str) -> Result<Response
     Ok(http::ok(202, json!({ "enqueued": id }), request_id)?)
 }
 
-fn route_params(r: &Route) -> Option<(&str, &str)> {
-    match r {
-        Route::Health | Route::DevEnqueue { .. } => None,
-        Route::RunScan { org, project }
-        | Route::ListScans { org, project }
-        | Route::GetScan { org, project, .. }
-        | Route::ScanFindings { org, project, .. } => Some((org, project)),
-    }
-}
-
-fn required_scope(r: &Route) -> &'static str {
-    match r {
-        Route::RunScan { .. } => "audit:write",
-        _ => "audit:read",
-    }
-}
-
-fn bucket_for(r: &Route, cfg: &Config) -> Bucket {
-    match r {
-        Route::RunScan { .. } => Bucket::strict(),
-        _ => Bucket::standard(cfg.standard_limit),
-    }
-}
-
 /// Authentication, path validation, authorization and rate limiting, in that
 /// order: an unauthenticated caller learns nothing about paths, and a caller
 /// of another org is refused before anything about that org is looked up.
 async fn admit(req: &Request, env: &Env, cfg: &Config, route: &Route) -> Result<(Principal, ProjectId, Decision), ApiError> {
-    let (org_raw, project_raw) = route_params(route).ok_or(ApiError::NotFound)?;
+    let (org_raw, project_raw) = route.project_params().ok_or(ApiError::NotFound)?;
     let secret = req
         .headers()
         .get("authorization")
@@ -152,13 +128,14 @@ async fn admit(req: &Request, env: &Env, cfg: &Config, route: &Route) -> Result<
     if key.org_id != org.as_str() {
         return Err(ApiError::Forbidden);
     }
-    let scope = required_scope(route);
+    let scope = route.required_scope(req.method().as_ref());
     if !key.has_scope(scope) {
         return Err(ApiError::InsufficientScope(scope));
     }
     let project = ProjectId::parse(project_raw)
         .ok_or_else(|| ApiError::invalid("project_id", "must match [a-z0-9][a-z0-9_-]{0,63}"))?;
-    let decision = ratelimiter::admit(env, org.as_str(), &bucket_for(route, cfg)).await?;
+    let bucket = if route.strict_bucket() { Bucket::strict() } else { Bucket::standard(cfg.standard_limit) };
+    let decision = ratelimiter::admit(env, org.as_str(), &bucket).await?;
     if !decision.admitted {
         return Err(ApiError::RateLimited(decision));
     }
@@ -170,13 +147,19 @@ async fn dispatch(route: &Route, req: &mut Request, ctx: &Ctx<'_>) -> Result<Res
         Route::RunScan { .. } => run_scan(req, ctx).await,
         Route::ListScans { .. } => list_scans(ctx).await,
         Route::GetScan { scan, .. } => get_scan(ctx, scan).await,
+        Route::ScanFindings { scan, .. } if q(ctx, "format") == Some("sarif") => triage::scan_sarif(ctx, scan).await,
         Route::ScanFindings { scan, .. } => scan_findings(ctx, scan).await,
+        Route::ScanSarif { scan, .. } => triage::scan_sarif(ctx, scan).await,
+        Route::ListFindings { .. } => triage::list_findings(ctx).await,
+        Route::Finding { finding, .. } if req.method() == worker::Method::Patch => triage::patch_finding(req, ctx, finding).await,
+        Route::Finding { finding, .. } => triage::get_finding(ctx, finding).await,
+        Route::CommandCenter { .. } => triage::command_center(ctx).await,
         Route::Health | Route::DevEnqueue { .. } => Err(ApiError::NotFound),
     }
 }
 
 /// Reads a JSON object body of at most [`MAX_BODY`] bytes.
-async fn json_object(req: &mut Request) -> Result<Map<String, Value>, ApiError> {
+pub async fn json_object(req: &mut Request) -> Result<Map<String, Value>, ApiError> {
     let declared = req.headers().get("content-length").ok().flatten().and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY as u64) {
         return Err(ApiError::PayloadTooLarge { limit: MAX_BODY });
@@ -215,8 +198,20 @@ async fn run_scan(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, ApiError
     Ok(http::ok(202, scan.to_json(), ctx.request_id)?)
 }
 
-fn q<'a>(ctx: &'a Ctx<'_>, name: &str) -> Option<&'a str> {
-    ctx.query.get(name).map(String::as_str)
+/// The first value of a query parameter.
+pub fn q<'a>(ctx: &'a Ctx<'_>, name: &str) -> Option<&'a str> {
+    ctx.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+/// Every value of a query parameter, repeated or comma-separated.
+pub fn qs<'a>(ctx: &'a Ctx<'_>, name: &str) -> Vec<&'a str> {
+    ctx.query
+        .iter()
+        .filter(|(k, _)| k == name)
+        .flat_map(|(_, v)| v.split(','))
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .collect()
 }
 
 async fn list_scans(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
@@ -248,7 +243,7 @@ async fn list_scans(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
     Ok(http::ok_body(200, &envelope_with_meta(data, ctx.request_id, meta), ctx.request_id)?)
 }
 
-async fn find_scan(ctx: &Ctx<'_>, scan_id: &str) -> Result<Scan, ApiError> {
+pub async fn find_scan(ctx: &Ctx<'_>, scan_id: &str) -> Result<Scan, ApiError> {
     let id = ids::parse_uuid(scan_id).ok_or(ApiError::NotFound)?;
     let db = ctx.env.d1("DB")?;
     store::scans::get(&db, ctx.principal.org.as_str(), ctx.project.as_str(), &id)

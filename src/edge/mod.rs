@@ -9,6 +9,7 @@ mod jobs;
 mod ratelimiter;
 mod scanner;
 mod store;
+mod triage;
 mod housekeeping;
 
 use worker::{event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent};

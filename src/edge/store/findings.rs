@@ -35,8 +35,18 @@ pub fn record_stmts(
     new_ids: &[String],
     now: i64,
 ) -> Result<Vec<D1PreparedStatement>> {
-    let mut out = Vec::with_capacity(obs.len() * 2 + 1);
+    let mut out = Vec::with_capacity(obs.len() * 3 + 2);
+    let actor = format!("scan:{scan_id}");
     for (o, id) in obs.iter().zip(new_ids) {
+        // A resolved finding seen again reopens: record it before the upsert flips it.
+        out.push(
+            db.prepare(
+                "INSERT INTO finding_events (id, finding_id, org_id, actor, field, from_value, to_value, note, at) \
+                 SELECT lower(hex(randomblob(16))), id, org_id, ?4, 'status', 'resolved', 'new', 'regression: seen again', ?5 \
+                 FROM findings WHERE org_id = ?1 AND project_id = ?2 AND fingerprint = ?3 AND status = 'resolved'",
+            )
+            .bind(&[s(org), s(project), s(&o.fingerprint), s(&actor), n(now)])?,
+        );
         out.push(db.prepare(UPSERT).bind(&[
             s(id),
             s(org),
@@ -62,15 +72,24 @@ pub fn record_stmts(
         ])?);
         out.push(
             db.prepare(
-                "INSERT OR IGNORE INTO scan_findings (scan_id, finding_id, severity) \
-                 SELECT ?1, id, ?4 FROM findings WHERE org_id = ?2 AND project_id = ?3 AND fingerprint = ?5",
+                "INSERT OR IGNORE INTO scan_findings (scan_id, finding_id, severity, seen_at) \
+                 SELECT ?1, id, ?4, ?6 FROM findings WHERE org_id = ?2 AND project_id = ?3 AND fingerprint = ?5",
             )
-            .bind(&[s(scan_id), s(org), s(project), s(o.severity.as_str()), s(&o.fingerprint)])?,
+            .bind(&[s(scan_id), s(org), s(project), s(o.severity.as_str()), s(&o.fingerprint), n(now)])?,
         );
     }
     out.push(
         db.prepare(
-            "UPDATE findings SET status = 'resolved', resolved_by_scan_id = ?4, updated_at = ?5 \
+            "INSERT INTO finding_events (id, finding_id, org_id, actor, field, from_value, to_value, note, at) \
+             SELECT lower(hex(randomblob(16))), id, org_id, ?5, 'status', status, 'resolved', 'not seen by a later scan', ?6 \
+             FROM findings WHERE org_id = ?1 AND project_id = ?2 AND asset = ?3 AND status IN ('new', 'acknowledged', 'in_progress') \
+             AND last_seen_scan_id != ?4",
+        )
+        .bind(&[s(org), s(project), s(asset), s(scan_id), s(&actor), n(now)])?,
+    );
+    out.push(
+        db.prepare(
+            "UPDATE findings SET status = 'resolved', resolved_by_scan_id = ?4, resolved_at = ?5, updated_at = ?5 \
              WHERE org_id = ?1 AND project_id = ?2 AND asset = ?3 AND status IN ('new', 'acknowledged', 'in_progress') \
              AND last_seen_scan_id != ?4",
         )
@@ -173,4 +192,246 @@ pub async fn for_scan(
     let rows: Vec<Row> = db.prepare(sql).bind(&binds)?.all().await?.results()?;
     let more = rows.len() > limit as usize;
     Ok((rows.into_iter().take(limit as usize).map(from_row).collect(), more))
+}
+
+/// Filters of the findings list. Empty vectors mean "any".
+pub struct ListFilter<'a> {
+    pub org: &'a str,
+    pub project: &'a str,
+    pub statuses: Vec<FindingStatus>,
+    pub severities: Vec<Severity>,
+    pub domains: Vec<Domain>,
+    pub rule_id: Option<&'a str>,
+    pub scan_id: Option<&'a str>,
+    pub owner_id: Option<&'a str>,
+    pub by_recency: bool,
+    pub after: Option<(i64, String)>,
+    pub limit: u32,
+}
+
+fn push_in(sql: &mut String, binds: &mut Vec<JsValue>, col: &str, values: &[&str]) {
+    if values.is_empty() {
+        return;
+    }
+    let mut marks = Vec::new();
+    for v in values {
+        binds.push(s(v));
+        marks.push(format!("?{}", binds.len()));
+    }
+    sql.push_str(&format!(" AND {col} IN ({})", marks.join(", ")));
+}
+
+/// A page of findings and whether more follow.
+pub async fn list(db: &D1Database, f: &ListFilter<'_>) -> Result<(Vec<Finding>, bool)> {
+    let mut sql = format!("SELECT {COLS} FROM findings f WHERE f.org_id = ?1 AND f.project_id = ?2");
+    let mut binds = vec![s(f.org), s(f.project)];
+    push_in(&mut sql, &mut binds, "f.status", &f.statuses.iter().map(|x| x.as_str()).collect::<Vec<_>>());
+    push_in(&mut sql, &mut binds, "f.severity", &f.severities.iter().map(|x| x.as_str()).collect::<Vec<_>>());
+    push_in(&mut sql, &mut binds, "f.domain", &f.domains.iter().map(|x| x.as_str()).collect::<Vec<_>>());
+    for (col, v) in [("f.rule_id", f.rule_id), ("f.owner_id", f.owner_id)] {
+        if let Some(v) = v {
+            binds.push(s(v));
+            sql.push_str(&format!(" AND {col} = ?{}", binds.len()));
+        }
+    }
+    if let Some(scan) = f.scan_id {
+        binds.push(s(scan));
+        sql.push_str(&format!(" AND f.id IN (SELECT finding_id FROM scan_findings WHERE scan_id = ?{})", binds.len()));
+    }
+    if let Some((k, id)) = &f.after {
+        binds.push(n(*k));
+        binds.push(s(id));
+        let (a, b) = (binds.len() - 1, binds.len());
+        if f.by_recency {
+            sql.push_str(&format!(" AND (f.last_seen_at < ?{a} OR (f.last_seen_at = ?{a} AND f.id < ?{b}))"));
+        } else {
+            sql.push_str(&format!(" AND (f.score < ?{a} OR (f.score = ?{a} AND f.id > ?{b}))"));
+        }
+    }
+    binds.push(n(f.limit as i64 + 1));
+    let order = if f.by_recency { "f.last_seen_at DESC, f.id DESC" } else { "f.score DESC, f.id ASC" };
+    sql.push_str(&format!(" ORDER BY {order} LIMIT ?{}", binds.len()));
+    let rows: Vec<Row> = db.prepare(sql).bind(&binds)?.all().await?.results()?;
+    let more = rows.len() > f.limit as usize;
+    Ok((rows.into_iter().take(f.limit as usize).map(from_row).collect(), more))
+}
+
+pub async fn get(db: &D1Database, org: &str, project: &str, id: &str) -> Result<Option<Finding>> {
+    let row: Option<Row> = db
+        .prepare(format!("SELECT {COLS} FROM findings f WHERE f.id = ?1 AND f.org_id = ?2 AND f.project_id = ?3"))
+        .bind(&[s(id), s(org), s(project)])?
+        .first(None)
+        .await?;
+    Ok(row.map(from_row))
+}
+
+#[derive(Debug, Deserialize, serde::Serialize)]
+pub struct Event {
+    pub actor: String,
+    pub field: String,
+    pub from_value: Option<String>,
+    pub to_value: Option<String>,
+    pub note: Option<String>,
+    pub at: f64,
+}
+
+pub async fn events(db: &D1Database, finding_id: &str) -> Result<Vec<Event>> {
+    db.prepare("SELECT actor, field, from_value, to_value, note, at FROM finding_events WHERE finding_id = ?1 ORDER BY at, rowid")
+        .bind(&[s(finding_id)])?
+        .all()
+        .await?
+        .results()
+}
+
+/// One field change to apply to a finding, with its history event.
+pub struct Change<'a> {
+    pub field: &'static str,
+    pub from: Option<&'a str>,
+    pub to: Option<&'a str>,
+}
+
+/// Applies the changes if the finding still has `expected_status` (another
+/// writer in between makes this return false and change nothing).
+pub async fn apply_patch(
+    db: &D1Database,
+    finding: &Finding,
+    expected_status: FindingStatus,
+    new_status: FindingStatus,
+    new_owner: Option<&str>,
+    changes: &[Change<'_>],
+    actor: &str,
+    note: Option<&str>,
+    event_ids: &[String],
+    now: i64,
+) -> Result<bool> {
+    let mut stmts = vec![db
+        .prepare(
+            "UPDATE findings SET status = ?3, owner_id = ?4, updated_at = ?5, \
+             resolved_at = CASE WHEN ?3 = 'resolved' AND status != 'resolved' THEN ?5 ELSE resolved_at END, \
+             resolved_by_scan_id = CASE WHEN ?3 != 'resolved' THEN NULL ELSE resolved_by_scan_id END \
+             WHERE id = ?1 AND status = ?2",
+        )
+        .bind(&[
+            s(&finding.id),
+            s(expected_status.as_str()),
+            s(new_status.as_str()),
+            new_owner.map(s).unwrap_or(JsValue::NULL),
+            n(now),
+        ])?];
+    for (c, id) in changes.iter().zip(event_ids) {
+        // Only recorded when the update above applied (same status as read).
+        stmts.push(
+            db.prepare(
+                "INSERT INTO finding_events (id, finding_id, org_id, actor, field, from_value, to_value, note, at) \
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 WHERE EXISTS (SELECT 1 FROM findings WHERE id = ?2 AND updated_at = ?9)",
+            )
+            .bind(&[
+                s(id),
+                s(&finding.id),
+                s(&finding.org_id),
+                s(actor),
+                s(c.field),
+                c.from.map(s).unwrap_or(JsValue::NULL),
+                c.to.map(s).unwrap_or(JsValue::NULL),
+                note.map(s).unwrap_or(JsValue::NULL),
+                n(now),
+            ])?,
+        );
+    }
+    let results = db.batch(stmts).await?;
+    let changed = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
+    Ok(changed > 0)
+}
+
+/// Everything the command center needs, in one D1 round trip.
+pub struct CommandCenterData {
+    /// (domain, severity, confidence rounded to 0.01, count) of open findings seen in the period.
+    pub open_groups: Vec<(Domain, Severity, f64, u64)>,
+    pub top: Vec<Finding>,
+    pub regressed: u64,
+    pub ever_resolved: u64,
+    pub created_current: u64,
+    pub created_previous: u64,
+    pub resolved_current: u64,
+    pub resolved_previous: u64,
+    pub latest_scan: Option<(String, String, f64)>,
+}
+
+/// The "open and seen by a scan inside [?3, ?4]" condition. A finding whose
+/// last sighting lies inside the period qualifies at once; only findings seen
+/// again after the period need the per-sighting probe.
+const OPEN_IN_PERIOD: &str = "f.org_id = ?1 AND f.project_id = ?2 AND f.status IN ('new', 'acknowledged', 'in_progress') \
+  AND f.last_seen_at >= ?3 AND f.created_at <= ?4 \
+  AND (f.last_seen_at <= ?4 OR EXISTS (SELECT 1 FROM scan_findings sf WHERE sf.finding_id = f.id AND sf.seen_at BETWEEN ?3 AND ?4))";
+
+#[derive(Deserialize)]
+struct Group {
+    domain: String,
+    severity: String,
+    c: f64,
+    n: f64,
+}
+#[derive(Deserialize)]
+struct Count {
+    n: f64,
+}
+#[derive(Deserialize)]
+struct Latest {
+    id: String,
+    status: String,
+    inserted_at: f64,
+}
+
+pub async fn command_center(
+    db: &D1Database,
+    org: &str,
+    project: &str,
+    (from, to): (i64, i64),
+    (prev_from, prev_to): (i64, i64),
+) -> Result<CommandCenterData> {
+    let period = [s(org), s(project), n(from), n(to)];
+    let both = [s(org), s(project), n(from), n(to), n(prev_from), n(prev_to)];
+    let stmts = vec![
+        db.prepare(format!(
+            "SELECT f.domain AS domain, f.severity AS severity, ROUND(f.confidence, 2) AS c, COUNT(*) AS n \
+             FROM findings f WHERE {OPEN_IN_PERIOD} GROUP BY 1, 2, 3"
+        ))
+        .bind(&period)?,
+        db.prepare(format!("SELECT {COLS} FROM findings f WHERE {OPEN_IN_PERIOD} ORDER BY f.score DESC, f.created_at ASC, f.id ASC LIMIT 5"))
+            .bind(&period)?,
+        db.prepare("SELECT COUNT(*) AS n FROM findings WHERE org_id = ?1 AND project_id = ?2 AND regressed = 1").bind(&period[..2])?,
+        db.prepare(
+            "SELECT (SELECT COUNT(*) FROM findings WHERE org_id = ?1 AND project_id = ?2 AND status = 'resolved') + \
+             (SELECT COUNT(*) FROM findings WHERE org_id = ?1 AND project_id = ?2 AND regressed = 1 AND status != 'resolved') AS n",
+        )
+        .bind(&period[..2])?,
+        db.prepare("SELECT COUNT(*) AS n FROM findings WHERE org_id = ?1 AND project_id = ?2 AND created_at BETWEEN ?3 AND ?4").bind(&both[..4])?,
+        db.prepare("SELECT COUNT(*) AS n FROM findings WHERE org_id = ?1 AND project_id = ?2 AND created_at BETWEEN ?5 AND ?6").bind(&both)?,
+        db.prepare("SELECT COUNT(*) AS n FROM findings WHERE org_id = ?1 AND project_id = ?2 AND resolved_at BETWEEN ?3 AND ?4").bind(&both[..4])?,
+        db.prepare("SELECT COUNT(*) AS n FROM findings WHERE org_id = ?1 AND project_id = ?2 AND resolved_at BETWEEN ?5 AND ?6").bind(&both)?,
+        db.prepare("SELECT id, status, inserted_at FROM scans WHERE org_id = ?1 AND project_id = ?2 ORDER BY inserted_at DESC, id DESC LIMIT 1")
+            .bind(&period[..2])?,
+    ];
+    let res = db.batch(stmts).await?;
+    let count = |i: usize| -> Result<u64> {
+        let rows: Vec<Count> = res.get(i).map(|r| r.results()).transpose()?.unwrap_or_default();
+        Ok(rows.first().map(|c| c.n as u64).unwrap_or(0))
+    };
+    let groups: Vec<Group> = res.first().map(|r| r.results()).transpose()?.unwrap_or_default();
+    let top: Vec<Row> = res.get(1).map(|r| r.results()).transpose()?.unwrap_or_default();
+    let latest: Vec<Latest> = res.get(8).map(|r| r.results()).transpose()?.unwrap_or_default();
+    Ok(CommandCenterData {
+        open_groups: groups
+            .into_iter()
+            .filter_map(|g| Some((Domain::parse(&g.domain)?, Severity::parse(&g.severity)?, g.c, g.n as u64)))
+            .collect(),
+        top: top.into_iter().map(from_row).collect(),
+        regressed: count(2)?,
+        ever_resolved: count(3)?,
+        created_current: count(4)?,
+        created_previous: count(5)?,
+        resolved_current: count(6)?,
+        resolved_previous: count(7)?,
+        latest_scan: latest.into_iter().next().map(|l| (l.id, l.status, l.inserted_at)),
+    })
 }

@@ -1,0 +1,147 @@
+//! The command center's arithmetic: the period, and the projection model
+//! behind `expected_impact`. Pure; the store supplies the counts.
+use crate::error::ApiError;
+use crate::model::Severity;
+use crate::time::{date_string, parse_date, parse_datetime, DAY_MS};
+
+/// Longest period one request may ask for.
+pub const MAX_PERIOD_DAYS: i64 = 366;
+/// Default period: the last 7 days, today included.
+pub const DEFAULT_DAYS: i64 = 7;
+
+/// A period of whole UTC days, `from` and `to` inclusive, as epoch ms of each
+/// day's start; `[start_ms, end_ms]` covers every millisecond in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from_day: i64,
+    pub to_day: i64,
+}
+
+impl Period {
+    pub fn start_ms(&self) -> i64 {
+        self.from_day
+    }
+    pub fn end_ms(&self) -> i64 {
+        self.to_day + DAY_MS - 1
+    }
+    pub fn days(&self) -> i64 {
+        (self.to_day - self.from_day) / DAY_MS + 1
+    }
+    /// The period of equal length just before this one.
+    pub fn previous(&self) -> Period {
+        let len = self.days() * DAY_MS;
+        Period { from_day: self.from_day - len, to_day: self.to_day - len }
+    }
+    pub fn from_str(&self) -> String {
+        date_string(self.from_day)
+    }
+    pub fn to_str(&self) -> String {
+        date_string(self.to_day)
+    }
+}
+
+fn day_of(field: &str, s: &str) -> Result<i64, ApiError> {
+    let ms = parse_date(s)
+        .or_else(|| parse_datetime(s))
+        .ok_or_else(|| ApiError::invalid(field, "must be an ISO 8601 date (2025-06-10) or date-time (2025-06-10T14:30:00Z)"))?;
+    Ok(ms.div_euclid(DAY_MS) * DAY_MS)
+}
+
+/// Resolves `date_from`/`date_to` (dates or date-times, taken as the UTC day
+/// they fall on). Both omitted: the last 7 days including today. Only
+/// `date_from`: from it through today (a future start fails the order
+/// check). Only `date_to`: the 7 days ending on it.
+pub fn resolve_period(date_from: Option<&str>, date_to: Option<&str>, now_ms: i64) -> Result<Period, ApiError> {
+    let today = now_ms.div_euclid(DAY_MS) * DAY_MS;
+    let week = (DEFAULT_DAYS - 1) * DAY_MS;
+    let (from_day, to_day) = match (date_from, date_to) {
+        (None, None) => (today - week, today),
+        (Some(f), None) => (day_of("date_from", f)?, today),
+        (None, Some(t)) => {
+            let t = day_of("date_to", t)?;
+            (t - week, t)
+        }
+        (Some(f), Some(t)) => (day_of("date_from", f)?, day_of("date_to", t)?),
+    };
+    if from_day > to_day {
+        return Err(ApiError::invalid("date_from", "must not be after date_to"));
+    }
+    let p = Period { from_day, to_day };
+    if p.days() > MAX_PERIOD_DAYS {
+        return Err(ApiError::invalid("date_to", format!("the period may span at most {MAX_PERIOD_DAYS} days")));
+    }
+    Ok(p)
+}
+
+/// Share of the remaining problem a single finding of this severity is
+/// assumed to represent when fixed (see README, "expected impact").
+pub fn severity_weight(s: Severity) -> f64 {
+    match s {
+        Severity::Critical => 0.25,
+        Severity::High => 0.15,
+        Severity::Medium => 0.08,
+        Severity::Low => 0.03,
+        Severity::Info => 0.01,
+    }
+}
+
+/// 100 × (1 − Π(1 − wᵢ·cᵢ)) over the open findings of one domain: the chance
+/// that fixing them removes "a problem that matters", treating each finding
+/// as an independent contributor weighted by severity and confidence. It
+/// rises with every finding, never reaches 100, and is 0 with none.
+pub fn combined_pct(findings: &[(Severity, f64)]) -> u8 {
+    let keep: f64 = findings.iter().map(|(s, c)| 1.0 - severity_weight(*s) * c.clamp(0.0, 1.0)).product();
+    ((1.0 - keep) * 100.0).round().clamp(0.0, 100.0) as u8
+}
+
+/// The project's observed regression rate: of the findings that were ever
+/// resolved, the share that came back. With no history, 0.
+pub fn regression_pct(regressed: u64, ever_resolved: u64) -> u8 {
+    if ever_resolved == 0 {
+        return 0;
+    }
+    ((regressed as f64 / ever_resolved as f64) * 100.0).round().clamp(0.0, 100.0) as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_749_565_800_000; // 2025-06-10T14:30:00Z
+
+    #[test]
+    fn default_is_last_seven_days_including_today() {
+        let p = resolve_period(None, None, NOW).expect("ok");
+        assert_eq!((p.from_str().as_str(), p.to_str().as_str()), ("2025-06-04", "2025-06-10"));
+        assert_eq!(p.days(), 7);
+        assert_eq!(p.previous().to_str(), "2025-06-03");
+    }
+
+    #[test]
+    fn spec_example_and_one_sided() {
+        let p = resolve_period(Some("2025-06-01T00:00:00Z"), Some("2025-06-10T23:59:59Z"), NOW).expect("ok");
+        assert_eq!((p.from_str().as_str(), p.to_str().as_str()), ("2025-06-01", "2025-06-10"));
+        let p = resolve_period(Some("2025-06-08"), None, NOW).expect("ok");
+        assert_eq!((p.from_str().as_str(), p.to_str().as_str()), ("2025-06-08", "2025-06-10"));
+        let p = resolve_period(None, Some("2025-05-31"), NOW).expect("ok");
+        assert_eq!((p.from_str().as_str(), p.to_str().as_str()), ("2025-05-25", "2025-05-31"));
+    }
+
+    #[test]
+    fn refusals() {
+        assert!(resolve_period(Some("yesterday"), None, NOW).is_err());
+        assert!(resolve_period(Some("2025-06-10"), Some("2025-06-01"), NOW).is_err());
+        assert!(resolve_period(Some("2020-01-01"), Some("2025-01-01"), NOW).is_err());
+        assert!(resolve_period(Some("2025-02-30"), None, NOW).is_err());
+    }
+
+    #[test]
+    fn projection_model() {
+        assert_eq!(combined_pct(&[]), 0);
+        assert_eq!(combined_pct(&[(Severity::Critical, 1.0)]), 25);
+        assert!(combined_pct(&[(Severity::Critical, 1.0), (Severity::Low, 1.0)]) > 25);
+        assert!(combined_pct(&vec![(Severity::Critical, 1.0); 100]) <= 100);
+        assert_eq!(regression_pct(0, 0), 0);
+        assert_eq!(regression_pct(1, 4), 25);
+    }
+}

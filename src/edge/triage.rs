@@ -1,0 +1,226 @@
+//! Findings triage and the command center: handlers only (parse, call the
+//! store and the pure modules, shape the response).
+use super::api::{find_scan, json_object, q, qs, Ctx};
+use super::http;
+use super::store::findings::{self as store, Change};
+use crate::dashboard::{self, resolve_period};
+use crate::error::{envelope_with_meta, ApiError};
+use crate::findings::FindingStatus;
+use crate::ids;
+use crate::model::{Domain, Severity};
+use crate::pagination::{self, Cursor};
+use crate::sarif;
+use crate::scoring::health_score;
+use crate::time::rfc3339;
+use crate::triage::{parse_patch, transition_allowed};
+use serde_json::{json, Map, Value};
+use worker::{Date, Request, Response};
+
+fn parse_list<T>(ctx: &Ctx<'_>, name: &str, parse: fn(&str) -> Option<T>, allowed: &str) -> Result<Vec<T>, ApiError> {
+    qs(ctx, name)
+        .into_iter()
+        .map(|v| parse(v).ok_or_else(|| ApiError::invalid(name, format!("must be one or more of {allowed}"))))
+        .collect()
+}
+
+fn page_meta(next: Option<String>, limit: u32) -> Map<String, Value> {
+    let mut meta = Map::new();
+    meta.insert("next_cursor".into(), next.map(Value::String).unwrap_or(Value::Null));
+    meta.insert("limit".into(), json!(limit));
+    meta
+}
+
+pub async fn list_findings(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
+    let statuses = parse_list(ctx, "status", FindingStatus::parse, "new, acknowledged, in_progress, resolved, ignored")?;
+    let severities = parse_list(ctx, "severity", Severity::parse, "critical, high, medium, low, info")?;
+    let domains = parse_list(ctx, "domain", Domain::parse, "security, performance, accessibility")?;
+    let by_recency = match q(ctx, "sort") {
+        None | Some("priority") => false,
+        Some("recency") => true,
+        Some(_) => return Err(ApiError::invalid("sort", "must be priority or recency")),
+    };
+    let scan_id = match q(ctx, "scan_id") {
+        None => None,
+        Some(s) => Some(ids::parse_uuid(s).ok_or_else(|| ApiError::invalid("scan_id", "must be a UUID"))?),
+    };
+    let limit = pagination::parse_limit(q(ctx, "limit"))?;
+    let cursor = pagination::parse_cursor(q(ctx, "cursor"))?;
+    let db = ctx.env.d1("DB")?;
+    let filter = store::ListFilter {
+        org: ctx.principal.org.as_str(),
+        project: ctx.project.as_str(),
+        statuses,
+        severities,
+        domains,
+        rule_id: q(ctx, "rule_id"),
+        scan_id: scan_id.as_deref(),
+        owner_id: q(ctx, "owner_id"),
+        by_recency,
+        after: cursor.map(|c| (c.ms, c.id)),
+        limit,
+    };
+    let (items, more) = store::list(&db, &filter).await?;
+    let next = if more {
+        items.last().map(|f| Cursor { ms: if by_recency { f.last_seen_at } else { f.obs.score as i64 }, id: f.id.clone() }.encode())
+    } else {
+        None
+    };
+    let data = Value::Array(items.iter().map(|f| f.to_json()).collect());
+    Ok(http::ok_body(200, &envelope_with_meta(data, ctx.request_id, page_meta(next, limit)), ctx.request_id)?)
+}
+
+async fn find(ctx: &Ctx<'_>, finding_id: &str) -> Result<crate::findings::Finding, ApiError> {
+    let id = ids::parse_uuid(finding_id).ok_or(ApiError::NotFound)?;
+    let db = ctx.env.d1("DB")?;
+    store::get(&db, ctx.principal.org.as_str(), ctx.project.as_str(), &id).await?.ok_or(ApiError::NotFound)
+}
+
+async fn with_history(ctx: &Ctx<'_>, f: &crate::findings::Finding) -> Result<Value, ApiError> {
+    let db = ctx.env.d1("DB")?;
+    let history: Vec<Value> = store::events(&db, &f.id)
+        .await?
+        .into_iter()
+        .map(|e| {
+            json!({
+                "actor": e.actor,
+                "field": e.field,
+                "from": e.from_value,
+                "to": e.to_value,
+                "note": e.note,
+                "at": rfc3339(e.at as i64),
+            })
+        })
+        .collect();
+    let mut v = f.to_json();
+    v["history"] = Value::Array(history);
+    Ok(v)
+}
+
+pub async fn get_finding(ctx: &Ctx<'_>, finding_id: &str) -> Result<Response, ApiError> {
+    let f = find(ctx, finding_id).await?;
+    Ok(http::ok(200, with_history(ctx, &f).await?, ctx.request_id)?)
+}
+
+pub async fn patch_finding(req: &mut Request, ctx: &Ctx<'_>, finding_id: &str) -> Result<Response, ApiError> {
+    let patch = parse_patch(&json_object(req).await?)?;
+    let db = ctx.env.d1("DB")?;
+    // Read-check-write with the read status as a guard; one retry if a scan
+    // changed the finding in between.
+    for _ in 0..2 {
+        let f = find(ctx, finding_id).await?;
+        let to_status = patch.status.unwrap_or(f.status);
+        if !transition_allowed(f.status, to_status) {
+            return Err(ApiError::invalid("status", format!("cannot move a finding from {} to {}", f.status.as_str(), to_status.as_str())));
+        }
+        let to_owner: Option<String> = match &patch.owner_id {
+            None => f.owner_id.clone(),
+            Some(o) => o.clone(),
+        };
+        let mut changes = Vec::new();
+        if to_status != f.status {
+            changes.push(Change { field: "status", from: Some(f.status.as_str()), to: Some(to_status.as_str()) });
+        }
+        if to_owner != f.owner_id {
+            changes.push(Change { field: "owner_id", from: f.owner_id.as_deref(), to: to_owner.as_deref() });
+        }
+        if changes.is_empty() {
+            return Ok(http::ok(200, with_history(ctx, &f).await?, ctx.request_id)?);
+        }
+        let event_ids = changes.iter().map(|_| ids::uuid_v4().map_err(ApiError::Internal)).collect::<Result<Vec<_>, _>>()?;
+        // updated_at must move even within one millisecond of a previous change.
+        let now = (Date::now().as_millis() as i64).max(f.updated_at + 1);
+        let applied = store::apply_patch(
+            &db,
+            &f,
+            f.status,
+            to_status,
+            to_owner.as_deref(),
+            &changes,
+            &ctx.principal.key_id,
+            patch.note.as_deref(),
+            &event_ids,
+            now,
+        )
+        .await?;
+        if applied {
+            let f = find(ctx, finding_id).await?;
+            return Ok(http::ok(200, with_history(ctx, &f).await?, ctx.request_id)?);
+        }
+    }
+    Err(ApiError::Conflict("The finding changed while it was being updated; retry.".into()))
+}
+
+pub async fn command_center(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
+    let now = Date::now().as_millis() as i64;
+    let period = resolve_period(q(ctx, "date_from"), q(ctx, "date_to"), now)?;
+    let prev = period.previous();
+    let db = ctx.env.d1("DB")?;
+    let d = store::command_center(
+        &db,
+        ctx.principal.org.as_str(),
+        ctx.project.as_str(),
+        (period.start_ms(), period.end_ms()),
+        (prev.start_ms(), prev.end_ms()),
+    )
+    .await?;
+    let unresolved: u64 = d.open_groups.iter().map(|g| g.3).sum();
+    let critical: u64 = d.open_groups.iter().filter(|g| g.1 == Severity::Critical).map(|g| g.3).sum();
+    let mut by_domain = Map::new();
+    for dom in Domain::ALL {
+        let mut per = Map::new();
+        for sev in Severity::ALL {
+            let n: u64 = d.open_groups.iter().filter(|g| g.0 == dom && g.1 == sev).map(|g| g.3).sum();
+            per.insert(sev.as_str().into(), json!(n));
+        }
+        by_domain.insert(dom.as_str().into(), Value::Object(per));
+    }
+    let weighted = |dom: Domain| -> Vec<(Severity, f64)> {
+        d.open_groups
+            .iter()
+            .filter(|g| g.0 == dom)
+            .flat_map(|g| std::iter::repeat((g.1, g.2)).take(g.3.min(10_000) as usize))
+            .collect()
+    };
+    let data = json!({
+        "org_id": ctx.principal.org.as_str(),
+        "project_id": ctx.project.as_str(),
+        "period": { "from": period.from_str(), "to": period.to_str() },
+        "health_score": health_score(unresolved, critical),
+        "unresolved_findings": unresolved,
+        "critical_findings": critical,
+        "top_priorities": d.top.iter().map(|f| f.to_json()).collect::<Vec<_>>(),
+        "expected_impact": {
+            "cwv_improvement_pct": dashboard::combined_pct(&weighted(Domain::Performance)),
+            "security_risk_reduction_pct": dashboard::combined_pct(&weighted(Domain::Security)),
+            "regression_risk_pct": dashboard::regression_pct(d.regressed, d.ever_resolved),
+        },
+        "unresolved_by_domain": by_domain,
+        "latest_scan": d.latest_scan.as_ref().map(|(id, status, at)| json!({ "id": id, "status": status, "inserted_at": rfc3339(*at as i64) })),
+        "trend": {
+            "previous_period": { "from": prev.from_str(), "to": prev.to_str() },
+            "new_findings": { "current": d.created_current, "previous": d.created_previous },
+            "resolved_findings": { "current": d.resolved_current, "previous": d.resolved_previous },
+        },
+    });
+    Ok(http::ok(200, data, ctx.request_id)?)
+}
+
+pub async fn scan_sarif(ctx: &Ctx<'_>, scan_id: &str) -> Result<Response, ApiError> {
+    let scan = find_scan(ctx, scan_id).await?;
+    let db = ctx.env.d1("DB")?;
+    let mut all = Vec::new();
+    let mut after = None;
+    // A scan sees at most one finding per rule; a few pages cover it.
+    loop {
+        let (items, more) = store::for_scan(&db, &scan.id, after.clone(), 100).await?;
+        after = items.last().map(|f| (f.obs.score as i64, f.id.clone()));
+        all.extend(items);
+        if !more {
+            break;
+        }
+    }
+    let body = sarif::to_sarif(&all, env!("CARGO_PKG_VERSION"));
+    let mut resp = http::ok_body(200, &body, ctx.request_id)?;
+    resp.headers_mut().set("content-type", "application/sarif+json")?;
+    Ok(resp)
+}

@@ -1,0 +1,134 @@
+//! SARIF 2.1.0 export of a scan's findings, shaped for GitHub code scanning:
+//! one `reportingDescriptor` per rule with its help URI, one result per
+//! finding (per element for HTML evidence, with the source line), the scanned
+//! URL as the artifact location.
+use crate::findings::Finding;
+use crate::model::Severity;
+use crate::rules;
+use serde_json::{json, Value};
+
+pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
+    }
+}
+
+/// GitHub ranks alerts by this property (0.0–10.0).
+fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "9.5",
+        Severity::High => "7.5",
+        Severity::Medium => "5.0",
+        Severity::Low => "2.0",
+        Severity::Info => "0.5",
+    }
+}
+
+fn help_uri(references: &Value) -> Option<String> {
+    references
+        .as_array()?
+        .iter()
+        .filter_map(|r| r.get("url").and_then(Value::as_str))
+        .find(|u| u.starts_with("https://") || u.starts_with("http://"))
+        .map(str::to_string)
+}
+
+/// Builds the SARIF log. `version` is the tool version.
+pub fn to_sarif(findings: &[Finding], version: &str) -> Value {
+    let mut rule_ids: Vec<&str> = findings.iter().map(|f| f.obs.rule_id.as_str()).collect();
+    rule_ids.sort_unstable();
+    rule_ids.dedup();
+    let descriptors: Vec<Value> = rule_ids
+        .iter()
+        .map(|id| {
+            let f = findings.iter().find(|f| f.obs.rule_id == *id);
+            let known = rules::by_id(id);
+            let title = known.map(|r| r.title.to_string()).or_else(|| f.map(|f| f.obs.title.clone())).unwrap_or_default();
+            let description = known.map(|r| r.description.to_string()).unwrap_or_else(|| title.clone());
+            let severity = known.map(|r| r.severity).or_else(|| f.map(|f| f.obs.severity)).unwrap_or(Severity::Info);
+            let mut d = json!({
+                "id": id,
+                "name": id,
+                "shortDescription": { "text": title },
+                "fullDescription": { "text": description },
+                "defaultConfiguration": { "level": level(severity) },
+                "properties": {
+                    "tags": [known.map(|r| r.domain.as_str()).unwrap_or("audit")],
+                    "security-severity": security_severity(severity),
+                },
+            });
+            if let Some(fix) = known.map(|r| r.fix.summary) {
+                d["help"] = json!({ "text": fix });
+            }
+            if let Some(uri) = f.and_then(|f| help_uri(&f.obs.references)) {
+                d["helpUri"] = json!(uri);
+            }
+            d
+        })
+        .collect();
+    let mut results = Vec::new();
+    for f in findings {
+        let rule_index = rule_ids.iter().position(|r| *r == f.obs.rule_id).unwrap_or(0);
+        let base = json!({
+            "ruleId": f.obs.rule_id,
+            "ruleIndex": rule_index,
+            "level": level(f.obs.severity),
+            "message": { "text": format!("{}: {}", f.obs.title, f.obs.description) },
+            "partialFingerprints": { "auditFingerprint/v1": f.obs.fingerprint },
+            "properties": {
+                "finding_id": f.id,
+                "status": f.status.as_str(),
+                "confidence": f.obs.confidence,
+                "priority": f.obs.score,
+            },
+        });
+        let location = |line: Option<u64>, snippet: Option<&str>| {
+            let mut physical = json!({ "artifactLocation": { "uri": f.obs.asset } });
+            if let Some(l) = line.filter(|l| *l >= 1) {
+                let mut region = json!({ "startLine": l });
+                if let Some(s) = snippet {
+                    region["snippet"] = json!({ "text": s });
+                }
+                physical["region"] = region;
+            }
+            json!([{ "physicalLocation": physical }])
+        };
+        let elements: Vec<&Value> = f
+            .obs
+            .evidence
+            .as_array()
+            .map(|a| a.iter().filter(|e| e.get("type").and_then(Value::as_str) == Some("element")).collect())
+            .unwrap_or_default();
+        if elements.is_empty() {
+            let mut r = base.clone();
+            r["locations"] = location(None, None);
+            results.push(r);
+        } else {
+            for e in elements {
+                let mut r = base.clone();
+                r["locations"] = location(e.get("line").and_then(Value::as_u64), e.get("snippet").and_then(Value::as_str));
+                if let Some(sel) = e.get("selector").and_then(Value::as_str) {
+                    r["properties"]["selector"] = json!(sel);
+                }
+                results.push(r);
+            }
+        }
+    }
+    json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "krafter-audit",
+                "version": version,
+                "informationUri": "https://app.krafter.dev/docs/audit",
+                "rules": descriptors,
+            }},
+            "results": results,
+        }],
+    })
+}
