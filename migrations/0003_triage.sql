@@ -20,10 +20,11 @@ CREATE INDEX finding_events_finding ON finding_events(finding_id, at);
 ALTER TABLE scan_findings ADD COLUMN seen_at INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX scan_findings_seen ON scan_findings(finding_id, seen_at);
 
--- Command center: open findings of a project by last sighting (counts are
--- answered from this index alone), and by priority for the top five.
-CREATE INDEX findings_open_seen ON findings(org_id, project_id, status, last_seen_at, created_at, severity, domain);
-CREATE INDEX findings_open_priority ON findings(org_id, project_id, score DESC, created_at, id)
+-- Command center: open findings of a project by last sighting (the counts
+-- are answered from this index alone), and open findings by priority with
+-- the period columns, so the top five are found without reading rows.
+CREATE INDEX findings_open_seen ON findings(org_id, project_id, status, last_seen_at, created_at, severity, domain, confidence, id);
+CREATE INDEX findings_open_priority ON findings(org_id, project_id, score DESC, created_at, id, last_seen_at)
   WHERE status IN ('new', 'acknowledged', 'in_progress');
 -- Findings list: recency order and filters.
 CREATE INDEX findings_recent ON findings(org_id, project_id, last_seen_at DESC, id DESC);

@@ -85,12 +85,16 @@ pub fn severity_weight(s: Severity) -> f64 {
     }
 }
 
-/// 100 × (1 − Π(1 − wᵢ·cᵢ)) over the open findings of one domain: the chance
-/// that fixing them removes "a problem that matters", treating each finding
-/// as an independent contributor weighted by severity and confidence. It
-/// rises with every finding, never reaches 100, and is 0 with none.
-pub fn combined_pct(findings: &[(Severity, f64)]) -> u8 {
-    let keep: f64 = findings.iter().map(|(s, c)| 1.0 - severity_weight(*s) * c.clamp(0.0, 1.0)).product();
+/// 100 × (1 − Π(1 − w·c̄)ⁿ) over the open findings of one domain, grouped by
+/// severity (n findings of mean confidence c̄ each): the chance that fixing
+/// them removes "a problem that matters", treating each finding as an
+/// independent contributor weighted by severity and confidence. It rises with
+/// every finding, never reaches 100, and is 0 with none.
+pub fn combined_pct(groups: &[(Severity, f64, u64)]) -> u8 {
+    let keep: f64 = groups
+        .iter()
+        .map(|(s, c, n)| (1.0 - severity_weight(*s) * c.clamp(0.0, 1.0)).powf(*n as f64))
+        .product();
     ((1.0 - keep) * 100.0).round().clamp(0.0, 100.0) as u8
 }
 
@@ -138,9 +142,10 @@ mod tests {
     #[test]
     fn projection_model() {
         assert_eq!(combined_pct(&[]), 0);
-        assert_eq!(combined_pct(&[(Severity::Critical, 1.0)]), 25);
-        assert!(combined_pct(&[(Severity::Critical, 1.0), (Severity::Low, 1.0)]) > 25);
-        assert!(combined_pct(&vec![(Severity::Critical, 1.0); 100]) <= 100);
+        assert_eq!(combined_pct(&[(Severity::Critical, 1.0, 1)]), 25);
+        assert_eq!(combined_pct(&[(Severity::Critical, 1.0, 2)]), 44);
+        assert!(combined_pct(&[(Severity::Critical, 1.0, 1), (Severity::Low, 1.0, 1)]) > 25);
+        assert!(combined_pct(&[(Severity::Critical, 1.0, 1000)]) <= 100);
         assert_eq!(regression_pct(0, 0), 0);
         assert_eq!(regression_pct(1, 4), 25);
     }

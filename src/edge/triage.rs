@@ -174,12 +174,8 @@ pub async fn command_center(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
         }
         by_domain.insert(dom.as_str().into(), Value::Object(per));
     }
-    let weighted = |dom: Domain| -> Vec<(Severity, f64)> {
-        d.open_groups
-            .iter()
-            .filter(|g| g.0 == dom)
-            .flat_map(|g| std::iter::repeat((g.1, g.2)).take(g.3.min(10_000) as usize))
-            .collect()
+    let weighted = |dom: Domain| -> Vec<(Severity, f64, u64)> {
+        d.open_groups.iter().filter(|g| g.0 == dom).map(|g| (g.1, g.2, g.3)).collect()
     };
     let data = json!({
         "org_id": ctx.principal.org.as_str(),

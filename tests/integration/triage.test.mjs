@@ -62,7 +62,13 @@ function seed(org, project, specs) {
 
 // The model from the README, recomputed here.
 const WEIGHT = { critical: 0.25, high: 0.15, medium: 0.08, low: 0.03, info: 0.01 };
-const combined = (fs) => Math.round((1 - fs.reduce((p, f) => p * (1 - WEIGHT[f.severity] * f.confidence), 1)) * 100);
+// Grouped by severity with the group's mean confidence, as documented.
+function combined(fs) {
+  const groups = {};
+  for (const f of fs) (groups[f.severity] ??= []).push(f.confidence);
+  const keep = Object.entries(groups).reduce((p, [sev, cs]) => p * (1 - WEIGHT[sev] * (cs.reduce((a, b) => a + b, 0) / cs.length)) ** cs.length, 1);
+  return Math.round((1 - keep) * 100);
+}
 const health = (u, c) => 100 - Math.min(u + 11 * c, 95);
 
 describe('command center', () => {

@@ -345,7 +345,7 @@ pub async fn apply_patch(
 
 /// Everything the command center needs, in one D1 round trip.
 pub struct CommandCenterData {
-    /// (domain, severity, confidence rounded to 0.01, count) of open findings seen in the period.
+    /// (domain, severity, mean confidence, count) of open findings seen in the period.
     pub open_groups: Vec<(Domain, Severity, f64, u64)>,
     pub top: Vec<Finding>,
     pub regressed: u64,
@@ -393,11 +393,16 @@ pub async fn command_center(
     let both = [s(org), s(project), n(from), n(to), n(prev_from), n(prev_to)];
     let stmts = vec![
         db.prepare(format!(
-            "SELECT f.domain AS domain, f.severity AS severity, ROUND(f.confidence, 2) AS c, COUNT(*) AS n \
-             FROM findings f WHERE {OPEN_IN_PERIOD} GROUP BY 1, 2, 3"
+            "SELECT f.domain AS domain, f.severity AS severity, AVG(f.confidence) AS c, COUNT(*) AS n \
+             FROM findings f WHERE {OPEN_IN_PERIOD} GROUP BY 1, 2"
         ))
         .bind(&period)?,
-        db.prepare(format!("SELECT {COLS} FROM findings f WHERE {OPEN_IN_PERIOD} ORDER BY f.score DESC, f.created_at ASC, f.id ASC LIMIT 5"))
+        // The partial index walks open findings in priority order and holds the
+        // period columns, so this stops after five matches.
+        db.prepare(format!(
+            "SELECT {COLS} FROM findings f INDEXED BY findings_open_priority WHERE {OPEN_IN_PERIOD} \
+             ORDER BY f.score DESC, f.created_at ASC, f.id ASC LIMIT 5"
+        ))
             .bind(&period)?,
         db.prepare("SELECT COUNT(*) AS n FROM findings WHERE org_id = ?1 AND project_id = ?2 AND regressed = 1").bind(&period[..2])?,
         db.prepare(
