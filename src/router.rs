@@ -15,6 +15,8 @@ pub enum Route {
     ListFindings { org: String, project: String },
     Finding { org: String, project: String, finding: String },
     CommandCenter { org: String, project: String },
+    Schedules { org: String, project: String },
+    Schedule { org: String, project: String, schedule: String },
 }
 
 impl Route {
@@ -22,6 +24,8 @@ impl Route {
         match self {
             Route::RunScan { .. } | Route::DevEnqueue { .. } => &["POST"],
             Route::Finding { .. } => &["GET", "PATCH"],
+            Route::Schedules { .. } => &["GET", "POST"],
+            Route::Schedule { .. } => &["GET", "PATCH", "DELETE"],
             _ => &["GET"],
         }
     }
@@ -36,7 +40,9 @@ impl Route {
             | Route::ScanSarif { org, project, .. }
             | Route::ListFindings { org, project }
             | Route::Finding { org, project, .. }
-            | Route::CommandCenter { org, project } => Some((org, project)),
+            | Route::CommandCenter { org, project }
+            | Route::Schedules { org, project }
+            | Route::Schedule { org, project, .. } => Some((org, project)),
         }
     }
 
@@ -66,6 +72,8 @@ impl Route {
             Route::ListFindings { .. } => "findings.list",
             Route::Finding { .. } => "findings.one",
             Route::CommandCenter { .. } => "command_center",
+            Route::Schedules { .. } => "schedules",
+            Route::Schedule { .. } => "schedules.one",
         }
     }
 }
@@ -89,6 +97,8 @@ pub fn match_path(path: &str) -> Option<Route> {
             ["findings"] => Some(Route::ListFindings { org: s(org), project: s(project) }),
             ["findings", finding] => Some(Route::Finding { org: s(org), project: s(project), finding: s(finding) }),
             ["command-center"] => Some(Route::CommandCenter { org: s(org), project: s(project) }),
+            ["schedules"] => Some(Route::Schedules { org: s(org), project: s(project) }),
+            ["schedules", id] => Some(Route::Schedule { org: s(org), project: s(project), schedule: s(id) }),
             _ => None,
         },
         _ => None,

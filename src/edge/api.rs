@@ -2,7 +2,7 @@
 //! store, map errors. No SQL here and no rule logic.
 use super::config::Config;
 use super::http::{self, MAX_BODY};
-use super::{ratelimiter, store, triage};
+use super::{ratelimiter, schedules, store, triage};
 use crate::error::{envelope_with_meta, ApiError};
 use crate::ids::{self, OrgId, ProjectId};
 use crate::pagination::{self, Cursor};
@@ -27,7 +27,6 @@ pub struct Principal {
 /// A request that passed auth, authorization and the rate limiter.
 pub struct Ctx<'a> {
     pub env: &'a Env,
-    pub cfg: &'a Config,
     pub request_id: &'a str,
     pub principal: Principal,
     pub project: ProjectId,
@@ -61,7 +60,7 @@ pub async fn handle(mut req: Request, env: &Env) -> worker::Result<Response> {
                 org_for_log = Some(principal.org.as_str().to_string());
                 decision = Some(d);
                 let query = req.url().map(|u| u.query_pairs().into_owned().collect()).unwrap_or_default();
-                let ctx = Ctx { env, cfg: &cfg, request_id: &request_id, principal, project, query };
+                let ctx = Ctx { env, request_id: &request_id, principal, project, query };
                 dispatch(r, &mut req, &ctx).await
             }
         },
@@ -154,6 +153,13 @@ async fn dispatch(route: &Route, req: &mut Request, ctx: &Ctx<'_>) -> Result<Res
         Route::Finding { finding, .. } if req.method() == worker::Method::Patch => triage::patch_finding(req, ctx, finding).await,
         Route::Finding { finding, .. } => triage::get_finding(ctx, finding).await,
         Route::CommandCenter { .. } => triage::command_center(ctx).await,
+        Route::Schedules { .. } if req.method() == worker::Method::Post => schedules::create(req, ctx).await,
+        Route::Schedules { .. } => schedules::list(ctx).await,
+        Route::Schedule { schedule, .. } => match req.method() {
+            worker::Method::Patch => schedules::update(req, ctx, schedule).await,
+            worker::Method::Delete => schedules::delete(ctx, schedule).await,
+            _ => schedules::get(ctx, schedule).await,
+        },
         Route::Health | Route::DevEnqueue { .. } => Err(ApiError::NotFound),
     }
 }
@@ -176,26 +182,61 @@ pub async fn json_object(req: &mut Request) -> Result<Map<String, Value>, ApiErr
 }
 
 async fn run_scan(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, ApiError> {
+    let idem_key = crate::idempotency::parse_key(req.headers().get("idempotency-key").ok().flatten().as_deref())?;
     let body = json_object(req).await?;
     let run = scan::parse_run_scan(&body)?;
+    let org = ctx.principal.org.as_str();
+    let db = ctx.env.d1("DB")?;
     let now = Date::now().as_millis() as i64;
-    let id = ids::uuid_v4().map_err(ApiError::Internal)?;
-    let scan = Scan {
-        id,
-        org_id: ctx.principal.org.as_str().to_string(),
-        project_id: ctx.project.as_str().to_string(),
-        url: run.target.as_str().to_string(),
-        trigger: run.trigger,
-        status: ScanStatus::Queued,
-        summary: json!({}),
-        error: None,
-        started_at: now,
-        finished_at: None,
-        inserted_at: now,
-        updated_at: now,
-    };
-    super::jobs::create_and_enqueue(ctx.env, &scan).await?;
-    Ok(http::ok(202, scan.to_json(), ctx.request_id)?)
+    if let Some(key) = &idem_key {
+        use store::idempotency::Reservation;
+        match store::idempotency::reserve(&db, org, key, &crate::idempotency::body_hash(&body), now).await? {
+            Reservation::New => {}
+            Reservation::Replay { status, body } => {
+                let mut resp = http::raw_json(status, body, ctx.request_id)?;
+                resp.headers_mut().set("idempotent-replayed", "true")?;
+                return Ok(resp);
+            }
+            Reservation::Mismatch => {
+                return Err(ApiError::invalid("idempotency-key", "was already used with a different request body"))
+            }
+            Reservation::InFlight => {
+                return Err(ApiError::Conflict("A request with this Idempotency-Key is still in progress.".into()))
+            }
+        }
+    }
+    let created = async {
+        let scan = Scan {
+            id: ids::uuid_v4().map_err(ApiError::Internal)?,
+            org_id: org.to_string(),
+            project_id: ctx.project.as_str().to_string(),
+            url: run.target.as_str().to_string(),
+            trigger: run.trigger,
+            status: ScanStatus::Queued,
+            summary: json!({}),
+            error: None,
+            started_at: now,
+            finished_at: None,
+            inserted_at: now,
+            updated_at: now,
+        };
+        super::jobs::create_and_enqueue(ctx.env, &scan).await?;
+        Ok::<Scan, ApiError>(scan)
+    }
+    .await;
+    match (created, &idem_key) {
+        (Ok(scan), Some(key)) => {
+            let body = crate::error::envelope(scan.to_json(), ctx.request_id, None).to_string();
+            store::idempotency::complete(&db, org, key, 202, &body).await?;
+            Ok(http::raw_json(202, body, ctx.request_id)?)
+        }
+        (Ok(scan), None) => Ok(http::ok(202, scan.to_json(), ctx.request_id)?),
+        (Err(e), Some(key)) => {
+            let _ = store::idempotency::release(&db, org, key).await;
+            Err(e)
+        }
+        (Err(e), None) => Err(e),
+    }
 }
 
 /// The first value of a query parameter.

@@ -12,6 +12,10 @@ pub struct Config {
     pub scan_budget_ms: u64,
     /// First retry delay (`SCAN_RETRY_BASE_SECS`, default 10 s; doubles per attempt).
     pub retry_base_secs: u32,
+    /// Scheduled scans per org per hour before slots are skipped (`SCHEDULED_SCANS_PER_HOUR`, default 60).
+    pub scheduled_per_hour: u32,
+    /// Scans and findings older than this are deleted (`RETENTION_DAYS`, default 90).
+    pub retention_days: u32,
 }
 
 fn var(env: &Env, name: &str) -> Option<String> {
@@ -28,6 +32,8 @@ impl Config {
             standard_limit: var(env, "RATE_LIMIT_STANDARD").and_then(|s| s.parse().ok()).unwrap_or(300),
             scan_budget_ms: var(env, "SCAN_BUDGET_MS").and_then(|s| s.parse().ok()).unwrap_or(crate::fetchpolicy::MAIN_BUDGET_MS),
             retry_base_secs: var(env, "SCAN_RETRY_BASE_SECS").and_then(|s| s.parse().ok()).unwrap_or(10),
+            scheduled_per_hour: var(env, "SCHEDULED_SCANS_PER_HOUR").and_then(|s| s.parse().ok()).unwrap_or(60),
+            retention_days: var(env, "RETENTION_DAYS").and_then(|s| s.parse().ok()).filter(|d| *d >= 1).unwrap_or(90),
         }
     }
 }

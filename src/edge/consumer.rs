@@ -88,28 +88,48 @@ async fn try_process(env: &Env, cfg: &Config, scan_id: &str) -> worker::Result<N
     let attempts = stored.attempts + 1;
     let outcome = scanner::run(env, cfg, &stored.scan).await;
     let now = Date::now().as_millis() as i64;
+    let mut timings = serde_json::Value::Null;
     let (status, code) = match outcome {
         Ok(done) => {
             scanner::persist(&db, &stored.scan, &done, now).await?;
+            timings = json!({
+                "ttfb_ms": done.summary.get("ttfb_ms"),
+                "fetch_ms": done.summary.get("total_ms"),
+                "decoded_bytes": done.summary.get("decoded_bytes"),
+                "findings": done.observations.len(),
+            });
             ("completed", None)
         }
         Err(FetchError { code, message, transient }) => {
             if transient && attempts < MAX_ATTEMPTS {
                 store::scans::requeue(&db, scan_id, now, code, &message).await?;
-                log_scan(scan_id, "retrying", Some(code), started, now, attempts);
+                log_scan(&stored.scan, "retrying", Some(code), started, now, attempts, &timings);
                 return Ok(Next::Retry { delay_secs: backoff_secs(cfg.retry_base_secs, attempts) });
             }
             store::scans::fail(&db, scan_id, now, code, &message).await?;
             ("failed", Some(code))
         }
     };
-    log_scan(scan_id, status, code, started, now, attempts);
+    log_scan(&stored.scan, status, code, started, now, attempts, &timings);
     Ok(Next::Ack)
 }
 
-fn log_scan(scan_id: &str, outcome: &str, code: Option<&str>, started: i64, now: i64, attempts: u32) {
+/// One structured line per scan outcome.
+fn log_scan(scan: &crate::scan::Scan, outcome: &str, code: Option<&str>, started: i64, now: i64, attempts: u32, timings: &serde_json::Value) {
     console_log!(
         "{}",
-        json!({ "type": "scan", "scan_id": scan_id, "outcome": outcome, "error_code": code, "attempt": attempts, "duration_ms": now - started })
+        json!({
+            "type": "scan",
+            "scan_id": scan.id,
+            "org": scan.org_id,
+            "project": scan.project_id,
+            "trigger": scan.trigger.as_str(),
+            "outcome": outcome,
+            "error_code": code,
+            "attempt": attempts,
+            "duration_ms": now - started,
+            "queue_wait_ms": started - scan.inserted_at,
+            "timings": timings,
+        })
     );
 }

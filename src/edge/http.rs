@@ -9,11 +9,16 @@ use worker::{Headers, Response, Result};
 pub const MAX_BODY: usize = 64 * 1024;
 
 fn json_response(status: u16, body: &Value, request_id: &str) -> Result<Response> {
+    raw_json(status, body.to_string(), request_id)
+}
+
+/// A JSON response from an already-serialised body (idempotent replays).
+pub fn raw_json(status: u16, body: String, request_id: &str) -> Result<Response> {
     let headers = Headers::new();
     headers.set("content-type", "application/json; charset=utf-8")?;
     headers.set("cache-control", "no-store")?;
     headers.set("x-request-id", request_id)?;
-    Ok(Response::from_bytes(body.to_string().into_bytes())?.with_status(status).with_headers(headers))
+    Ok(Response::from_bytes(body.into_bytes())?.with_status(status).with_headers(headers))
 }
 
 pub fn set_rate_headers(resp: &mut Response, d: &Decision) -> Result<()> {

@@ -8,6 +8,7 @@ mod http;
 mod jobs;
 mod ratelimiter;
 mod scanner;
+mod schedules;
 mod store;
 mod triage;
 mod housekeeping;

@@ -55,7 +55,28 @@ impl DurableObject for RateLimiter {
         let bucket: Bucket = req.json().await?;
         let now = Date::now().as_millis();
         let d = self.check(&bucket, now)?;
+        // Once the org goes quiet, an alarm clears its expired entries, so no
+        // rate-limit state outlives its window.
+        if self.state.storage().get_alarm().await?.is_none() {
+            self.state.storage().set_alarm(bucket.window_ms as i64 + 1_000).await?;
+        }
         Response::from_json(&d)
+    }
+
+    async fn alarm(&self) -> Result<Response> {
+        let now = Date::now().as_millis() as i64;
+        let sql = self.state.storage().sql();
+        // The longest window in use is the 60 s of both buckets.
+        sql.exec("DELETE FROM hits WHERE ts <= ?", vec![SqlStorageValue::from(now - 60_000)])?;
+        #[derive(Deserialize)]
+        struct N {
+            n: f64,
+        }
+        let left: Vec<N> = sql.exec("SELECT COUNT(*) AS n FROM hits", None)?.to_array()?;
+        if left.first().is_some_and(|r| r.n > 0.0) {
+            self.state.storage().set_alarm(61_000).await?;
+        }
+        Response::ok("purged")
     }
 }
 

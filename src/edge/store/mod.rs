@@ -1,8 +1,10 @@
 //! D1 storage adapters. All SQL lives here; handlers and the consumer call
 //! these functions with parsed values.
 pub mod findings;
+pub mod idempotency;
 pub mod keys;
 pub mod scans;
+pub mod schedules;
 
 use wasm_bindgen::JsValue;
 

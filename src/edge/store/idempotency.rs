@@ -1,0 +1,66 @@
+//! Idempotency keys in D1.
+use super::{n, s};
+use crate::idempotency::TTL_MS;
+use serde::Deserialize;
+use worker::{D1Database, Result};
+
+pub enum Reservation {
+    /// First use: go ahead, then `complete` (or `release` on failure).
+    New,
+    /// Seen before with this body: replay the stored response.
+    Replay { status: u16, body: String },
+    /// Seen before with another body.
+    Mismatch,
+    /// The first request with this key is still running.
+    InFlight,
+}
+
+#[derive(Deserialize)]
+struct Row {
+    request_hash: String,
+    status_code: Option<f64>,
+    response: Option<String>,
+}
+
+/// Takes the key for this org, or reports what it already holds. Keys older
+/// than 24 hours are forgotten first, in the same transaction.
+pub async fn reserve(db: &D1Database, org: &str, key: &str, hash: &str, now: i64) -> Result<Reservation> {
+    let res = db
+        .batch(vec![
+            db.prepare("DELETE FROM idempotency_keys WHERE org_id = ?1 AND key = ?2 AND created_at < ?3")
+                .bind(&[s(org), s(key), n(now - TTL_MS)])?,
+            db.prepare("INSERT OR IGNORE INTO idempotency_keys (org_id, key, request_hash, created_at) VALUES (?1, ?2, ?3, ?4)")
+                .bind(&[s(org), s(key), s(hash), n(now)])?,
+            db.prepare("SELECT request_hash, status_code, response FROM idempotency_keys WHERE org_id = ?1 AND key = ?2")
+                .bind(&[s(org), s(key)])?,
+        ])
+        .await?;
+    let inserted = res.get(1).and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) > 0;
+    if inserted {
+        return Ok(Reservation::New);
+    }
+    let row: Option<Row> = res.get(2).map(|r| r.results::<Row>()).transpose()?.and_then(|v| v.into_iter().next());
+    Ok(match row {
+        None => Reservation::InFlight,
+        Some(r) if r.request_hash != hash => Reservation::Mismatch,
+        Some(Row { status_code: Some(st), response: Some(body), .. }) => Reservation::Replay { status: st as u16, body },
+        Some(_) => Reservation::InFlight,
+    })
+}
+
+pub async fn complete(db: &D1Database, org: &str, key: &str, status: u16, body: &str) -> Result<()> {
+    db.prepare("UPDATE idempotency_keys SET status_code = ?3, response = ?4 WHERE org_id = ?1 AND key = ?2")
+        .bind(&[s(org), s(key), n(status as i64), s(body)])?
+        .run()
+        .await?;
+    Ok(())
+}
+
+/// Frees a key whose request failed, so the client may retry with it.
+pub async fn release(db: &D1Database, org: &str, key: &str) -> Result<()> {
+    db.prepare("DELETE FROM idempotency_keys WHERE org_id = ?1 AND key = ?2 AND status_code IS NULL")
+        .bind(&[s(org), s(key)])?
+        .run()
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,205 @@
+//! Schedules and their due runs in D1.
+use super::{n, s};
+use crate::schedule::Cadence;
+use crate::time::rfc3339;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use wasm_bindgen::JsValue;
+use worker::{D1Database, Result};
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Row {
+    pub id: String,
+    pub org_id: String,
+    pub project_id: String,
+    pub name: Option<String>,
+    pub url: String,
+    pub cadence: String,
+    pub weekday: Option<f64>,
+    pub hour: Option<f64>,
+    pub minute: f64,
+    pub enabled: f64,
+    pub next_run_at: f64,
+    pub last_run_at: Option<f64>,
+    pub last_scan_id: Option<String>,
+    pub created_at: f64,
+    pub updated_at: f64,
+}
+
+impl Row {
+    pub fn cadence(&self) -> Option<Cadence> {
+        Cadence::from_parts(&self.cadence, self.weekday.map(|w| w as u8), self.hour.map(|h| h as u8), self.minute as u8)
+    }
+
+    pub fn to_json(&self) -> Value {
+        let masked = url::Url::parse(&self.url).map(|u| crate::schedule::masked_url(&u)).unwrap_or_default();
+        let mut v = json!({
+            "id": self.id,
+            "org_id": self.org_id,
+            "project_id": self.project_id,
+            "name": self.name,
+            "url": masked,
+            "enabled": self.enabled != 0.0,
+            "trigger": "scheduled",
+            "next_run_at": rfc3339(self.next_run_at as i64),
+            "last_run_at": self.last_run_at.map(|t| rfc3339(t as i64)),
+            "last_scan_id": self.last_scan_id,
+            "created_at": rfc3339(self.created_at as i64),
+            "updated_at": rfc3339(self.updated_at as i64),
+        });
+        if let (Some(c), Some(obj)) = (self.cadence(), v.as_object_mut()) {
+            if let Some(cj) = c.to_json().as_object() {
+                for (k, val) in cj {
+                    obj.insert(k.clone(), val.clone());
+                }
+            }
+        }
+        v
+    }
+}
+
+const COLS: &str = "id, org_id, project_id, name, url, cadence, weekday, hour, minute, enabled, next_run_at, last_run_at, last_scan_id, created_at, updated_at";
+
+fn opt_n(v: Option<u8>) -> JsValue {
+    v.map(|x| JsValue::from_f64(x as f64)).unwrap_or(JsValue::NULL)
+}
+
+pub struct NewSchedule<'a> {
+    pub id: &'a str,
+    pub org: &'a str,
+    pub project: &'a str,
+    pub name: Option<&'a str>,
+    pub url: &'a str,
+    pub cadence: Cadence,
+    pub enabled: bool,
+    pub next_run_at: i64,
+    pub now: i64,
+}
+
+pub async fn insert(db: &D1Database, s_: &NewSchedule<'_>) -> Result<()> {
+    let (weekday, hour, minute) = s_.cadence.parts();
+    db.prepare(
+        "INSERT INTO schedules (id, org_id, project_id, name, url, cadence, weekday, hour, minute, enabled, next_run_at, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+    )
+    .bind(&[
+        s(s_.id),
+        s(s_.org),
+        s(s_.project),
+        s_.name.map(s).unwrap_or(JsValue::NULL),
+        s(s_.url),
+        s(s_.cadence.name()),
+        opt_n(weekday),
+        opt_n(hour),
+        n(minute as i64),
+        n(s_.enabled as i64),
+        n(s_.next_run_at),
+        n(s_.now),
+    ])?
+    .run()
+    .await?;
+    Ok(())
+}
+
+pub async fn get(db: &D1Database, org: &str, project: &str, id: &str) -> Result<Option<Row>> {
+    db.prepare(format!("SELECT {COLS} FROM schedules WHERE id = ?1 AND org_id = ?2 AND project_id = ?3"))
+        .bind(&[s(id), s(org), s(project)])?
+        .first(None)
+        .await
+}
+
+pub async fn list(db: &D1Database, org: &str, project: &str) -> Result<Vec<Row>> {
+    db.prepare(format!("SELECT {COLS} FROM schedules WHERE org_id = ?1 AND project_id = ?2 ORDER BY created_at, id LIMIT 500"))
+        .bind(&[s(org), s(project)])?
+        .all()
+        .await?
+        .results()
+}
+
+/// Writes a whole schedule back (after the handler merged an update).
+pub async fn update(db: &D1Database, r: &Row, cadence: Cadence, now: i64) -> Result<()> {
+    let (weekday, hour, minute) = cadence.parts();
+    db.prepare(
+        "UPDATE schedules SET name = ?2, url = ?3, cadence = ?4, weekday = ?5, hour = ?6, minute = ?7, enabled = ?8, next_run_at = ?9, updated_at = ?10 \
+         WHERE id = ?1",
+    )
+    .bind(&[
+        s(&r.id),
+        r.name.as_deref().map(s).unwrap_or(JsValue::NULL),
+        s(&r.url),
+        s(cadence.name()),
+        opt_n(weekday),
+        opt_n(hour),
+        n(minute as i64),
+        n(r.enabled as i64),
+        n(r.next_run_at as i64),
+        n(now),
+    ])?
+    .run()
+    .await?;
+    Ok(())
+}
+
+pub async fn delete(db: &D1Database, org: &str, project: &str, id: &str) -> Result<bool> {
+    let r = db
+        .prepare("DELETE FROM schedules WHERE id = ?1 AND org_id = ?2 AND project_id = ?3")
+        .bind(&[s(id), s(org), s(project)])?
+        .run()
+        .await?;
+    Ok(r.meta()?.and_then(|m| m.changes).unwrap_or(0) > 0)
+}
+
+pub async fn due(db: &D1Database, now: i64, limit: u32) -> Result<Vec<Row>> {
+    db.prepare(format!("SELECT {COLS} FROM schedules WHERE enabled = 1 AND next_run_at <= ?1 ORDER BY next_run_at LIMIT ?2"))
+        .bind(&[n(now), n(limit as i64)])?
+        .all()
+        .await?
+        .results()
+}
+
+#[derive(Deserialize)]
+struct Count {
+    n: f64,
+}
+
+pub async fn scheduled_scans_since(db: &D1Database, org: &str, since: i64) -> Result<u64> {
+    let c: Option<Count> = db
+        .prepare("SELECT COUNT(*) AS n FROM scans WHERE org_id = ?1 AND trigger = 'scheduled' AND inserted_at > ?2")
+        .bind(&[s(org), n(since)])?
+        .first(None)
+        .await?;
+    Ok(c.map(|c| c.n as u64).unwrap_or(0))
+}
+
+/// Claims one due slot and creates its scan in one transaction. The update
+/// only matches while `next_run_at` still holds the slot we read, and the
+/// insert only happens if our update claimed it: two overlapping cron runs
+/// can never both create a scan for the same slot. Returns whether we won.
+pub async fn claim_slot(
+    db: &D1Database,
+    r: &Row,
+    next_run_at: i64,
+    scan_id: Option<&str>,
+    now: i64,
+) -> Result<bool> {
+    let claim = db
+        .prepare(
+            "UPDATE schedules SET next_run_at = ?3, last_run_at = ?4, last_scan_id = COALESCE(?5, last_scan_id), updated_at = ?4 \
+             WHERE id = ?1 AND enabled = 1 AND next_run_at = ?2",
+        )
+        .bind(&[s(&r.id), n(r.next_run_at as i64), n(next_run_at), n(now), scan_id.map(s).unwrap_or(JsValue::NULL)])?;
+    let mut stmts = vec![claim];
+    if let Some(scan_id) = scan_id {
+        stmts.push(
+            db.prepare(
+                "INSERT INTO scans (id, org_id, project_id, url, trigger, status, summary, schedule_id, started_at, inserted_at, updated_at) \
+                 SELECT ?1, org_id, project_id, url, 'scheduled', 'queued', '{}', id, ?3, ?3, ?3 FROM schedules \
+                 WHERE id = ?2 AND last_scan_id = ?1 AND last_run_at = ?3",
+            )
+            .bind(&[s(scan_id), s(&r.id), n(now)])?,
+        );
+    }
+    let res = db.batch(stmts).await?;
+    let changed = res.first().and_then(|x| x.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
+    Ok(changed > 0)
+}

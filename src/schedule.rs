@@ -1,0 +1,227 @@
+//! Schedules: cadences, the next due slot, and parsing of the request body.
+//! All times UTC. Pure: the cron handler and the API call these.
+use crate::error::ApiError;
+use crate::ssrf::{self, TargetUrl};
+use crate::time::DAY_MS;
+use serde_json::{Map, Value};
+
+const HOUR_MS: i64 = 3_600_000;
+const MINUTE_MS: i64 = 60_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cadence {
+    /// Every hour at `minute`.
+    Hourly { minute: u8 },
+    /// Every day at `hour:minute`.
+    Daily { hour: u8, minute: u8 },
+    /// Every week on `weekday` (ISO: 1 = Monday … 7 = Sunday) at `hour:minute`.
+    Weekly { weekday: u8, hour: u8, minute: u8 },
+}
+
+impl Cadence {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Cadence::Hourly { .. } => "hourly",
+            Cadence::Daily { .. } => "daily",
+            Cadence::Weekly { .. } => "weekly",
+        }
+    }
+
+    /// The first slot strictly after `after_ms`. Slots missed while nothing
+    /// ran are skipped, so a long outage yields one catch-up run, not a burst.
+    pub fn next_after(&self, after_ms: i64) -> i64 {
+        let step_and_first = |period: i64, offset: i64| {
+            // Slots are `offset + k·period` for integer k (epoch-aligned).
+            let k = (after_ms - offset).div_euclid(period) + 1;
+            offset + k * period
+        };
+        match *self {
+            Cadence::Hourly { minute } => step_and_first(HOUR_MS, minute as i64 * MINUTE_MS),
+            Cadence::Daily { hour, minute } => step_and_first(DAY_MS, hour as i64 * HOUR_MS + minute as i64 * MINUTE_MS),
+            Cadence::Weekly { weekday, hour, minute } => {
+                // 1970-01-01 was a Thursday (ISO 4): Monday of that week is day -3.
+                let monday0 = -3 * DAY_MS;
+                let offset = monday0 + (weekday as i64 - 1) * DAY_MS + hour as i64 * HOUR_MS + minute as i64 * MINUTE_MS;
+                step_and_first(7 * DAY_MS, offset)
+            }
+        }
+    }
+
+    pub fn to_json(&self) -> Value {
+        match *self {
+            Cadence::Hourly { minute } => serde_json::json!({ "cadence": "hourly", "minute": minute }),
+            Cadence::Daily { hour, minute } => serde_json::json!({ "cadence": "daily", "hour": hour, "minute": minute }),
+            Cadence::Weekly { weekday, hour, minute } => {
+                serde_json::json!({ "cadence": "weekly", "weekday": weekday, "hour": hour, "minute": minute })
+            }
+        }
+    }
+
+    /// From stored columns.
+    pub fn from_parts(name: &str, weekday: Option<u8>, hour: Option<u8>, minute: u8) -> Option<Cadence> {
+        match name {
+            "hourly" => Some(Cadence::Hourly { minute }),
+            "daily" => Some(Cadence::Daily { hour: hour?, minute }),
+            "weekly" => Some(Cadence::Weekly { weekday: weekday?, hour: hour?, minute }),
+            _ => None,
+        }
+    }
+
+    pub fn parts(&self) -> (Option<u8>, Option<u8>, u8) {
+        match *self {
+            Cadence::Hourly { minute } => (None, None, minute),
+            Cadence::Daily { hour, minute } => (None, Some(hour), minute),
+            Cadence::Weekly { weekday, hour, minute } => (Some(weekday), Some(hour), minute),
+        }
+    }
+}
+
+/// The URL shown for a schedule: scheme and host only (paths and queries may
+/// carry secrets, and scans never echo URLs either).
+pub fn masked_url(url: &url::Url) -> String {
+    match url.port() {
+        Some(p) => format!("{}://{}:{p}", url.scheme(), url.host_str().unwrap_or_default()),
+        None => format!("{}://{}", url.scheme(), url.host_str().unwrap_or_default()),
+    }
+}
+
+/// A validated create or update body. Absent fields are None.
+#[derive(Debug)]
+pub struct ScheduleInput {
+    pub target: Option<TargetUrl>,
+    pub cadence: Option<Cadence>,
+    pub enabled: Option<bool>,
+    pub name: Option<String>,
+}
+
+fn int_in(body: &Map<String, Value>, field: &str, lo: u64, hi: u64, details: &mut Map<String, Value>) -> Option<u8> {
+    match body.get(field) {
+        None | Some(Value::Null) => None,
+        Some(v) => match v.as_u64().filter(|n| (lo..=hi).contains(n)) {
+            Some(n) => Some(n as u8),
+            None => {
+                details.insert(field.into(), format!("must be an integer from {lo} to {hi}").into());
+                None
+            }
+        },
+    }
+}
+
+/// Parses a schedule body. `create` requires url and cadence.
+pub fn parse_input(body: &Map<String, Value>, create: bool) -> Result<ScheduleInput, ApiError> {
+    let mut d = Map::new();
+    let target = match body.get("url") {
+        None | Some(Value::Null) => {
+            if create {
+                d.insert("url".into(), "is required".into());
+            }
+            None
+        }
+        Some(Value::String(s)) => ssrf::validate(s).map_err(|r| d.insert("url".into(), r.message().into())).ok(),
+        Some(_) => {
+            d.insert("url".into(), "must be a string".into());
+            None
+        }
+    };
+    let minute = int_in(body, "minute", 0, 59, &mut d).unwrap_or(0);
+    let hour = int_in(body, "hour", 0, 23, &mut d);
+    let weekday = int_in(body, "weekday", 1, 7, &mut d);
+    let cadence = match body.get("cadence") {
+        None | Some(Value::Null) => {
+            if create {
+                d.insert("cadence".into(), "is required: hourly, daily or weekly".into());
+            }
+            None
+        }
+        Some(Value::String(c)) => match c.as_str() {
+            "hourly" => Some(Cadence::Hourly { minute }),
+            "daily" => Some(Cadence::Daily { hour: hour.unwrap_or(0), minute }),
+            "weekly" => {
+                if weekday.is_none() && !d.contains_key("weekday") {
+                    d.insert("weekday".into(), "is required for weekly (1 = Monday … 7 = Sunday)".into());
+                }
+                weekday.map(|w| Cadence::Weekly { weekday: w, hour: hour.unwrap_or(0), minute })
+            }
+            _ => {
+                d.insert("cadence".into(), "must be hourly, daily or weekly".into());
+                None
+            }
+        },
+        Some(_) => {
+            d.insert("cadence".into(), "must be hourly, daily or weekly".into());
+            None
+        }
+    };
+    let enabled = match body.get("enabled") {
+        None => None,
+        Some(Value::Bool(b)) => Some(*b),
+        Some(_) => {
+            d.insert("enabled".into(), "must be a boolean".into());
+            None
+        }
+    };
+    let name = match body.get("name") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.len() <= 200 => Some(s.clone()),
+        Some(_) => {
+            d.insert("name".into(), "must be a string of at most 200 characters".into());
+            None
+        }
+    };
+    if !create && d.is_empty() && target.is_none() && cadence.is_none() && enabled.is_none() && name.is_none() {
+        d.insert("body".into(), "must change url, cadence, enabled or name".into());
+    }
+    if !d.is_empty() {
+        return Err(ApiError::InvalidParams { message: "Invalid request parameters.".into(), details: d });
+    }
+    Ok(ScheduleInput { target, cadence, enabled, name })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::{parse_datetime, rfc3339};
+    use serde_json::json;
+
+    fn at(s: &str) -> i64 {
+        parse_datetime(s).expect("valid")
+    }
+
+    #[test]
+    fn next_slots() {
+        let now = at("2025-06-10T14:30:00Z"); // a Tuesday
+        assert_eq!(rfc3339(Cadence::Hourly { minute: 15 }.next_after(now)), "2025-06-10T15:15:00Z");
+        assert_eq!(rfc3339(Cadence::Hourly { minute: 45 }.next_after(now)), "2025-06-10T14:45:00Z");
+        assert_eq!(rfc3339(Cadence::Daily { hour: 3, minute: 0 }.next_after(now)), "2025-06-11T03:00:00Z");
+        assert_eq!(rfc3339(Cadence::Daily { hour: 14, minute: 30 }.next_after(now)), "2025-06-11T14:30:00Z", "strictly after");
+        assert_eq!(rfc3339(Cadence::Weekly { weekday: 1, hour: 9, minute: 0 }.next_after(now)), "2025-06-16T09:00:00Z");
+        assert_eq!(rfc3339(Cadence::Weekly { weekday: 2, hour: 15, minute: 0 }.next_after(now)), "2025-06-10T15:00:00Z");
+        assert_eq!(rfc3339(Cadence::Weekly { weekday: 7, hour: 0, minute: 0 }.next_after(now)), "2025-06-15T00:00:00Z");
+    }
+
+    #[test]
+    fn missed_slots_collapse_to_one() {
+        let c = Cadence::Hourly { minute: 0 };
+        let due = at("2025-06-10T00:00:00Z");
+        let after_outage = at("2025-06-10T05:20:00Z");
+        // One catch-up run now, and the next slot is the next future hour.
+        assert!(due <= after_outage);
+        assert_eq!(rfc3339(c.next_after(after_outage)), "2025-06-10T06:00:00Z");
+    }
+
+    #[test]
+    fn parsing() {
+        let m = |v: Value| v.as_object().cloned().unwrap_or_default();
+        let s = parse_input(&m(json!({"url": "https://example.com/x", "cadence": "weekly", "weekday": 3, "hour": 4})), true).expect("ok");
+        assert_eq!(s.cadence, Some(Cadence::Weekly { weekday: 3, hour: 4, minute: 0 }));
+        assert!(parse_input(&m(json!({"url": "https://example.com", "cadence": "weekly"})), true).is_err());
+        assert!(parse_input(&m(json!({"url": "http://10.0.0.1", "cadence": "daily"})), true).is_err());
+        assert!(parse_input(&m(json!({"url": "https://example.com", "cadence": "daily", "hour": 24})), true).is_err());
+        assert!(parse_input(&m(json!({"url": "https://example.com", "cadence": "cron"})), true).is_err());
+        assert!(parse_input(&m(json!({"enabled": false})), false).is_ok());
+        assert!(parse_input(&m(json!({})), false).is_err());
+        assert!(parse_input(&m(json!({"enabled": "no"})), false).is_err());
+        let u = url::Url::parse("https://user:pw@example.com:8443/secret?token=1").expect("url");
+        assert_eq!(masked_url(&u), "https://example.com:8443");
+    }
+}
