@@ -6,6 +6,7 @@ use crate::page::Page;
 use serde::Serialize;
 
 pub mod accessibility;
+pub mod catalogue;
 pub mod dom;
 pub mod performance;
 pub mod security;
