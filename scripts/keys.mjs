@@ -53,7 +53,7 @@ function wrangler(args) {
   const r = spawnSync(join(root, 'node_modules/.bin/wrangler'), args, {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
   });
   if (r.status !== 0) die(`wrangler ${args.join(' ')} failed:\n${r.stderr}${r.stdout}`);
   return r.stdout;

@@ -14,5 +14,7 @@ for ((i = 0; i < ${#args[@]}; i++)); do
     --persist-to=*) PERSIST=("${args[$i]}") ;;
   esac
 done
+# Local development needs no request.cf data from the network.
+export CLOUDFLARE_CF_FETCH_ENABLED=false WRANGLER_SEND_METRICS=false
 npx wrangler d1 migrations apply DB --local "${PERSIST[@]}" >&2
 exec npx wrangler dev --local --test-scheduled --var ENVIRONMENT:development "$@"

@@ -65,7 +65,7 @@ export class Worker {
   }
 
   wrangler(args) {
-    const r = spawnSync(wranglerBin, args, { cwd: root, encoding: 'utf8', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
+    const r = spawnSync(wranglerBin, args, { cwd: root, encoding: 'utf8', env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' } });
     if (r.status !== 0) throw new Error(`wrangler ${args.join(' ')}: ${r.stderr}${r.stdout}`);
     return r.stdout;
   }
@@ -108,7 +108,7 @@ export class Worker {
     this.proc = spawn(
       wranglerBin,
       ['dev', '--local', '--ip', '127.0.0.1', '--port', String(this.port), '--persist-to', this.persist, '--test-scheduled', '--show-interactive-dev-session=false', ...varArgs],
-      { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+      { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
     const onData = (d) => this.logs.push(...d.toString().split('\n').filter(Boolean));
     this.proc.stdout.on('data', onData);
