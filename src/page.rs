@@ -160,7 +160,7 @@ impl Page {
     /// Convenience for tests and the conformance runner: an HTML page at `url`
     /// served with status 200 and the given headers.
     pub fn html_at(url: &str, headers: &[(&str, &str)], body: &str) -> Page {
-        let u = Url::parse(url).unwrap_or_else(|_| Url::parse("https://example.com/").expect("static url"));
+        let u = Url::parse(url).unwrap_or_else(|_| Url::parse("https://example.com/").expect("static url")); // ok: static literal
         let mut hs: Vec<Header> = headers
             .iter()
             .map(|(n, v)| Header { name: n.to_ascii_lowercase(), value: (*v).to_string() })
