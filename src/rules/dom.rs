@@ -13,6 +13,32 @@ pub fn sel(s: &str) -> Selector {
     Selector::parse(s).unwrap_or_else(|_| Selector::parse("__never__").expect("valid fallback selector"))
 }
 
+/// `html.select(selector)`, visiting only elements whose local name is in
+/// `names` or that carry one of `attrs` (from the page's element index)
+/// instead of every node. Every element the selector can match must be among
+/// those candidates. Same elements, same order (the tree's node order, as
+/// `Html::select` yields them).
+pub fn select<'a>(page: &'a Page, names: &[&str], attrs: &[&str], selector: &Selector) -> Vec<ElementRef<'a>> {
+    let Some(html) = page.html.as_ref() else { return Vec::new() };
+    let ix = match page.element_index() {
+        Some(ix) if ix.complete => ix,
+        // Detached elements exist only in the tree's node list: scan it all.
+        _ => return html.select(selector).collect(),
+    };
+    let mut ids: Vec<ego_tree::NodeId> = names
+        .iter()
+        .flat_map(|n| ix.named(n).iter())
+        .chain(attrs.iter().flat_map(|a| ix.with_attr(a).iter()))
+        .filter_map(|p| ix.node(*p))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.into_iter()
+        .filter_map(|id| html.tree.get(id).and_then(ElementRef::wrap))
+        .filter(|el| selector.matches(el))
+        .collect()
+}
+
 /// A CSS selector that identifies the element: its id when unique-looking,
 /// else a child-index path from the root.
 pub fn css_path(el: ElementRef) -> String {

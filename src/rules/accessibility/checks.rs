@@ -1605,7 +1605,12 @@ pub fn avoid_inline_spacing(page: &Page) -> Outcome {
     let applicable = ctx.candidates(Candidates::WithAttr(&["style"])).into_iter().any(|e| {
         attr(e, "style").is_some_and(|s| ["letter-spacing", "word-spacing", "line-height"].iter().any(|p| spacing::declared(s, p).is_some()))
     });
-    let fails: Vec<ElementRef> = spacing::violations(ctx.doc.root_element()).into_iter().map(|(e, _)| e).collect();
+    // Without any spacing declaration there is nothing to walk the tree for.
+    let fails: Vec<ElementRef> = if applicable {
+        spacing::violations(ctx.doc.root_element()).into_iter().map(|(e, _)| e).collect()
+    } else {
+        Vec::new()
+    };
     finish(page, applicable, &fails, &[])
 }
 

@@ -37,7 +37,7 @@ pub enum Candidates {
 impl<'a> Ctx<'a> {
     pub fn new(page: &'a Page) -> Option<Ctx<'a>> {
         let doc = page.html.as_ref()?;
-        let ix = page.a11y_index()?;
+        let ix = page.element_index()?;
         Some(Ctx { page, doc, ix })
     }
 

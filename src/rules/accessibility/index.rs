@@ -65,6 +65,9 @@ pub struct PageIndex {
     pub(super) roles: OnceCell<Vec<Option<&'static str>>>,
     /// Positions by computed role.
     pub(super) by_role: OnceCell<HashMap<&'static str, Vec<u32>>>,
+    /// Every element node of the tree is indexed (none was left detached by
+    /// the parser), so name lookups can stand in for `Html::select`.
+    pub complete: bool,
 }
 
 impl std::fmt::Debug for PageIndex {
@@ -102,6 +105,7 @@ impl PageIndex {
             a_names: HashSet::new(),
             roles: OnceCell::new(),
             by_role: OnceCell::new(),
+            complete: false,
         };
         // One top-down pass: the stack holds, per open element, what its
         // children inherit (plus the first summary of a closed <details>).
@@ -211,6 +215,7 @@ impl PageIndex {
                 }
             }
         }
+        ix.complete = doc.tree.nodes().filter(|n| n.value().is_element()).count() == ix.elements.len();
         ix
     }
 
@@ -221,6 +226,11 @@ impl PageIndex {
     /// Hidden-state bits of an element (0 for nodes outside the index).
     pub fn flags(&self, id: NodeId) -> u8 {
         self.position(id).and_then(|p| self.flags.get(p as usize).copied()).unwrap_or(0)
+    }
+
+    /// The NodeId at a document-order position.
+    pub fn node(&self, p: u32) -> Option<NodeId> {
+        self.elements.get(p as usize).copied()
     }
 
     pub fn named(&self, name: &str) -> &[u32] {
