@@ -213,7 +213,11 @@ impl<'a> Ctx<'a> {
     }
 
     fn compute_role(&self, el: ElementRef) -> Option<&'static str> {
-        match aria::explicit_role(el) {
+        // The index knows which elements lack a role attribute (most of them).
+        let indexed_without_role =
+            self.ix.position(el.id()).is_some() && self.ix.flags(el.id()) & index::HAS_ROLE == 0;
+        let explicit = if indexed_without_role { None } else { aria::explicit_role(el) };
+        match explicit {
             Some(r @ ("none" | "presentation")) => {
                 if self.presentation_conflict(el) {
                     aria::implicit_role(self, el)
@@ -317,10 +321,43 @@ pub fn finish(page: &Page, applicable: bool, fails: &[ElementRef], reviews: &[El
     Outcome::Fail(Violation::new(evidence).confidence(confidence).detail(detail))
 }
 
-/// 1-based source lines of the elements' start tags, all in one pass per tag
-/// name (the n-th `<name` in the source whose boundary matches is the n-th
-/// such element in the tree). None when the source and tree disagree.
+/// 1-based source lines of the elements' start tags: the n-th `<name` in the
+/// source (ASCII case-insensitive) that a tag boundary follows is taken as the
+/// n-th `name` element of the tree. None when the source and tree disagree.
+/// Names of `[a-z0-9-]` use the page's start-tag table (one pass per page);
+/// any other name (rare) is scanned for by [`source_lines_scan`].
 pub fn source_lines(page: &Page, els: &[ElementRef]) -> Vec<Option<u32>> {
+    let mut out = vec![None; els.len()];
+    let (Some(body), Some(ix)) = (page.body.as_deref(), page.element_index()) else { return out };
+    if els.is_empty() {
+        return out;
+    }
+    let simple = |n: &str| n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let mut odd: Vec<(usize, ElementRef)> = Vec::new();
+    for (i, el) in els.iter().enumerate() {
+        let name = el.value().name();
+        if !simple(name) {
+            odd.push((i, *el));
+            continue;
+        }
+        let rank = ix.position(el.id()).and_then(|p| ix.named(name).binary_search(&p).ok());
+        if let (Some(k), Some(slot)) = (rank, out.get_mut(i)) {
+            *slot = ix.start_tag_lines(body).get(name).and_then(|v| v.get(k)).copied();
+        }
+    }
+    if !odd.is_empty() {
+        let found = source_lines_scan(page, &odd.iter().map(|(_, e)| *e).collect::<Vec<_>>());
+        for ((i, _), l) in odd.iter().zip(found) {
+            if let Some(slot) = out.get_mut(*i) {
+                *slot = l;
+            }
+        }
+    }
+    out
+}
+
+/// [`source_lines`] by scanning the source once per distinct name.
+pub fn source_lines_scan(page: &Page, els: &[ElementRef]) -> Vec<Option<u32>> {
     let mut out = vec![None; els.len()];
     let (Some(body), Some(doc)) = (page.body.as_deref(), page.html.as_ref()) else { return out };
     if els.is_empty() {

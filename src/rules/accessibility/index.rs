@@ -41,12 +41,40 @@ pub const HIDDEN_ALL: u8 = 1;
 pub const ARIA_HIDDEN_OR_INERT: u8 = 2;
 /// inert on the element or an ancestor.
 pub const INERT: u8 = 4;
+/// The element has a `role` attribute.
+pub const HAS_ROLE: u8 = 8;
+
+/// The number a NodeId hashes as. ego_tree's NodeId is its node's slot in the
+/// tree's node vector plus one and hashes as that single integer; `build`
+/// checks this for every node before relying on it (else a map is used).
+fn raw_index(id: NodeId) -> usize {
+    struct Capture(u64);
+    impl Hasher for Capture {
+        fn finish(&self) -> u64 {
+            self.0
+        }
+        fn write(&mut self, bytes: &[u8]) {
+            for b in bytes {
+                self.0 = self.0.wrapping_mul(31).wrapping_add(u64::from(*b));
+            }
+        }
+        fn write_usize(&mut self, n: usize) {
+            self.0 = n as u64;
+        }
+    }
+    let mut h = Capture(0);
+    std::hash::Hash::hash(&id, &mut h);
+    h.0 as usize
+}
 
 pub struct PageIndex {
     /// Every element under the root element (included), in document order.
     pub elements: Vec<NodeId>,
     /// NodeId → position in `elements`.
     pos: NodeMap<u32>,
+    /// Raw NodeId number → position (u32::MAX: not an indexed element), when
+    /// NodeIds were verified to number the tree's slots; empty otherwise.
+    pos_by_raw: Vec<u32>,
     /// Hidden-state bits per position.
     flags: Vec<u8>,
     /// Positions by lower-case local name.
@@ -68,6 +96,10 @@ pub struct PageIndex {
     /// Every element node of the tree is indexed (none was left detached by
     /// the parser), so name lookups can stand in for `Html::select`.
     pub complete: bool,
+    /// Start-tag lines by lower-case tag name (see [`PageIndex::start_tag_lines`]).
+    tag_lines: OnceCell<HashMap<String, Vec<u32>>>,
+    /// `dom::source_line` per position (0: unknown).
+    dom_lines: OnceCell<Vec<u32>>,
 }
 
 impl std::fmt::Debug for PageIndex {
@@ -96,6 +128,7 @@ impl PageIndex {
         let mut ix = PageIndex {
             elements: Vec::new(),
             pos: NodeMap::default(),
+            pos_by_raw: Vec::new(),
             flags: Vec::new(),
             by_name: HashMap::new(),
             by_attr: HashMap::new(),
@@ -106,6 +139,8 @@ impl PageIndex {
             roles: OnceCell::new(),
             by_role: OnceCell::new(),
             complete: false,
+            tag_lines: OnceCell::new(),
+            dom_lines: OnceCell::new(),
         };
         // One top-down pass: the stack holds, per open element, what its
         // children inherit (plus the first summary of a closed <details>).
@@ -122,6 +157,7 @@ impl PageIndex {
                     let (mut style, mut ty, mut hidden_attr, mut self_inert, mut self_aria_hidden, mut open) =
                         (None, None, false, false, false, false);
                     let mut owns = None;
+                    let mut has_role = false;
                     for (k, v) in e.attrs() {
                         match k {
                             "style" => style = Some(v),
@@ -131,6 +167,7 @@ impl PageIndex {
                             "aria-hidden" => self_aria_hidden = v.trim().eq_ignore_ascii_case("true"),
                             "open" => open = true,
                             "aria-owns" => owns = Some(v),
+                            "role" => has_role = true,
                             _ => {}
                         }
                         push(&mut ix.by_attr, k, ix.elements.len() as u32);
@@ -166,6 +203,9 @@ impl PageIndex {
                     if inert {
                         bits |= INERT;
                     }
+                    if has_role {
+                        bits |= HAS_ROLE;
+                    }
                     let down = Down {
                         display_none: parent.display_none || own_display_none,
                         visibility,
@@ -181,7 +221,7 @@ impl PageIndex {
 
                     let p = ix.elements.len() as u32;
                     ix.elements.push(el.id());
-                    ix.pos.insert(el.id(), p);
+
                     ix.flags.push(bits);
                     push(&mut ix.by_name, e.name(), p);
                     if let Some(id) = e.id() {
@@ -216,11 +256,27 @@ impl PageIndex {
             }
         }
         ix.complete = doc.tree.nodes().filter(|n| n.value().is_element()).count() == ix.elements.len();
+        // Direct lookup table when every node's id numbers its slot (the
+        // i-th node of the tree's node list hashes as i + 1).
+        if doc.tree.nodes().enumerate().all(|(i, n)| raw_index(n.id()) == i + 1) {
+            let mut t = vec![u32::MAX; doc.tree.nodes().count() + 1];
+            for (p, id) in ix.elements.iter().enumerate() {
+                if let Some(slot) = t.get_mut(raw_index(*id)) {
+                    *slot = p as u32;
+                }
+            }
+            ix.pos_by_raw = t;
+        } else {
+            ix.pos = ix.elements.iter().enumerate().map(|(p, id)| (*id, p as u32)).collect();
+        }
         ix
     }
 
     pub fn position(&self, id: NodeId) -> Option<u32> {
-        self.pos.get(&id).copied()
+        if self.pos_by_raw.is_empty() {
+            return self.pos.get(&id).copied();
+        }
+        self.pos_by_raw.get(raw_index(id)).copied().filter(|p| *p != u32::MAX)
     }
 
     /// Hidden-state bits of an element (0 for nodes outside the index).
@@ -264,6 +320,63 @@ impl PageIndex {
 
     pub fn has_a_name(&self, name: &str) -> bool {
         self.a_names.contains(name)
+    }
+
+    /// [`crate::rules::dom::source_line`] of the element at position `p`: the
+    /// n-th `name` element in document order is the n-th `<name` start tag
+    /// outside comments. Built once per page (`body` is always the page's own).
+    pub fn dom_source_line(&self, body: &str, p: u32) -> Option<u32> {
+        let lines = self.dom_lines.get_or_init(|| {
+            let starts = crate::rules::dom::start_tag_lines(body);
+            let mut lines = vec![0u32; self.elements.len()];
+            for (name, positions) in &self.by_name {
+                let Some(found) = starts.get(name) else { continue };
+                for (p, l) in positions.iter().zip(found) {
+                    if let Some(slot) = lines.get_mut(*p as usize) {
+                        *slot = *l;
+                    }
+                }
+            }
+            lines
+        });
+        lines.get(p as usize).copied().filter(|l| *l > 0)
+    }
+
+    /// For every tag name of `[a-z0-9-]` (compared ASCII case-insensitively),
+    /// the 1-based lines of each `<name` in `body` that a space, `>`, `/`,
+    /// tab, CR, LF or form feed follows, in order. One pass over the body,
+    /// computed once per page (`body` is always the page's own).
+    pub fn start_tag_lines(&self, body: &str) -> &HashMap<String, Vec<u32>> {
+        self.tag_lines.get_or_init(|| {
+            let bytes = body.as_bytes();
+            let mut out: HashMap<String, Vec<u32>> = HashMap::new();
+            let mut key = String::new();
+            let (mut line, mut line_at, mut i) = (1u32, 0usize, 0usize);
+            while let Some(off) = bytes.get(i..).and_then(|r| r.iter().position(|b| *b == b'<')) {
+                let at = i + off;
+                let start = at + 1;
+                let run = bytes
+                    .get(start..)
+                    .map_or(0, |r| r.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'-').count());
+                let boundary = matches!(bytes.get(start + run), Some(b' ' | b'>' | b'/' | b'\t' | b'\n' | b'\r' | 0x0c));
+                if run > 0 && boundary {
+                    line += bytes.get(line_at..at).map_or(0, |b| b.iter().filter(|c| **c == b'\n').count()) as u32;
+                    line_at = at;
+                    key.clear();
+                    if let Some(name) = bytes.get(start..start + run) {
+                        key.extend(name.iter().map(|c| char::from(c.to_ascii_lowercase())));
+                    }
+                    match out.get_mut(key.as_str()) {
+                        Some(v) => v.push(line),
+                        None => {
+                            out.insert(key.clone(), vec![line]);
+                        }
+                    }
+                }
+                i = start;
+            }
+            out
+        })
     }
 }
 
