@@ -75,7 +75,7 @@ fn block(r: &mut Rng, out: &mut String, depth: usize, id: &mut usize) {
     }
 }
 
-fn generate(target: usize) -> String {
+pub fn generate(target: usize) -> String {
     let mut r = Rng(0x9e37_79b9_7f4a_7c15 ^ target as u64);
     let mut out = String::with_capacity(target + 4096);
     out.push_str(

@@ -111,6 +111,9 @@ pub struct Page {
     pub hsts_preload: Vec<HstsPreloadEntry>,
     /// Start-tag source lines by node, built on first use (see `rules::dom`).
     line_index: std::cell::OnceCell<std::collections::HashMap<ego_tree::NodeId, u32>>,
+    /// Element index (by name, attribute, id; hidden state; roles) shared by
+    /// the rules, built on first use.
+    element_index: std::cell::OnceCell<crate::rules::accessibility::index::PageIndex>,
 }
 
 impl Page {
@@ -154,6 +157,7 @@ impl Page {
             cors_preflight: None,
             hsts_preload: Vec::new(),
             line_index: std::cell::OnceCell::new(),
+            element_index: std::cell::OnceCell::new(),
         }
     }
 
@@ -187,6 +191,13 @@ impl Page {
             (Some(body), Some(html)) => crate::rules::dom::build_line_index(body, html),
             _ => std::collections::HashMap::new(),
         })
+    }
+
+    /// The rules' shared element index (elements by name, attribute and id,
+    /// hidden state, roles), built once per page; None when the page is not HTML.
+    pub fn element_index(&self) -> Option<&crate::rules::accessibility::index::PageIndex> {
+        let html = self.html.as_ref()?;
+        Some(self.element_index.get_or_init(|| crate::rules::accessibility::index::PageIndex::build(html)))
     }
 
     pub fn is_https(&self) -> bool {

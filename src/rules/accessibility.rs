@@ -33,6 +33,7 @@ mod checks;
 pub mod ctx;
 pub mod hidden;
 pub mod html_aria;
+pub mod index;
 pub mod label_in_name;
 pub mod lang;
 pub mod names;

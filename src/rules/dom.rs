@@ -13,6 +13,32 @@ pub fn sel(s: &str) -> Selector {
     Selector::parse(s).unwrap_or_else(|_| Selector::parse("__never__").expect("valid fallback selector")) // ok: static literal
 }
 
+/// `html.select(selector)`, visiting only elements whose local name is in
+/// `names` or that carry one of `attrs` (from the page's element index)
+/// instead of every node. Every element the selector can match must be among
+/// those candidates. Same elements, same order (the tree's node order, as
+/// `Html::select` yields them).
+pub fn select<'a>(page: &'a Page, names: &[&str], attrs: &[&str], selector: &Selector) -> Vec<ElementRef<'a>> {
+    let Some(html) = page.html.as_ref() else { return Vec::new() };
+    let ix = match page.element_index() {
+        Some(ix) if ix.complete => ix,
+        // Detached elements exist only in the tree's node list: scan it all.
+        _ => return html.select(selector).collect(),
+    };
+    let mut ids: Vec<ego_tree::NodeId> = names
+        .iter()
+        .flat_map(|n| ix.named(n).iter())
+        .chain(attrs.iter().flat_map(|a| ix.with_attr(a).iter()))
+        .filter_map(|p| ix.node(*p))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.into_iter()
+        .filter_map(|id| html.tree.get(id).and_then(ElementRef::wrap))
+        .filter(|el| selector.matches(el))
+        .collect()
+}
+
 /// A CSS selector that identifies the element: its id when unique-looking,
 /// else a child-index path from the root.
 pub fn css_path(el: ElementRef) -> String {
@@ -133,14 +159,39 @@ fn write_bounded(node: ego_tree::NodeRef<scraper::Node>, out: &mut String, budge
 /// index is built once per page (linear in its size) and cached on the page.
 /// None when the source and tree disagree (elements the parser implied).
 pub fn source_line(page: &Page, el: ElementRef) -> Option<u32> {
+    // The element index holds the same table by position (no NodeId hashing).
+    if let (Some(ix), Some(body)) = (page.element_index(), page.body.as_deref()) {
+        if let Some(p) = ix.position(el.id()) {
+            return ix.dom_source_line(body, p);
+        }
+    }
     page.line_index().get(&el.id()).copied()
 }
 
 /// Builds the NodeId → line map for a page: one pass over the tree, one over the source.
 pub fn build_line_index(body: &str, html: &scraper::Html) -> std::collections::HashMap<ego_tree::NodeId, u32> {
     use std::collections::HashMap;
-    // Source positions: per lower-case tag name, the lines of its start tags in order.
+    let starts = start_tag_lines(body);
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut out = HashMap::with_capacity(starts.values().map(Vec::len).sum());
+    for node in html.tree.root().descendants() {
+        if let scraper::Node::Element(e) = node.value() {
+            let n = seen.entry(e.name()).or_insert(0);
+            if let Some(l) = starts.get(e.name()).and_then(|v| v.get(*n)) {
+                out.insert(node.id(), *l);
+            }
+            *n += 1;
+        }
+    }
+    out
+}
+
+/// Per lower-case tag name, the 1-based lines of its start tags in source
+/// order (tags inside comments skipped), as [`source_line`] counts them.
+pub fn start_tag_lines(body: &str) -> std::collections::HashMap<String, Vec<u32>> {
+    use std::collections::HashMap;
     let mut starts: HashMap<String, Vec<u32>> = HashMap::new();
+    let mut name = String::new();
     let bytes = body.as_bytes();
     let mut line = 1u32;
     let mut i = 0usize;
@@ -154,8 +205,15 @@ pub fn build_line_index(body: &str, html: &scraper::Html) -> std::collections::H
                 let next = rest.get(len).copied();
                 let boundary = matches!(next, Some(b' ' | b'>' | b'/' | b'\t' | b'\n' | b'\r' | 0x0c) | None);
                 if first_ok && boundary && len > 0 {
-                    let name = String::from_utf8_lossy(&rest[..len]).to_ascii_lowercase();
-                    starts.entry(name).or_default().push(line);
+                    // Reused buffer: a new key is allocated per distinct name, not per tag.
+                    name.clear();
+                    name.extend(rest[..len].iter().map(|c| char::from(c.to_ascii_lowercase())));
+                    match starts.get_mut(name.as_str()) {
+                        Some(v) => v.push(line),
+                        None => {
+                            starts.insert(name.clone(), vec![line]);
+                        }
+                    }
                 }
                 // Skip comments wholesale so tags inside them do not count.
                 if rest.starts_with(b"!--") {
@@ -169,18 +227,7 @@ pub fn build_line_index(body: &str, html: &scraper::Html) -> std::collections::H
         }
         i += 1;
     }
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    let mut out = HashMap::new();
-    for node in html.tree.root().descendants() {
-        if let scraper::Node::Element(e) = node.value() {
-            let n = seen.entry(e.name()).or_insert(0);
-            if let Some(l) = starts.get(e.name()).and_then(|v| v.get(*n)) {
-                out.insert(node.id(), *l);
-            }
-            *n += 1;
-        }
-    }
-    out
+    starts
 }
 
 /// Element evidence for a violation.

@@ -1,9 +1,8 @@
 //! The rule checks. Each mirrors one axe-core rule: its selector and `matches`
 //! filter decide applicability, its any/all/none checks the verdict.
 use super::aria::{self, ancestors, explicit_role, input_type, role_info, Kind};
-use super::ctx::{finish, is_disabled, tabindex, Ctx};
+use super::ctx::{finish, is_disabled, tabindex, Candidates, Ctx};
 use super::html_aria;
-use super::hidden::{hidden_for_everyone, hidden_from_at};
 use super::lang;
 use super::names::{accessible_name, label_text, labelledby_text, sanitize, subtree_text};
 use crate::page::Page;
@@ -18,10 +17,12 @@ enum V {
     Review,
 }
 
-/// Runs a per-element rule: `applies` selects candidates (after the hidden
-/// filter unless `include_hidden`), `verdict` judges each.
-fn run(
+/// Runs a per-element rule over `candidates` (a superset of what `applies`
+/// accepts, in document order): `applies` selects (after the hidden filter
+/// unless `include_hidden`), `verdict` judges each.
+fn run_in(
     page: &Page,
+    candidates: Candidates,
     include_hidden: bool,
     applies: impl Fn(&Ctx, ElementRef) -> bool,
     verdict: impl Fn(&Ctx, ElementRef) -> V,
@@ -29,8 +30,8 @@ fn run(
     let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
     let mut applicable = false;
     let (mut fails, mut reviews) = (Vec::new(), Vec::new());
-    for el in ctx.elements() {
-        if !applies(&ctx, el) || (!include_hidden && hidden_from_at(el)) {
+    for el in ctx.candidates(candidates) {
+        if !applies(&ctx, el) || (!include_hidden && ctx.hidden_from_at(el)) {
             continue;
         }
         applicable = true;
@@ -99,13 +100,13 @@ fn no_explicit_name_required(ctx: &Ctx, el: ElementRef) -> bool {
 /// axe `hidden-explicit-label`: a hidden `label[for]` and no other name.
 fn hidden_explicit_label(ctx: &Ctx, el: ElementRef) -> bool {
     let labels = ctx.explicit_labels(el);
-    !labels.is_empty() && labels.iter().all(|l| hidden_from_at(*l)) && accessible_name(ctx, el).is_empty()
+    !labels.is_empty() && labels.iter().all(|l| ctx.hidden_from_at(*l)) && accessible_name(ctx, el).is_empty()
 }
 
 // ---------------------------------------------------------------- text alternatives
 
 pub fn image_alt(page: &Page) -> Outcome {
-    run(page, false, |c, e| name_is(e, "img") && no_explicit_name_required(c, e), |c, e| {
+    run_in(page, Candidates::Named(&["img"]), false, |c, e| name_is(e, "img") && no_explicit_name_required(c, e), |c, e| {
         if attr(e, "alt").is_some_and(|a| !a.is_empty() && a.trim_matches(|ch: char| ch.is_whitespace()).is_empty()) {
             return V::Fail;
         }
@@ -114,8 +115,9 @@ pub fn image_alt(page: &Page) -> Outcome {
 }
 
 pub fn area_alt(page: &Page) -> Outcome {
-    run(
+    run_in(
         page,
+        Candidates::Named(&["area"]),
         true,
         |_, e| name_is(e, "area") && attr(e, "href").is_some() && ancestors(e).any(|a| name_is(a, "map")),
         |c, e| pass_if(nonempty(attr(e, "alt")) || aria_named(c, e)),
@@ -123,8 +125,9 @@ pub fn area_alt(page: &Page) -> Outcome {
 }
 
 pub fn input_image_alt(page: &Page) -> Outcome {
-    run(
+    run_in(
         page,
+        Candidates::Named(&["input"]),
         false,
         |c, e| name_is(e, "input") && input_type(e) == "image" && no_explicit_name_required(c, e),
         |c, e| pass_if(nonempty(attr(e, "alt")) || aria_named(c, e) || has_label(c, e)),
@@ -132,8 +135,9 @@ pub fn input_image_alt(page: &Page) -> Outcome {
 }
 
 pub fn role_img_alt(page: &Page) -> Outcome {
-    run(
+    run_in(
         page,
+        Candidates::WithAttr(&["role"]),
         false,
         |_, e| {
             is_html(e)
@@ -145,8 +149,9 @@ pub fn role_img_alt(page: &Page) -> Outcome {
 }
 
 pub fn svg_img_alt(page: &Page) -> Outcome {
-    run(
+    run_in(
         page,
+        Candidates::WithAttr(&["role"]),
         false,
         |_, e| {
             let r = attr(e, "role").map(|r| r.trim().to_ascii_lowercase());
@@ -166,13 +171,13 @@ pub fn svg_img_alt(page: &Page) -> Outcome {
 }
 
 pub fn object_alt(page: &Page) -> Outcome {
-    run(page, false, |_, e| name_is(e, "object") && nonempty(attr(e, "data")), |c, e| {
+    run_in(page, Candidates::Named(&["object"]), false, |_, e| name_is(e, "object") && nonempty(attr(e, "data")), |c, e| {
         pass_if(aria_named(c, e) || presentational(c, e))
     })
 }
 
 pub fn image_redundant_alt(page: &Page) -> Outcome {
-    run(page, false, |_, e| name_is(e, "img"), |c, e| {
+    run_in(page, Candidates::Named(&["img"]), false, |_, e| name_is(e, "img"), |c, e| {
         let alt = sanitize(attr(e, "alt").unwrap_or("")).to_lowercase();
         if alt.is_empty() || presentational(c, e) {
             return V::Pass;
@@ -202,20 +207,21 @@ pub fn image_redundant_alt(page: &Page) -> Outcome {
 // ---------------------------------------------------------------- names of controls
 
 pub fn link_name(page: &Page) -> Outcome {
-    run(page, false, |_, e| name_is(e, "a") && attr(e, "href").is_some(), |c, e| {
+    run_in(page, Candidates::Named(&["a"]), false, |_, e| name_is(e, "a") && attr(e, "href").is_some(), |c, e| {
         pass_if(has_visible_text(c, e) || aria_named(c, e))
     })
 }
 
 pub fn button_name(page: &Page) -> Outcome {
-    run(page, false, |c, e| name_is(e, "button") && no_explicit_name_required(c, e), |c, e| {
+    run_in(page, Candidates::Named(&["button"]), false, |c, e| name_is(e, "button") && no_explicit_name_required(c, e), |c, e| {
         pass_if(has_visible_text(c, e) || aria_named(c, e) || has_label(c, e) || presentational(c, e))
     })
 }
 
 pub fn input_button_name(page: &Page) -> Outcome {
-    run(
+    run_in(
         page,
+        Candidates::Named(&["input"]),
         false,
         |c, e| {
             name_is(e, "input")
@@ -240,7 +246,7 @@ fn label_matches(e: ElementRef) -> bool {
 }
 
 pub fn label(page: &Page) -> Outcome {
-    run(page, false, |_, e| label_matches(e), |c, e| {
+    run_in(page, Candidates::Named(&["input", "textarea"]), false, |_, e| label_matches(e), |c, e| {
         if hidden_explicit_label(c, e) {
             return V::Fail;
         }
@@ -249,7 +255,7 @@ pub fn label(page: &Page) -> Outcome {
 }
 
 pub fn select_name(page: &Page) -> Outcome {
-    run(page, false, |_, e| name_is(e, "select"), |c, e| {
+    run_in(page, Candidates::Named(&["select"]), false, |_, e| name_is(e, "select"), |c, e| {
         if hidden_explicit_label(c, e) {
             return V::Fail;
         }
@@ -258,8 +264,9 @@ pub fn select_name(page: &Page) -> Outcome {
 }
 
 pub fn frame_title(page: &Page) -> Outcome {
-    run(
+    run_in(
         page,
+        Candidates::Named(&["iframe", "frame"]),
         false,
         |_, e| matches!(e.value().name(), "iframe" | "frame") && tabindex(e).is_none_or(|t| t >= 0),
         |c, e| {
@@ -276,14 +283,14 @@ pub fn frame_title(page: &Page) -> Outcome {
 pub fn frame_title_unique(page: &Page) -> Outcome {
     let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
     let mut by_title: HashMap<String, Vec<ElementRef>> = HashMap::new();
-    for e in ctx.elements() {
-        if matches!(e.value().name(), "iframe" | "frame") && nonempty(attr(e, "title")) && !hidden_from_at(e) {
+    for e in ctx.candidates(Candidates::Named(&["iframe", "frame"])) {
+        if matches!(e.value().name(), "iframe" | "frame") && nonempty(attr(e, "title")) && !ctx.hidden_from_at(e) {
             by_title.entry(sanitize(attr(e, "title").unwrap_or("")).to_lowercase()).or_default().push(e);
         }
     }
     let applicable = !by_title.is_empty();
     let mut reviews: Vec<ElementRef> = by_title.into_values().filter(|v| v.len() > 1).flatten().collect();
-    reviews.sort_by_key(|e| ctx.elements().position(|x| x.id() == e.id()));
+    reviews.sort_by_key(|e| ctx.position(*e));
     finish(page, applicable, &[], &reviews)
 }
 
@@ -309,7 +316,7 @@ fn no_naming_method(ctx: &Ctx, e: ElementRef) -> bool {
     // A listbox popup of a combobox gets its name from the combobox.
     if explicit_role(e) == Some("listbox") {
         if let Some(id) = e.value().id() {
-            let popup = ctx.elements().any(|o| {
+            let popup = ctx.candidates(Candidates::WithAttr(&["role"])).into_iter().any(|o| {
                 explicit_role(o) == Some("combobox")
                     && ["aria-controls", "aria-owns"]
                         .iter()
@@ -328,7 +335,7 @@ fn role_attr_is(e: ElementRef, roles: &[&str]) -> bool {
 }
 
 fn aria_name_rule(page: &Page, roles: &'static [&'static str], content: bool) -> Outcome {
-    run(page, false, move |c, e| role_attr_is(e, roles) && no_naming_method(c, e), move |c, e| {
+    run_in(page, Candidates::WithAttr(&["role"]), false, move |c, e| role_attr_is(e, roles) && no_naming_method(c, e), move |c, e| {
         pass_if((content && has_visible_text(c, e)) || aria_named(c, e))
     })
 }
@@ -362,8 +369,9 @@ pub fn aria_treeitem_name(page: &Page) -> Outcome {
 }
 
 pub fn summary_name(page: &Page) -> Outcome {
-    run(
+    run_in(
         page,
+        Candidates::Named(&["summary"]),
         false,
         |_, e| {
             name_is(e, "summary")
@@ -382,8 +390,9 @@ fn is_heading(ctx: &Ctx, e: ElementRef) -> bool {
 }
 
 pub fn empty_heading(page: &Page) -> Outcome {
-    run(
+    run_in(
         page,
+        Candidates::Role(&["heading"]),
         false,
         |c, e| (matches!(e.value().name(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6") || role_attr_is(e, &["heading"])) && is_heading(c, e),
         |c, e| pass_if(has_visible_text(c, e) || aria_named(c, e)),
@@ -391,8 +400,9 @@ pub fn empty_heading(page: &Page) -> Outcome {
 }
 
 pub fn empty_table_header(page: &Page) -> Outcome {
-    run(
+    run_in(
         page,
+        Candidates::Union(&[Candidates::Named(&["th"]), Candidates::WithAttr(&["role"])]),
         false,
         |_, e| (name_is(e, "th") && attr(e, "role").is_none()) || role_attr_is(e, &["rowheader", "columnheader"]),
         |c, e| pass_if(has_visible_text(c, e)),
@@ -444,22 +454,23 @@ pub fn html_xml_lang_mismatch(page: &Page) -> Outcome {
 }
 
 pub fn valid_lang(page: &Page) -> Outcome {
-    run(
+    run_in(
         page,
+        Candidates::WithAttr(&["lang", "xml:lang"]),
         false,
         |_, e| !name_is(e, "html") && (attr(e, "lang").is_some() || attr(e, "xml:lang").is_some()),
-        |_, e| {
+        |c, e| {
             let bad = ["lang", "xml:lang"].iter().filter_map(|a| attr(e, a)).any(lang::is_invalid_value);
             if !bad {
                 return V::Pass;
             }
             // Only elements that hold text of their own (not overridden by a nested lang).
-            pass_if(!has_lang_text(e))
+            pass_if(!has_lang_text(c, e))
         },
     )
 }
 
-fn has_lang_text(e: ElementRef) -> bool {
+fn has_lang_text(ctx: &Ctx, e: ElementRef) -> bool {
     for c in e.children() {
         match c.value() {
             Node::Text(t) if !t.trim().is_empty() => return true,
@@ -467,13 +478,13 @@ fn has_lang_text(e: ElementRef) -> bool {
                 if let Some(ce) = ElementRef::wrap(c) {
                     // Rendered text counts even when aria-hidden (sighted users read it),
                     // and so does an image's text alternative.
-                    if ce.value().attr("lang").is_some() || hidden_for_everyone(ce) {
+                    if ce.value().attr("lang").is_some() || ctx.hidden_for_everyone(ce) {
                         continue;
                     }
                     if name_is(ce, "img") && nonempty(attr(ce, "alt")) {
                         return true;
                     }
-                    if has_lang_text(ce) {
+                    if has_lang_text(ctx, ce) {
                         return true;
                     }
                 }
@@ -486,7 +497,7 @@ fn has_lang_text(e: ElementRef) -> bool {
 
 pub fn document_title(page: &Page) -> Outcome {
     root_outcome(page, |c, _| {
-        let t = c.elements().find(|e| name_is(*e, "title") && is_html(*e));
+        let t = c.candidates(Candidates::Named(&["title"])).into_iter().find(|e| name_is(*e, "title") && is_html(*e));
         pass_if(t.is_some_and(|t| !sanitize(&t.text().collect::<String>()).is_empty()))
     })
 }
@@ -551,8 +562,9 @@ fn parse_float(s: &str) -> Option<f64> {
 }
 
 fn meta_viewport_rule(page: &Page, minimum: f64, lower_bound: Option<f64>) -> Outcome {
-    run(
+    run_in(
         page,
+        Candidates::Named(&["meta"]),
         true,
         |_, e| name_is(e, "meta") && attr(e, "name").is_some_and(|n| n.eq_ignore_ascii_case("viewport")),
         move |_, e| pass_if(!viewport_blocks_zoom(attr(e, "content").unwrap_or(""), minimum, lower_bound)),
@@ -567,8 +579,9 @@ pub fn meta_viewport_large(page: &Page) -> Outcome {
 }
 
 fn meta_refresh_rule(page: &Page, max: Option<f64>) -> Outcome {
-    run(
+    run_in(
         page,
+        Candidates::Named(&["meta"]),
         true,
         |_, e| {
             name_is(e, "meta")
@@ -595,27 +608,32 @@ pub fn meta_refresh(page: &Page) -> Outcome {
 }
 
 pub fn aria_hidden_body(page: &Page) -> Outcome {
-    run(page, true, |_, e| name_is(e, "body"), |_, e| {
+    run_in(page, Candidates::Named(&["body"]), true, |_, e| name_is(e, "body"), |_, e| {
         pass_if(!attr(e, "aria-hidden").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")))
     })
 }
 
-fn page_has(page: &Page, f: impl Fn(&Ctx, ElementRef) -> bool) -> Outcome {
-    root_outcome(page, |c, _| pass_if(c.elements().any(|e| !hidden_from_at(e) && f(c, e))))
+fn page_has(page: &Page, candidates: Candidates, f: impl Fn(&Ctx, ElementRef) -> bool) -> Outcome {
+    root_outcome(page, |c, _| pass_if(c.candidates(candidates).into_iter().any(|e| !c.hidden_from_at(e) && f(c, e))))
 }
 
 pub fn landmark_one_main(page: &Page) -> Outcome {
-    page_has(page, |c, e| c.role(e) == Some("main"))
+    page_has(page, Candidates::Role(&["main"]), |c, e| c.role(e) == Some("main"))
 }
 
 pub fn page_has_heading_one(page: &Page) -> Outcome {
-    page_has(page, |c, e| is_heading(c, e) && heading_level(c, e) == 1)
+    page_has(page, Candidates::Role(&["heading"]), |c, e| is_heading(c, e) && heading_level(c, e) == 1)
 }
 
 pub fn bypass(page: &Page) -> Outcome {
     root_outcome(page, |c, _| {
-        let ok = c.elements().any(|e| {
-            !hidden_from_at(e)
+        const CANDIDATES: Candidates = Candidates::Union(&[
+            Candidates::Role(&["heading"]),
+            Candidates::RoleWhere(|r| role_info(r).is_some_and(|i| i.kind == Kind::Landmark)),
+            Candidates::Named(&["a"]),
+        ]);
+        let ok = c.candidates(CANDIDATES).into_iter().any(|e| {
+            !c.hidden_from_at(e)
                 && (is_heading(c, e)
                     || matches!(c.role(e), Some(r) if role_info(r).is_some_and(|i| i.kind == Kind::Landmark))
                     || (name_is(e, "a")
@@ -632,48 +650,48 @@ pub fn bypass(page: &Page) -> Outcome {
     })
 }
 
-fn landmark_dup(page: &Page, role: &'static str) -> Outcome {
+fn landmark_dup(page: &Page, role: &'static [&'static str; 1]) -> Outcome {
     let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
     let found: Vec<ElementRef> =
-        ctx.elements().filter(|e| ctx.role(*e) == Some(role) && !hidden_from_at(*e)).collect();
+        ctx.candidates(Candidates::Role(role)).into_iter().filter(|e| ctx.role(*e) == Some(role[0]) && !ctx.hidden_from_at(*e)).collect();
     let fails = if found.len() > 1 { &found[1..] } else { &[][..] };
     finish(page, !found.is_empty(), fails, &[])
 }
 pub fn landmark_no_duplicate_banner(page: &Page) -> Outcome {
-    landmark_dup(page, "banner")
+    landmark_dup(page, &["banner"])
 }
 pub fn landmark_no_duplicate_contentinfo(page: &Page) -> Outcome {
-    landmark_dup(page, "contentinfo")
+    landmark_dup(page, &["contentinfo"])
 }
 pub fn landmark_no_duplicate_main(page: &Page) -> Outcome {
-    landmark_dup(page, "main")
+    landmark_dup(page, &["main"])
 }
 
-fn landmark_top_level(page: &Page, role: &'static str) -> Outcome {
-    run(page, false, move |c, e| c.role(e) == Some(role), |c, e| {
+fn landmark_top_level(page: &Page, role: &'static [&'static str; 1]) -> Outcome {
+    run_in(page, Candidates::Role(role), false, move |c, e| c.role(e) == Some(role[0]), |c, e| {
         pass_if(!ancestors(e).any(|a| {
             matches!(c.role(a), Some(r) if role_info(r).is_some_and(|i| i.kind == Kind::Landmark))
         }))
     })
 }
 pub fn landmark_banner_is_top_level(page: &Page) -> Outcome {
-    landmark_top_level(page, "banner")
+    landmark_top_level(page, &["banner"])
 }
 pub fn landmark_contentinfo_is_top_level(page: &Page) -> Outcome {
-    landmark_top_level(page, "contentinfo")
+    landmark_top_level(page, &["contentinfo"])
 }
 pub fn landmark_main_is_top_level(page: &Page) -> Outcome {
-    landmark_top_level(page, "main")
+    landmark_top_level(page, &["main"])
 }
 
 pub fn landmark_unique(page: &Page) -> Outcome {
     let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
     let mut groups: HashMap<(&'static str, String), Vec<ElementRef>> = HashMap::new();
     let mut order = Vec::new();
-    for e in ctx.elements() {
-        // Role first: it is cheap for the many generic elements, the hidden walk is not.
+    let landmarks = ctx.candidates(Candidates::RoleWhere(|r| role_info(r).is_some_and(|i| i.kind == Kind::Landmark && !i.dpub)));
+    for e in landmarks {
         let Some(role) = ctx.role(e) else { continue };
-        if !role_info(role).is_some_and(|i| i.kind == Kind::Landmark && !i.dpub) || hidden_from_at(e) {
+        if !role_info(role).is_some_and(|i| i.kind == Kind::Landmark && !i.dpub) || ctx.hidden_from_at(e) {
             continue;
         }
         let key = (role, accessible_name(&ctx, e).to_lowercase());
@@ -709,8 +727,9 @@ fn heading_level(ctx: &Ctx, e: ElementRef) -> i64 {
 pub fn heading_order(page: &Page) -> Outcome {
     let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
     let headings: Vec<(ElementRef, i64)> = ctx
-        .elements()
-        .filter(|e| is_heading(&ctx, *e) && !hidden_from_at(*e))
+        .candidates(Candidates::Role(&["heading"]))
+        .into_iter()
+        .filter(|e| is_heading(&ctx, *e) && !ctx.hidden_from_at(*e))
         .map(|e| (e, heading_level(&ctx, e)))
         .collect();
     let mut fails = Vec::new();
@@ -724,21 +743,21 @@ pub fn heading_order(page: &Page) -> Outcome {
     finish(page, !headings.is_empty(), &fails, &[])
 }
 
-fn visible_child_elements<'a>(e: ElementRef<'a>) -> impl Iterator<Item = ElementRef<'a>> {
-    e.children().filter_map(ElementRef::wrap).filter(|c| !hidden_from_at(*c))
+fn visible_child_elements<'a>(c: &Ctx, e: ElementRef<'a>) -> Vec<ElementRef<'a>> {
+    e.children().filter_map(ElementRef::wrap).filter(|x| !c.hidden_from_at(*x)).collect()
 }
 fn has_text_child(e: ElementRef) -> bool {
     e.children().any(|c| matches!(c.value(), Node::Text(t) if !t.trim().is_empty()))
 }
 
 pub fn list(page: &Page) -> Outcome {
-    run(page, false, |_, e| matches!(e.value().name(), "ul" | "ol") && attr(e, "role").is_none(), |c, e| {
+    run_in(page, Candidates::Named(&["ul", "ol"]), false, |_, e| matches!(e.value().name(), "ul" | "ol") && attr(e, "role").is_none(), |c, e| {
         if has_text_child(e) {
             return V::Fail;
         }
         // Every child must be exposed as a list item: a <li> re-roled to
         // something else is no longer one, so the list is malformed.
-        for ch in visible_child_elements(e) {
+        for ch in visible_child_elements(c, e) {
             if c.role(ch) != Some("listitem") && !matches!(ch.value().name(), "script" | "template") {
                 return V::Fail;
             }
@@ -748,7 +767,7 @@ pub fn list(page: &Page) -> Outcome {
 }
 
 pub fn listitem(page: &Page) -> Outcome {
-    run(page, false, |_, e| name_is(e, "li") && attr(e, "role").is_none(), |_, e| {
+    run_in(page, Candidates::Named(&["li"]), false, |_, e| name_is(e, "li") && attr(e, "role").is_none(), |_, e| {
         let Some(p) = e.parent().and_then(ElementRef::wrap) else { return V::Review };
         match explicit_role(p) {
             Some("presentation" | "none" | "list") => V::Pass,
@@ -759,7 +778,7 @@ pub fn listitem(page: &Page) -> Outcome {
 }
 
 pub fn dlitem(page: &Page) -> Outcome {
-    run(page, false, |_, e| matches!(e.value().name(), "dd" | "dt") && attr(e, "role").is_none(), |_, e| {
+    run_in(page, Candidates::Named(&["dd", "dt"]), false, |_, e| matches!(e.value().name(), "dd" | "dt") && attr(e, "role").is_none(), |_, e| {
         let Some(mut p) = e.parent().and_then(ElementRef::wrap) else { return V::Fail };
         if name_is(p, "div") && matches!(explicit_role(p), None | Some("presentation" | "none")) {
             match p.parent().and_then(ElementRef::wrap) {
@@ -772,7 +791,7 @@ pub fn dlitem(page: &Page) -> Outcome {
 }
 
 pub fn definition_list(page: &Page) -> Outcome {
-    run(page, false, |_, e| name_is(e, "dl") && attr(e, "role").is_none(), |c, e| {
+    run_in(page, Candidates::Named(&["dl"]), false, |_, e| name_is(e, "dl") && attr(e, "role").is_none(), |c, e| {
         // structured-dlitems: a dd before any dt.
         let kids: Vec<ElementRef> = e.children().filter_map(ElementRef::wrap).collect();
         let mut has_dt = false;
@@ -814,7 +833,7 @@ pub fn definition_list(page: &Page) -> Outcome {
                 Node::Text(t) if !t.trim().is_empty() => return V::Fail,
                 Node::Element(_) => {
                     if let Some(ce) = ElementRef::wrap(n) {
-                        if hidden_from_at(ce) {
+                        if c.hidden_from_at(ce) {
                             continue;
                         }
                         let r = explicit_role(ce);
@@ -855,8 +874,9 @@ fn table_cells<'a>(table: ElementRef<'a>) -> Vec<ElementRef<'a>> {
 }
 
 pub fn td_headers_attr(page: &Page) -> Outcome {
-    run(
+    run_in(
         page,
+        Candidates::Named(&["table"]),
         false,
         |c, e| name_is(e, "table") && matches!(c.role(e), Some("table" | "grid" | "treegrid")),
         |c, e| {
@@ -867,7 +887,7 @@ pub fn td_headers_attr(page: &Page) -> Outcome {
             let mut review = false;
             for cell in &cells {
                 let Some(h) = attr(*cell, "headers") else { continue };
-                if hidden_from_at(*cell) {
+                if c.hidden_from_at(*cell) {
                     continue;
                 }
                 if h.trim().is_empty() {
@@ -897,14 +917,14 @@ pub fn td_headers_attr(page: &Page) -> Outcome {
 }
 
 pub fn scope_attr_valid(page: &Page) -> Outcome {
-    run(page, false, |_, e| matches!(e.value().name(), "td" | "th") && attr(e, "scope").is_some(), |_, e| {
+    run_in(page, Candidates::WithAttr(&["scope"]), false, |_, e| matches!(e.value().name(), "td" | "th") && attr(e, "scope").is_some(), |_, e| {
         let v = attr(e, "scope").unwrap_or("").trim().to_ascii_lowercase();
         pass_if(name_is(e, "th") && matches!(v.as_str(), "row" | "col" | "rowgroup" | "colgroup"))
     })
 }
 
 pub fn table_duplicate_name(page: &Page) -> Outcome {
-    run(page, false, |_, e| name_is(e, "table"), |_, e| {
+    run_in(page, Candidates::Named(&["table"]), false, |_, e| name_is(e, "table"), |_, e| {
         let summary = sanitize(attr(e, "summary").unwrap_or("")).to_lowercase();
         let caption = e
             .children()
@@ -917,14 +937,14 @@ pub fn table_duplicate_name(page: &Page) -> Outcome {
 }
 
 pub fn tabindex_rule(page: &Page) -> Outcome {
-    run(page, false, |_, e| attr(e, "tabindex").is_some(), |_, e| pass_if(tabindex(e).is_none_or(|t| t <= 0)))
+    run_in(page, Candidates::WithAttr(&["tabindex"]), false, |_, e| attr(e, "tabindex").is_some(), |_, e| pass_if(tabindex(e).is_none_or(|t| t <= 0)))
 }
 
 pub fn accesskeys(page: &Page) -> Outcome {
     let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
     let mut seen: HashMap<String, usize> = HashMap::new();
     let els: Vec<ElementRef> =
-        ctx.elements().filter(|e| attr(*e, "accesskey").is_some() && !hidden_for_everyone(*e)).collect();
+        ctx.candidates(Candidates::WithAttr(&["accesskey"])).into_iter().filter(|e| attr(*e, "accesskey").is_some() && !ctx.hidden_for_everyone(*e)).collect();
     for e in &els {
         *seen.entry(attr(*e, "accesskey").unwrap_or("").trim().to_lowercase()).or_default() += 1;
     }
@@ -942,11 +962,11 @@ pub fn accesskeys(page: &Page) -> Outcome {
 }
 
 pub fn server_side_image_map(page: &Page) -> Outcome {
-    run(page, false, |_, e| name_is(e, "img") && attr(e, "ismap").is_some(), |_, _| V::Review)
+    run_in(page, Candidates::Named(&["img"]), false, |_, e| name_is(e, "img") && attr(e, "ismap").is_some(), |_, _| V::Review)
 }
 
 pub fn video_caption(page: &Page) -> Outcome {
-    run(page, false, |_, e| name_is(e, "video"), |_, e| {
+    run_in(page, Candidates::Named(&["video"]), false, |_, e| name_is(e, "video"), |_, e| {
         let has = e.children().filter_map(ElementRef::wrap).any(|t| {
             name_is(t, "track") && attr(t, "kind").is_some_and(|k| k.trim().eq_ignore_ascii_case("captions"))
         });
@@ -959,10 +979,10 @@ pub fn video_caption(page: &Page) -> Outcome {
 }
 
 pub fn marquee(page: &Page) -> Outcome {
-    run(page, true, |_, e| name_is(e, "marquee"), |_, e| pass_if(hidden_for_everyone(e)))
+    run_in(page, Candidates::Named(&["marquee"]), true, |_, e| name_is(e, "marquee"), |c, e| pass_if(c.hidden_for_everyone(e)))
 }
 pub fn blink(page: &Page) -> Outcome {
-    run(page, true, |_, e| name_is(e, "blink"), |_, e| pass_if(hidden_for_everyone(e)))
+    run_in(page, Candidates::Named(&["blink"]), true, |_, e| name_is(e, "blink"), |c, e| pass_if(c.hidden_for_everyone(e)))
 }
 
 const ID_REF_ATTRS: &[&str] = &[
@@ -973,7 +993,8 @@ const ID_REF_ATTRS: &[&str] = &[
 pub fn duplicate_id_aria(page: &Page) -> Outcome {
     let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
     let mut referenced: HashSet<&str> = HashSet::new();
-    for e in ctx.elements() {
+    const REFERRERS: Candidates = Candidates::Union(&[Candidates::WithAttr(ID_REF_ATTRS), Candidates::Named(&["label"])]);
+    for e in ctx.candidates(REFERRERS) {
         for a in ID_REF_ATTRS {
             if let Some(v) = attr(e, a) {
                 referenced.extend(v.split_ascii_whitespace());
@@ -987,15 +1008,14 @@ pub fn duplicate_id_aria(page: &Page) -> Outcome {
     }
     let mut applicable = false;
     let mut reviews = Vec::new();
-    for e in ctx.elements() {
+    for e in ctx.candidates(Candidates::WithAttr(&["id"])) {
         let Some(id) = e.value().id() else { continue };
         if id.trim().is_empty() || !referenced.contains(id) {
             continue;
         }
         applicable = true;
-        let same = ctx.all_by_id(id);
         // Report each duplicated id once, on its first element.
-        if same.len() > 1 && same.first().map(|f| f.id()) == Some(e.id()) {
+        if ctx.id_count(id) > 1 && ctx.by_id(id).map(|f| f.id()) == Some(e.id()) {
             reviews.push(e);
         }
     }
@@ -1003,8 +1023,9 @@ pub fn duplicate_id_aria(page: &Page) -> Outcome {
 }
 
 pub fn form_field_multiple_labels(page: &Page) -> Outcome {
-    run(
+    run_in(
         page,
+        Candidates::Named(&["input", "select", "textarea"]),
         false,
         |_, e| matches!(e.value().name(), "input" | "select" | "textarea") && (name_is(e, "select") || name_is(e, "textarea") || label_matches(e)),
         |c, e| {
@@ -1024,8 +1045,9 @@ pub fn form_field_multiple_labels(page: &Page) -> Outcome {
 }
 
 pub fn label_title_only(page: &Page) -> Outcome {
-    run(
+    run_in(
         page,
+        Candidates::Named(&["input", "select", "textarea"]),
         false,
         |_, e| name_is(e, "select") || name_is(e, "textarea") || (name_is(e, "input") && label_matches(e)),
         |c, e| {
@@ -1037,8 +1059,9 @@ pub fn label_title_only(page: &Page) -> Outcome {
 }
 
 pub fn skip_link(page: &Page) -> Outcome {
-    run(
+    run_in(
         page,
+        Candidates::Named(&["a"]),
         false,
         |_, e| {
             name_is(e, "a")
@@ -1047,7 +1070,7 @@ pub fn skip_link(page: &Page) -> Outcome {
         |c, e| {
             let h = attr(e, "href").unwrap_or("");
             let id = h.trim_start_matches('/').trim_start_matches('#');
-            pass_if(c.by_id(id).is_some() || c.elements().any(|x| name_is(x, "a") && attr(x, "name") == Some(id)))
+            pass_if(c.by_id(id).is_some() || c.has_anchor_name(id))
         },
     )
 }
@@ -1063,7 +1086,7 @@ fn has_aria_attr(_: &Ctx, e: ElementRef) -> bool {
 }
 
 pub fn aria_valid_attr(page: &Page) -> Outcome {
-    run(page, false, has_aria_attr, |_, e| pass_if(aria_attr_names(e).all(|(n, _)| aria::attr_info(n).is_some())))
+    run_in(page, Candidates::AriaAttr, false, has_aria_attr, |_, e| pass_if(aria_attr_names(e).all(|(n, _)| aria::attr_info(n).is_some())))
 }
 
 fn role_tokens(e: ElementRef) -> Vec<String> {
@@ -1071,7 +1094,7 @@ fn role_tokens(e: ElementRef) -> Vec<String> {
 }
 
 pub fn aria_roles(page: &Page) -> Outcome {
-    run(page, false, |_, e| nonempty(attr(e, "role")), |_, e| {
+    run_in(page, Candidates::WithAttr(&["role"]), false, |_, e| nonempty(attr(e, "role")), |_, e| {
         let toks = role_tokens(e);
         let all_invalid = toks.iter().all(|t| role_info(t).is_none());
         let abstract_ = toks.iter().any(|t| role_info(t).is_some_and(|i| i.kind == Kind::Abstract));
@@ -1080,7 +1103,7 @@ pub fn aria_roles(page: &Page) -> Outcome {
 }
 
 pub fn aria_deprecated_role(page: &Page) -> Outcome {
-    run(page, false, |_, e| nonempty(attr(e, "role")), |_, e| {
+    run_in(page, Candidates::WithAttr(&["role"]), false, |_, e| nonempty(attr(e, "role")), |_, e| {
         pass_if(!explicit_role(e).and_then(role_info).is_some_and(|i| i.deprecated))
     })
 }
@@ -1098,7 +1121,7 @@ fn implicit_attr(e: ElementRef, a: &str) -> bool {
 }
 
 pub fn aria_required_attr(page: &Page) -> Outcome {
-    run(page, false, |_, e| attr(e, "role").is_some(), |c, e| {
+    run_in(page, Candidates::WithAttr(&["role"]), false, |_, e| attr(e, "role").is_some(), |c, e| {
         let Some(role) = explicit_role(e) else { return V::Pass };
         let Some(info) = role_info(role) else { return V::Pass };
         if info.required_attrs.is_empty() {
@@ -1147,7 +1170,7 @@ fn valid_attr_value(ctx: &Ctx, _e: ElementRef, name: &str, value: &str) -> Optio
 }
 
 pub fn aria_valid_attr_value(page: &Page) -> Outcome {
-    run(page, false, has_aria_attr, |c, e| {
+    run_in(page, Candidates::AriaAttr, false, has_aria_attr, |c, e| {
         let mut review = false;
         for (n, v) in aria_attr_names(e) {
             // aria-current accepts any value as "true"; other tokens are checked.
@@ -1186,7 +1209,7 @@ pub fn aria_valid_attr_value(page: &Page) -> Outcome {
                 }
                 match c.by_id(em.trim()) {
                     Some(t) => {
-                        if hidden_from_at(t) {
+                        if c.hidden_from_at(t) {
                             return V::Fail;
                         }
                         let described = attr(e, "aria-describedby").is_some_and(|d| d.split_ascii_whitespace().any(|x| x == em.trim()));
@@ -1222,7 +1245,7 @@ fn allowed_attrs(role: Option<&str>) -> Vec<&'static str> {
 }
 
 pub fn aria_allowed_attr(page: &Page) -> Outcome {
-    run(page, false, has_aria_attr, |c, e| {
+    run_in(page, Candidates::AriaAttr, false, has_aria_attr, |c, e| {
         // ARIA in HTML: these elements take no ARIA attribute but aria-hidden.
         if explicit_role(e).is_none()
             && matches!(e.value().name(), "br" | "wbr" | "picture" | "col" | "colgroup")
@@ -1259,7 +1282,7 @@ fn closest_widget_ancestor(c: &Ctx, e: ElementRef) -> bool {
 }
 
 pub fn aria_prohibited_attr(page: &Page) -> Outcome {
-    run(page, false, has_aria_attr, |c, e| {
+    run_in(page, Candidates::AriaAttr, false, has_aria_attr, |c, e| {
         let role = c.role(e);
         let list: &[&str] = match role.and_then(role_info) {
             Some(i) => i.prohibited_attrs,
@@ -1283,8 +1306,9 @@ pub fn aria_prohibited_attr(page: &Page) -> Outcome {
 }
 
 pub fn aria_braille_equivalent(page: &Page) -> Outcome {
-    run(
+    run_in(
         page,
+        Candidates::WithAttr(&["aria-braillelabel", "aria-brailleroledescription"]),
         false,
         |_, e| attr(e, "aria-braillelabel").is_some() || attr(e, "aria-brailleroledescription").is_some(),
         |c, e| {
@@ -1301,7 +1325,7 @@ pub fn aria_braille_equivalent(page: &Page) -> Outcome {
 
 
 pub fn aria_text(page: &Page) -> Outcome {
-    run(page, false, |_, e| role_attr_is(e, &["text"]), |c, e| {
+    run_in(page, Candidates::WithAttr(&["role"]), false, |_, e| role_attr_is(e, &["text"]), |c, e| {
         pass_if(!e.descendants().skip(1).filter_map(ElementRef::wrap).any(|d| {
             c.is_tabbable(d)
                 || (c.is_focusable(d)
@@ -1311,8 +1335,9 @@ pub fn aria_text(page: &Page) -> Outcome {
 }
 
 pub fn nested_interactive(page: &Page) -> Outcome {
-    run(
+    run_in(
         page,
+        Candidates::RoleWhere(|r| role_info(r).is_some_and(|i| i.children_presentational)),
         false,
         |c, e| c.role(e).and_then(role_info).is_some_and(|i| i.children_presentational),
         |c, e| {
@@ -1327,8 +1352,9 @@ pub fn nested_interactive(page: &Page) -> Outcome {
 }
 
 pub fn presentation_role_conflict(page: &Page) -> Outcome {
-    run(
+    run_in(
         page,
+        Candidates::Union(&[Candidates::Named(&["img"]), Candidates::WithAttr(&["role"])]),
         false,
         |c, e| {
             let marked = (name_is(e, "img") && attr(e, "alt") == Some("")) || role_attr_is(e, &["none", "presentation"]);
@@ -1346,12 +1372,13 @@ fn chromium_implicit_role(c: &Ctx, e: ElementRef) -> bool {
 }
 
 pub fn aria_hidden_focus(page: &Page) -> Outcome {
-    run(
+    run_in(
         page,
+        Candidates::WithAttr(&["aria-hidden"]),
         true,
         |_, e| attr(e, "aria-hidden").is_some_and(|v| v.trim() == "true") && !name_is(e, "body") && !ancestors(e).any(|a| attr(a, "aria-hidden").is_some_and(|v| v.trim() == "true")),
         |c, e| {
-            if hidden_for_everyone(e) {
+            if c.hidden_for_everyone(e) {
                 return V::Pass;
             }
             let bad = std::iter::once(e)
@@ -1363,7 +1390,7 @@ pub fn aria_hidden_focus(page: &Page) -> Outcome {
 }
 
 pub fn aria_required_parent(page: &Page) -> Outcome {
-    run(page, false, |_, e| explicit_role(e).and_then(role_info).is_some_and(|i| !i.required_context.is_empty()), |c, e| {
+    run_in(page, Candidates::WithAttr(&["role"]), false, |_, e| explicit_role(e).and_then(role_info).is_some_and(|i| !i.required_context.is_empty()), |c, e| {
         let role = explicit_role(e).unwrap_or("");
         let ctxs = role_info(role).map(|i| i.required_context).unwrap_or(&[]);
         if context_ok(c, e, ctxs, false, role) {
@@ -1407,7 +1434,7 @@ fn context_ok(c: &Ctx, e: ElementRef, ctxs: &[&str], include_self: bool, own: &s
 }
 
 pub fn aria_required_children(page: &Page) -> Outcome {
-    run(page, false, |_, e| explicit_role(e).and_then(role_info).is_some_and(|i| !i.required_owned.is_empty()), |c, e| {
+    run_in(page, Candidates::WithAttr(&["role"]), false, |_, e| explicit_role(e).and_then(role_info).is_some_and(|i| !i.required_owned.is_empty()), |c, e| {
         let role = explicit_role(e).unwrap_or("");
         let owned = role_info(role).map(|i| i.required_owned).unwrap_or(&[]);
         // Owned elements: children through generic containers, plus aria-owns.
@@ -1449,7 +1476,7 @@ pub fn aria_required_children(page: &Page) -> Outcome {
 fn judge_owned(c: &Ctx, role: &str, owned: &[&str], kids: &[ElementRef], depth: usize) -> (bool, bool) {
     let (mut has_any, mut bad) = (false, false);
     for k in kids {
-        if hidden_from_at(*k) {
+        if c.hidden_from_at(*k) {
             continue;
         }
         let r = c.role(*k);
@@ -1493,7 +1520,7 @@ fn collect_owned<'a>(c: &Ctx, e: ElementRef<'a>, out: &mut Vec<ElementRef<'a>>, 
 
 pub fn aria_allowed_role(page: &Page) -> Outcome {
     // Hidden elements included, as in axe: the wrong role matters once shown.
-    run(page, true, |_, e| nonempty(attr(e, "role")) && !html_aria::in_foreign_content(e), |c, e| {
+    run_in(page, Candidates::WithAttr(&["role"]), true, |_, e| nonempty(attr(e, "role")) && !html_aria::in_foreign_content(e), |c, e| {
         match html_aria::disallowed(c, e) {
             None => V::Pass,
             Some(true) => V::Fail,
@@ -1511,8 +1538,9 @@ pub fn aria_conditional_attr(page: &Page) -> Outcome {
     let native_checkbox = |e: ElementRef| {
         name_is(e, "input") && input_type(e) == "checkbox" && explicit_role(e).is_none_or(|r| r == "checkbox")
     };
-    run(
+    run_in(
         page,
+        Candidates::Union(&[Candidates::Named(&["input"]), Candidates::WithAttr(TREEGRID_ROW_ATTRS)]),
         false,
         |c, e| {
             (native_checkbox(e) && attr(e, "aria-checked").is_some())
@@ -1539,8 +1567,9 @@ pub fn aria_conditional_attr(page: &Page) -> Outcome {
 
 pub fn autocomplete_valid(page: &Page) -> Outcome {
     use super::autocomplete::{check, Verdict};
-    run(
+    run_in(
         page,
+        Candidates::WithAttr(&["autocomplete"]),
         false,
         |_, e| {
             let applies_to = match e.value().name() {
@@ -1573,10 +1602,15 @@ pub fn autocomplete_valid(page: &Page) -> Outcome {
 pub fn avoid_inline_spacing(page: &Page) -> Outcome {
     use super::spacing;
     let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
-    let applicable = ctx.elements().any(|e| {
+    let applicable = ctx.candidates(Candidates::WithAttr(&["style"])).into_iter().any(|e| {
         attr(e, "style").is_some_and(|s| ["letter-spacing", "word-spacing", "line-height"].iter().any(|p| spacing::declared(s, p).is_some()))
     });
-    let fails: Vec<ElementRef> = spacing::violations(ctx.doc.root_element()).into_iter().map(|(e, _)| e).collect();
+    // Without any spacing declaration there is nothing to walk the tree for.
+    let fails: Vec<ElementRef> = if applicable {
+        spacing::violations(ctx.doc.root_element()).into_iter().map(|(e, _)| e).collect()
+    } else {
+        Vec::new()
+    };
     finish(page, applicable, &fails, &[])
 }
 
@@ -1584,8 +1618,9 @@ pub fn avoid_inline_spacing(page: &Page) -> Outcome {
 
 pub fn label_content_name_mismatch(page: &Page) -> Outcome {
     use super::label_in_name::{compare, visible_text, Verdict};
-    run(
+    run_in(
         page,
+        Candidates::WithAttr(&["aria-label", "aria-labelledby"]),
         false,
         |c, e| {
             let widget_from_content = c.role(e).and_then(role_info).is_some_and(|i| i.kind == Kind::Widget && i.name_from_content);

@@ -2,51 +2,131 @@
 //! `label[for]` map) so no rule scans the tree once per element.
 use super::aria;
 use super::hidden;
+use super::index::{self, PageIndex};
 use crate::page::Page;
 use crate::rules::{dom, Evidence, Outcome, Violation};
 use scraper::{ElementRef, Html};
-use std::cell::OnceCell;
 use std::collections::HashMap;
 
 pub struct Ctx<'a> {
     pub page: &'a Page,
     pub doc: &'a Html,
-    ids: OnceCell<HashMap<&'a str, Vec<ElementRef<'a>>>>,
-    label_for: OnceCell<HashMap<&'a str, Vec<ElementRef<'a>>>>,
-    owners: OnceCell<HashMap<&'a str, ElementRef<'a>>>,
+    ix: &'a PageIndex,
+}
+
+/// Where a rule's candidates come from. Each is a superset of what the rule's
+/// own filter accepts, in document order, so the outcome is the same as
+/// filtering every element, at the cost of only the candidates.
+#[derive(Clone, Copy)]
+pub enum Candidates {
+    All,
+    /// Elements with one of these local names.
+    Named(&'static [&'static str]),
+    /// Elements carrying one of these attributes.
+    WithAttr(&'static [&'static str]),
+    /// Elements with any `aria-*` attribute.
+    AriaAttr,
+    /// Elements whose computed role is one of these.
+    Role(&'static [&'static str]),
+    /// Elements whose computed role passes the test (roles are few).
+    RoleWhere(fn(&str) -> bool),
+    /// Any of these.
+    Union(&'static [Candidates]),
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(page: &'a Page) -> Option<Ctx<'a>> {
         let doc = page.html.as_ref()?;
-        Some(Ctx { page, doc, ids: OnceCell::new(), label_for: OnceCell::new(), owners: OnceCell::new() })
+        let ix = page.element_index()?;
+        Some(Ctx { page, doc, ix })
+    }
+
+    fn at(&self, p: u32) -> Option<ElementRef<'a>> {
+        let doc: &'a Html = self.doc;
+        self.ix.elements.get(p as usize).and_then(|id| doc.tree.get(*id)).and_then(ElementRef::wrap)
     }
 
     /// Every element in document order (the root included).
     pub fn elements(&self) -> impl Iterator<Item = ElementRef<'a>> + 'a {
-        self.doc.root_element().descendants().filter_map(ElementRef::wrap)
+        let doc: &'a Html = self.doc;
+        self.ix.elements.iter().filter_map(move |id| doc.tree.get(*id).and_then(ElementRef::wrap))
     }
 
-    fn id_map(&self) -> &HashMap<&'a str, Vec<ElementRef<'a>>> {
-        self.ids.get_or_init(|| {
-            let mut m: HashMap<&'a str, Vec<ElementRef<'a>>> = HashMap::new();
-            for el in self.doc.root_element().descendants().filter_map(ElementRef::wrap) {
-                if let Some(id) = el.value().id() {
-                    m.entry(id).or_default().push(el);
-                }
+    /// The candidate elements, in document order.
+    pub fn candidates(&self, c: Candidates) -> Vec<ElementRef<'a>> {
+        if let Candidates::All = c {
+            return self.elements().collect();
+        }
+        let mut ps = Vec::new();
+        self.positions(c, &mut ps);
+        ps.sort_unstable();
+        ps.dedup();
+        ps.into_iter().filter_map(|p| self.at(p)).collect()
+    }
+
+    fn positions(&self, c: Candidates, out: &mut Vec<u32>) {
+        match c {
+            Candidates::All => out.extend(0..self.ix.elements.len() as u32),
+            Candidates::Named(names) => names.iter().for_each(|n| out.extend_from_slice(self.ix.named(n))),
+            Candidates::WithAttr(attrs) => attrs.iter().for_each(|a| out.extend_from_slice(self.ix.with_attr(a))),
+            Candidates::AriaAttr => out.extend(self.ix.with_aria_attr()),
+            Candidates::Role(roles) => {
+                let by_role = self.by_role();
+                roles.iter().filter_map(|r| by_role.get(r)).for_each(|v| out.extend_from_slice(v));
             }
-            m
-        })
+            Candidates::RoleWhere(f) => {
+                self.by_role().iter().filter(|(r, _)| f(r)).for_each(|(_, v)| out.extend_from_slice(v));
+            }
+            Candidates::Union(cs) => cs.iter().for_each(|c| self.positions(*c, out)),
+        }
+    }
+
+    /// The element's position in document order (among indexed elements).
+    pub fn position(&self, el: ElementRef) -> Option<u32> {
+        self.ix.position(el.id())
+    }
+
+    /// Hidden for everyone (see [`hidden::hidden_for_everyone`]), looked up.
+    pub fn hidden_for_everyone(&self, el: ElementRef) -> bool {
+        match self.ix.position(el.id()) {
+            Some(_) => self.ix.flags(el.id()) & index::HIDDEN_ALL != 0,
+            None => hidden::hidden_for_everyone(el),
+        }
+    }
+
+    /// Hidden from assistive technology (see [`hidden::hidden_from_at`]), looked up.
+    pub fn hidden_from_at(&self, el: ElementRef) -> bool {
+        match self.ix.position(el.id()) {
+            Some(_) => self.ix.flags(el.id()) & (index::HIDDEN_ALL | index::ARIA_HIDDEN_OR_INERT) != 0,
+            None => hidden::hidden_from_at(el),
+        }
+    }
+
+    fn inert(&self, el: ElementRef) -> bool {
+        match self.ix.position(el.id()) {
+            Some(_) => self.ix.flags(el.id()) & index::INERT != 0,
+            None => aria::ancestors(el).chain(Some(el)).any(|a| a.value().attr("inert").is_some()),
+        }
     }
 
     /// The first element with this id (what `getElementById` returns).
     pub fn by_id(&self, id: &str) -> Option<ElementRef<'a>> {
-        self.id_map().get(id).and_then(|v| v.first().copied())
+        self.ix.ids(id).first().and_then(|p| self.at(*p))
     }
 
     /// Every element with this id.
-    pub fn all_by_id(&self, id: &str) -> &[ElementRef<'a>] {
-        self.id_map().get(id).map(Vec::as_slice).unwrap_or(&[])
+    pub fn all_by_id(&self, id: &str) -> Vec<ElementRef<'a>> {
+        self.ix.ids(id).iter().filter_map(|p| self.at(*p)).collect()
+    }
+
+    /// How many elements carry this id.
+    pub fn id_count(&self, id: &str) -> usize {
+        self.ix.ids(id).len()
+    }
+
+    /// True when an `<a name=...>` has this name (a legacy in-page target).
+    pub fn has_anchor_name(&self, name: &str) -> bool {
+        self.ix.has_a_name(name)
     }
 
     /// Elements referenced by an IDREFS attribute (missing ids dropped).
@@ -59,18 +139,7 @@ impl<'a> Ctx<'a> {
 
     /// The first element whose `aria-owns` lists this id.
     pub fn owner_of(&self, id: &str) -> Option<ElementRef<'a>> {
-        let m = self.owners.get_or_init(|| {
-            let mut m: HashMap<&'a str, ElementRef<'a>> = HashMap::new();
-            for o in self.doc.root_element().descendants().filter_map(ElementRef::wrap) {
-                if let Some(v) = o.value().attr("aria-owns") {
-                    for t in v.split_ascii_whitespace() {
-                        m.entry(t).or_insert(o);
-                    }
-                }
-            }
-            m
-        });
-        m.get(id).copied()
+        self.ix.owner(id).and_then(|p| self.at(p))
     }
 
     /// `label[for=id]` elements for this control.
@@ -80,18 +149,7 @@ impl<'a> Ctx<'a> {
         if self.by_id(id).map(|f| f.id()) != Some(el.id()) {
             return Vec::new();
         }
-        let m = self.label_for.get_or_init(|| {
-            let mut m: HashMap<&'a str, Vec<ElementRef<'a>>> = HashMap::new();
-            for l in self.doc.root_element().descendants().filter_map(ElementRef::wrap) {
-                if l.value().name() == "label" {
-                    if let Some(f) = l.value().attr("for") {
-                        m.entry(f).or_default().push(l);
-                    }
-                }
-            }
-            m
-        });
-        m.get(id).cloned().unwrap_or_default()
+        self.ix.labels_for(id).iter().filter_map(|p| self.at(*p)).collect()
     }
 
     /// The nearest `<label>` ancestor (implicit label).
@@ -112,7 +170,7 @@ impl<'a> Ctx<'a> {
     /// axe `isFocusable` (static): natively focusable or a tabindex, and not
     /// disabled, display:none/visibility:hidden or inert.
     pub fn is_focusable(&self, el: ElementRef) -> bool {
-        if is_disabled(el) || hidden::hidden_for_everyone(el) || aria::ancestors(el).chain(Some(el)).any(|a| a.value().attr("inert").is_some()) {
+        if is_disabled(el) || self.hidden_for_everyone(el) || self.inert(el) {
             return false;
         }
         natively_focusable(el) || tabindex(el).is_some()
@@ -127,7 +185,39 @@ impl<'a> Ctx<'a> {
     /// and the element is focusable or has a global ARIA attribute (the
     /// presentational role conflict), else the implicit role.
     pub fn role(&self, el: ElementRef) -> Option<&'static str> {
-        match aria::explicit_role(el) {
+        match self.ix.position(el.id()) {
+            Some(p) => self.roles().get(p as usize).copied().flatten(),
+            None => self.compute_role(el),
+        }
+    }
+
+    /// Roles of every indexed element, computed once per page. Role
+    /// computation never asks for another element's computed role, so this
+    /// does not re-enter itself.
+    fn roles(&self) -> &'a [Option<&'static str>] {
+        let ix: &'a PageIndex = self.ix;
+        ix.roles.get_or_init(|| self.elements().map(|e| self.compute_role(e)).collect())
+    }
+
+    fn by_role(&self) -> &'a HashMap<&'static str, Vec<u32>> {
+        let ix: &'a PageIndex = self.ix;
+        ix.by_role.get_or_init(|| {
+            let mut m: HashMap<&'static str, Vec<u32>> = HashMap::new();
+            for (p, r) in self.roles().iter().enumerate() {
+                if let Some(r) = r {
+                    m.entry(*r).or_default().push(p as u32);
+                }
+            }
+            m
+        })
+    }
+
+    fn compute_role(&self, el: ElementRef) -> Option<&'static str> {
+        // The index knows which elements lack a role attribute (most of them).
+        let indexed_without_role =
+            self.ix.position(el.id()).is_some() && self.ix.flags(el.id()) & index::HAS_ROLE == 0;
+        let explicit = if indexed_without_role { None } else { aria::explicit_role(el) };
+        match explicit {
             Some(r @ ("none" | "presentation")) => {
                 if self.presentation_conflict(el) {
                     aria::implicit_role(self, el)
@@ -231,10 +321,43 @@ pub fn finish(page: &Page, applicable: bool, fails: &[ElementRef], reviews: &[El
     Outcome::Fail(Violation::new(evidence).confidence(confidence).detail(detail))
 }
 
-/// 1-based source lines of the elements' start tags, all in one pass per tag
-/// name (the n-th `<name` in the source whose boundary matches is the n-th
-/// such element in the tree). None when the source and tree disagree.
+/// 1-based source lines of the elements' start tags: the n-th `<name` in the
+/// source (ASCII case-insensitive) that a tag boundary follows is taken as the
+/// n-th `name` element of the tree. None when the source and tree disagree.
+/// Names of `[a-z0-9-]` use the page's start-tag table (one pass per page);
+/// any other name (rare) is scanned for by [`source_lines_scan`].
 pub fn source_lines(page: &Page, els: &[ElementRef]) -> Vec<Option<u32>> {
+    let mut out = vec![None; els.len()];
+    let (Some(body), Some(ix)) = (page.body.as_deref(), page.element_index()) else { return out };
+    if els.is_empty() {
+        return out;
+    }
+    let simple = |n: &str| n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let mut odd: Vec<(usize, ElementRef)> = Vec::new();
+    for (i, el) in els.iter().enumerate() {
+        let name = el.value().name();
+        if !simple(name) {
+            odd.push((i, *el));
+            continue;
+        }
+        let rank = ix.position(el.id()).and_then(|p| ix.named(name).binary_search(&p).ok());
+        if let (Some(k), Some(slot)) = (rank, out.get_mut(i)) {
+            *slot = ix.start_tag_lines(body).get(name).and_then(|v| v.get(k)).copied();
+        }
+    }
+    if !odd.is_empty() {
+        let found = source_lines_scan(page, &odd.iter().map(|(_, e)| *e).collect::<Vec<_>>());
+        for ((i, _), l) in odd.iter().zip(found) {
+            if let Some(slot) = out.get_mut(*i) {
+                *slot = l;
+            }
+        }
+    }
+    out
+}
+
+/// [`source_lines`] by scanning the source once per distinct name.
+pub fn source_lines_scan(page: &Page, els: &[ElementRef]) -> Vec<Option<u32>> {
     let mut out = vec![None; els.len()];
     let (Some(body), Some(doc)) = (page.body.as_deref(), page.html.as_ref()) else { return out };
     if els.is_empty() {

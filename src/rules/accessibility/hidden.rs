@@ -7,7 +7,11 @@ use scraper::ElementRef;
 /// The value of one property in an inline `style` attribute (lower-cased,
 /// `!important` dropped); the last declaration wins, as in CSS.
 pub fn inline_style(el: ElementRef, prop: &str) -> Option<String> {
-    let style = el.value().attr("style")?;
+    style_value(el.value().attr("style")?, prop)
+}
+
+/// [`inline_style`] on the attribute's text.
+pub fn style_value(style: &str, prop: &str) -> Option<String> {
     let mut found = None;
     for decl in style.split(';') {
         if let Some((k, v)) = decl.split_once(':') {
@@ -22,7 +26,7 @@ pub fn inline_style(el: ElementRef, prop: &str) -> Option<String> {
 }
 
 /// Elements the UA stylesheet never renders.
-fn natively_hidden(name: &str) -> bool {
+pub fn natively_hidden(name: &str) -> bool {
     matches!(
         name,
         "style" | "script" | "noscript" | "template" | "head" | "title" | "meta" | "link" | "base" | "datalist" | "param"

@@ -3,7 +3,6 @@
 //! value/title, name from content), without CSS generated content.
 use super::aria;
 use super::ctx::Ctx;
-use super::hidden;
 use ego_tree::NodeId;
 use scraper::{ElementRef, Node};
 
@@ -56,7 +55,7 @@ fn labelledby(ctx: &Ctx, el: ElementRef, st: State) -> String {
             let inner = State {
                 in_labelledby: true,
                 in_subtree: false,
-                include_hidden: st.include_hidden || hidden::hidden_from_at(r),
+                include_hidden: st.include_hidden || ctx.hidden_from_at(r),
                 depth: st.depth + 1,
                 ..st
             };
@@ -74,7 +73,7 @@ fn text(ctx: &Ctx, el: ElementRef, st: State) -> String {
     if st.depth > MAX_DEPTH {
         return String::new();
     }
-    if !st.include_hidden && hidden::hidden_from_at(el) {
+    if !st.include_hidden && ctx.hidden_from_at(el) {
         return String::new();
     }
     let e = el.value();
@@ -159,7 +158,7 @@ fn native_label(ctx: &Ctx, el: ElementRef, st: State) -> String {
     let mut parts = Vec::new();
     for l in ctx.explicit_labels(el) {
         let inner = State { in_subtree: true, depth: st.depth + 1, include_hidden: false, ..st };
-        if hidden::hidden_from_at(l) {
+        if ctx.hidden_from_at(l) {
             continue;
         }
         parts.push(children_text(ctx, l, inner));

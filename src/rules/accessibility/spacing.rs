@@ -215,8 +215,10 @@ pub fn violations<'a>(root: ElementRef<'a>) -> Vec<(ElementRef<'a>, Prop)> {
                 }
             }
         }
-        let text = own_text(el);
-        if text > 0 && st.decls.iter().any(|d| d.is_some_and(|d| d.important)) {
+        // Text is only measured under a forced (!important) declaration.
+        let forced = st.decls.iter().any(|d| d.is_some_and(|d| d.important));
+        let text = if forced { own_text(el) } else { 0 };
+        if text > 0 && forced {
             let multiline = el.children().filter_map(ElementRef::wrap).any(|c| c.value().name() == "br")
                 || text as f64 * font_px * GLYPH_EM > st.width_px;
             for (i, prop) in PROPS.iter().enumerate() {

@@ -195,3 +195,26 @@ fn batch_source_lines_match_single_lookups() {
         assert_eq!(l, crate::rules::dom::source_line(&page, *e), "{}", e.value().name());
     }
 }
+
+#[test]
+fn indexed_source_lines_match_the_scan() {
+    let html = "<!doctype html>\n<HTML><head><title>t</title></head>\n<body>\n<!-- <p>c</p> -->\n<p>a</p><Div\n><P\tid=x>b</P></div>\n\
+                <svg><foreignObject><p>f</p></foreignObject></svg>\n<a<b>z</a<b><x-y>q</x-y>\n<li>1<li>2<table><td>c</table>\n<p";
+    let page = Page::html_at("https://example.com/", &[], html);
+    let doc = page.html.as_ref().unwrap();
+    let els: Vec<scraper::ElementRef> = doc.root_element().descendants().filter_map(scraper::ElementRef::wrap).collect();
+    assert_eq!(super::ctx::source_lines(&page, &els), super::ctx::source_lines_scan(&page, &els));
+    let rev: Vec<scraper::ElementRef> = els.iter().rev().copied().collect();
+    assert_eq!(super::ctx::source_lines(&page, &rev), super::ctx::source_lines_scan(&page, &rev));
+}
+
+#[test]
+fn indexed_dom_lines_match_the_line_index() {
+    let html = "<!doctype html>\n<HTML><head><title>t</title></head>\n<body>\n<!-- <p>c</p>\n<div> -->\n<p>a</p><Div\n><P\tid=x>b</P></div>\n\
+                <svg><foreignObject><p>f</p></foreignObject></svg>\n<a<b>z</a<b><x-y>q</x-y>\n<li>1<li>2<table><td>c</table>\n<p";
+    let page = Page::html_at("https://example.com/", &[], html);
+    let doc = page.html.as_ref().unwrap();
+    for e in doc.root_element().descendants().filter_map(scraper::ElementRef::wrap) {
+        assert_eq!(crate::rules::dom::source_line(&page, e), page.line_index().get(&e.id()).copied(), "{}", e.value().name());
+    }
+}

@@ -61,11 +61,11 @@ fn is_classic_script(ty: Option<&str>) -> bool {
 }
 
 fn check_render_blocking(page: &Page) -> Outcome {
-    let Some(doc) = html(page) else { return Outcome::NotApplicable };
+    let Some(_) = html(page) else { return Outcome::NotApplicable };
     let mut blocking: Vec<ElementRef> = Vec::new();
     let mut scripts = 0usize;
     let mut sheets = 0usize;
-    for el in doc.select(&dom::sel("script[src], link[rel], [blocking]")) {
+    for el in dom::select(page, &["script", "link"], &["blocking"], &dom::sel("script[src], link[rel], [blocking]")) {
         let e = el.value();
         let explicit = e.attr("blocking").map(|b| has_token(b, "render")).unwrap_or(false);
         let is_blocking = match e.name() {
@@ -198,8 +198,8 @@ pub fn dom_stats(body: ElementRef<'_>) -> DomStats<'_> {
 }
 
 fn check_dom_size(page: &Page) -> Outcome {
-    let Some(doc) = html(page) else { return Outcome::NotApplicable };
-    let Some(body) = doc.select(&dom::sel("body")).next() else { return Outcome::NotApplicable };
+    let Some(_) = html(page) else { return Outcome::NotApplicable };
+    let Some(body) = dom::select(page, &["body"], &[], &dom::sel("body")).into_iter().next() else { return Outcome::NotApplicable };
     let s = dom_stats(body);
     let n = s.elements as f64;
     if n <= DOM_ELEMENTS_P10 {
@@ -292,10 +292,10 @@ fn image_is_unsized(el: ElementRef) -> bool {
 }
 
 fn check_unsized_images(page: &Page) -> Outcome {
-    let Some(doc) = html(page) else { return Outcome::NotApplicable };
+    let Some(_) = html(page) else { return Outcome::NotApplicable };
     let mut any = false;
     let mut flagged = Vec::new();
-    for el in doc.select(&dom::sel("img")) {
+    for el in dom::select(page, &["img"], &[], &dom::sel("img")) {
         any = true;
         if image_is_unsized(el) {
             flagged.push(el);
@@ -308,7 +308,7 @@ fn check_unsized_images(page: &Page) -> Outcome {
         return Outcome::Pass { code: None };
     }
     // Author stylesheets may size the images; without them the verdict is firm.
-    let has_css = doc.select(&dom::sel("style, link[rel~=stylesheet]")).next().is_some();
+    let has_css = !dom::select(page, &["style", "link"], &[], &dom::sel("style, link[rel~=stylesheet]")).is_empty();
     let n = flagged.len();
     let mut ev = vec![metric("unsized-images", n as f64, 0.0, "count", None)];
     ev.extend(elements(page, flagged));
@@ -383,10 +383,10 @@ pub fn font_faces_without_display(css: &str) -> Vec<String> {
 }
 
 fn check_font_display(page: &Page) -> Outcome {
-    let Some(doc) = html(page) else { return Outcome::NotApplicable };
+    let Some(_) = html(page) else { return Outcome::NotApplicable };
     let mut faces = 0usize;
     let mut bad: Vec<(ElementRef, Vec<String>)> = Vec::new();
-    for style in doc.select(&dom::sel("style")) {
+    for style in dom::select(page, &["style"], &[], &dom::sel("style")) {
         let css: String = style.text().collect();
         if !css.to_ascii_lowercase().contains("@font-face") {
             continue;
@@ -451,9 +451,9 @@ fn viewport_props(content: &str) -> Vec<(String, String)> {
 }
 
 fn check_viewport(page: &Page) -> Outcome {
-    let Some(doc) = html(page) else { return Outcome::NotApplicable };
-    let meta = doc
-        .select(&dom::sel("meta[name]"))
+    let Some(_) = html(page) else { return Outcome::NotApplicable };
+    let meta = dom::select(page, &["meta"], &[], &dom::sel("meta[name]"))
+        .into_iter()
         .find(|m| m.value().attr("name").map(|n| n.trim().eq_ignore_ascii_case("viewport")).unwrap_or(false));
     let Some(meta) = meta else {
         return Outcome::Fail(

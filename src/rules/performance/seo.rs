@@ -62,14 +62,15 @@ pub const META_DESCRIPTION: Rule = Rule {
     check: check_meta_description,
 };
 
-fn meta_named<'a>(doc: &'a scraper::Html, name: &str) -> Option<ElementRef<'a>> {
-    doc.select(&dom::sel("meta[name]"))
+fn meta_named<'a>(page: &'a Page, name: &str) -> Option<ElementRef<'a>> {
+    dom::select(page, &["meta"], &[], &dom::sel("meta[name]"))
+        .into_iter()
         .find(|m| m.value().attr("name").map(|n| n.trim().eq_ignore_ascii_case(name)).unwrap_or(false))
 }
 
 fn check_meta_description(page: &Page) -> Outcome {
-    let Some(doc) = html(page) else { return Outcome::NotApplicable };
-    let Some(meta) = meta_named(doc, "description") else {
+    let Some(_) = html(page) else { return Outcome::NotApplicable };
+    let Some(meta) = meta_named(page, "description") else {
         return Outcome::Fail(
             Violation::new(vec![metric("meta-description-tags", 0.0, 1.0, "count", None)])
                 .code("missing")
@@ -147,8 +148,8 @@ fn check_is_crawlable(page: &Page) -> Outcome {
             ev.push(dom::header("x-robots-tag", Some(value)));
         }
     }
-    if let Some(doc) = html(page) {
-        for meta in doc.select(&dom::sel("meta[name]")) {
+    if html(page).is_some() {
+        for meta in dom::select(page, &["meta"], &[], &dom::sel("meta[name]")) {
             let name = meta.value().attr("name").unwrap_or("").trim().to_ascii_lowercase();
             if (name == "robots" || BOTS.contains(&name.as_str())) && blocks_indexing(meta.value().attr("content").unwrap_or(""), now) {
                 ev.push(element(page, meta));
@@ -300,11 +301,11 @@ fn without_fragment(u: &str) -> &str {
 }
 
 fn check_link_text(page: &Page) -> Outcome {
-    let Some(doc) = html(page) else { return Outcome::NotApplicable };
+    let Some(_) = html(page) else { return Outcome::NotApplicable };
     let mut flagged: Vec<(ElementRef, String, String, Option<String>)> = Vec::new();
     let mut any = false;
     let base = without_fragment(page.final_url.as_str());
-    for a in doc.select(&dom::sel("a")) {
+    for a in dom::select(page, &["a"], &[], &dom::sel("a")) {
         let e = a.value();
         let Some(raw) = e.attr("href") else { continue };
         any = true;
@@ -370,9 +371,9 @@ pub const CRAWLABLE_ANCHORS: Rule = Rule {
 };
 
 /// Lower-cased text of all inline scripts, for the listener heuristic.
-fn inline_script_text(doc: &scraper::Html) -> String {
+fn inline_script_text(page: &Page) -> String {
     let mut s = String::new();
-    for sc in doc.select(&dom::sel("script:not([src])")) {
+    for sc in dom::select(page, &["script"], &[], &dom::sel("script:not([src])")) {
         for t in sc.text() {
             s.push_str(t);
         }
@@ -399,12 +400,12 @@ fn script_targets(el: &scraper::node::Element, script: &str) -> bool {
 }
 
 fn check_crawlable_anchors(page: &Page) -> Outcome {
-    let Some(doc) = html(page) else { return Outcome::NotApplicable };
+    let Some(_) = html(page) else { return Outcome::NotApplicable };
     let mut script: Option<String> = None;
     let mut exact: Vec<ElementRef> = Vec::new();
     let mut review: Vec<ElementRef> = Vec::new();
     let mut any = false;
-    for a in doc.select(&dom::sel("a")) {
+    for a in dom::select(page, &["a"], &[], &dom::sel("a")) {
         any = true;
         let e = a.value();
         let href_attr = e.attr("href");
@@ -412,7 +413,7 @@ fn check_crawlable_anchors(page: &Page) -> Outcome {
         // Browsers list href-less anchors only when something listens on them.
         let mut by_script = false;
         if href_attr.is_none() && !has_handler {
-            let s = script.get_or_insert_with(|| inline_script_text(doc));
+            let s = script.get_or_insert_with(|| inline_script_text(page));
             by_script = script_attaches_listeners(s) && script_targets(e, s);
             if !by_script {
                 continue;
@@ -588,8 +589,8 @@ fn check_hreflang(page: &Page) -> Outcome {
         }
         (!r.is_empty()).then(|| r.join("; "))
     };
-    if let Some(doc) = html(page) {
-        for l in doc.select(&dom::sel("link[hreflang]")) {
+    if html(page).is_some() {
+        for l in dom::select(page, &["link"], &[], &dom::sel("link[hreflang]")) {
             let e = l.value();
             if !in_head(l) || !e.attr("rel").map(|r| has_token(r, "alternate")).unwrap_or(false) {
                 continue;
@@ -655,8 +656,8 @@ fn check_canonical(page: &Page) -> Outcome {
     // (raw href, evidence) for each declaration, <head> first then headers, as Lighthouse orders them.
     let mut decl: Vec<(String, Evidence)> = Vec::new();
     let mut alternates: Vec<String> = Vec::new();
-    if let Some(doc) = html(page) {
-        for l in doc.select(&dom::sel("link[rel]")) {
+    if html(page).is_some() {
+        for l in dom::select(page, &["link"], &[], &dom::sel("link[rel]")) {
             if !in_head(l) {
                 continue;
             }

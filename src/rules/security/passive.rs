@@ -132,13 +132,15 @@ fn check_mixed_content(page: &Page) -> Outcome {
     if page.final_url.scheme() != "https" {
         return Outcome::NotApplicable;
     }
-    let Some(html) = page.html.as_ref() else { return Outcome::NotApplicable };
+    let Some(_) = page.html.as_ref() else { return Outcome::NotApplicable };
     let mut ev = Vec::new();
     let mut active = false;
     let mut count = 0usize;
     for (selector, attr, is_active) in MIXED_TARGETS {
         let s = dom::sel(selector);
-        for el in html.select(&s) {
+        // The selector's element name (each target is `name[attr]`).
+        let name = selector.split('[').next().unwrap_or(selector);
+        for el in dom::select(page, &[name], &[], &s) {
             if el.value().name() == "link" && !link_loads(&el) {
                 continue;
             }
@@ -209,12 +211,13 @@ fn compromised_host(url: &str) -> Option<&'static str> {
 }
 
 fn check_compromised_scripts(page: &Page) -> Outcome {
-    let Some(html) = page.html.as_ref() else { return Outcome::NotApplicable };
+    let Some(_) = page.html.as_ref() else { return Outcome::NotApplicable };
     let mut ev = Vec::new();
     let mut confidence: f32 = 0.5;
     for (selector, attr) in [("script[src]", "src"), ("link[href]", "href")] {
         let s = dom::sel(selector);
-        for el in html.select(&s) {
+        let name = selector.split('[').next().unwrap_or(selector);
+        for el in dom::select(page, &[name], &[], &s) {
             if el.value().name() == "link" && !link_loads(&el) {
                 continue;
             }
@@ -226,7 +229,7 @@ fn check_compromised_scripts(page: &Page) -> Outcome {
     }
     // Loaders that build the URL in an inline script: weaker evidence.
     let inline = dom::sel("script:not([src])");
-    for el in html.select(&inline) {
+    for el in dom::select(page, &["script"], &[], &inline) {
         let text: String = el.text().collect::<String>().to_ascii_lowercase();
         if COMPROMISED_HOSTS.iter().any(|d| text.contains(d)) && ev.len() < MAX_EVIDENCE {
             ev.push(dom::element_review(page, el));

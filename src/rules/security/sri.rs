@@ -46,11 +46,11 @@ pub fn analyze(page: &Page) -> SriAnalysis {
         out.code = "sri-not-implemented-response-not-html";
         return out;
     }
-    let Some(html) = page.html.as_ref() else { return out };
+    let Some(_) = page.html.as_ref() else { return out };
     let site = registrable_domain(&site_host(page));
     let page_https = page.final_url.scheme() == "https";
     let sel = dom::sel("script");
-    let scripts: Vec<_> = html.select(&sel).collect();
+    let scripts: Vec<_> = dom::select(page, &["script"], &[], &sel);
     if scripts.is_empty() {
         return out;
     }

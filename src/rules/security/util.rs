@@ -37,9 +37,10 @@ pub fn meta_named(page: &Page, name: &str) -> Vec<String> {
 }
 
 fn meta_by_attr(page: &Page, attr: &str, name: &str) -> Vec<String> {
-    let Some(html) = page.html.as_ref() else { return Vec::new() };
+    let Some(_) = page.html.as_ref() else { return Vec::new() };
     let s = sel("meta");
-    html.select(&s)
+    crate::rules::dom::select(page, &["meta"], &[], &s)
+        .into_iter()
         .filter(|m| m.value().attr(attr).map(|v| v.trim().eq_ignore_ascii_case(name)).unwrap_or(false))
         .filter_map(|m| m.value().attr("content").map(str::to_string))
         .collect()

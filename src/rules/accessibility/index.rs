@@ -1,0 +1,416 @@
+//! Per-page index shared by every accessibility rule: built once (lazily, on
+//! the page) instead of once per rule, so the ~90 rules each touch only their
+//! candidate elements and look hidden state up instead of walking ancestors.
+//!
+//! Everything is keyed by tree position (NodeId / document-order index), not
+//! by reference, so the index can live on the `Page` that owns the tree.
+use super::hidden;
+use ego_tree::NodeId;
+use scraper::{ElementRef, Html, Node};
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Hasher for NodeIds: they are small sequential integers the parser assigns
+/// (not attacker-chosen strings), so a multiplicative hash is enough and much
+/// cheaper than SipHash. String-keyed maps keep the default keyed hasher.
+#[derive(Default, Clone, Copy)]
+pub struct NodeHasher(u64);
+
+const K: u64 = 0x9e37_79b9_7f4a_7c15;
+
+impl Hasher for NodeHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(K);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(K);
+    }
+}
+
+pub type NodeMap<V> = HashMap<NodeId, V, BuildHasherDefault<NodeHasher>>;
+
+/// Hidden for everyone (axe `isHiddenForEveryone`).
+pub const HIDDEN_ALL: u8 = 1;
+/// aria-hidden="true" or inert on the element or an ancestor.
+pub const ARIA_HIDDEN_OR_INERT: u8 = 2;
+/// inert on the element or an ancestor.
+pub const INERT: u8 = 4;
+/// The element has a `role` attribute.
+pub const HAS_ROLE: u8 = 8;
+
+/// The number a NodeId hashes as. ego_tree's NodeId is its node's slot in the
+/// tree's node vector plus one and hashes as that single integer; `build`
+/// checks this for every node before relying on it (else a map is used).
+fn raw_index(id: NodeId) -> usize {
+    struct Capture(u64);
+    impl Hasher for Capture {
+        fn finish(&self) -> u64 {
+            self.0
+        }
+        fn write(&mut self, bytes: &[u8]) {
+            for b in bytes {
+                self.0 = self.0.wrapping_mul(31).wrapping_add(u64::from(*b));
+            }
+        }
+        fn write_usize(&mut self, n: usize) {
+            self.0 = n as u64;
+        }
+    }
+    let mut h = Capture(0);
+    std::hash::Hash::hash(&id, &mut h);
+    h.0 as usize
+}
+
+pub struct PageIndex {
+    /// Every element under the root element (included), in document order.
+    pub elements: Vec<NodeId>,
+    /// NodeId → position in `elements`.
+    pos: NodeMap<u32>,
+    /// Raw NodeId number → position (u32::MAX: not an indexed element), when
+    /// NodeIds were verified to number the tree's slots; empty otherwise.
+    pos_by_raw: Vec<u32>,
+    /// Hidden-state bits per position.
+    flags: Vec<u8>,
+    /// Positions by lower-case local name.
+    by_name: HashMap<String, Vec<u32>>,
+    /// Positions of elements carrying an attribute, by attribute local name.
+    by_attr: HashMap<String, Vec<u32>>,
+    /// Positions by id, in document order.
+    ids: HashMap<String, Vec<u32>>,
+    /// `label[for]` positions by the `for` value.
+    label_for: HashMap<String, Vec<u32>>,
+    /// The first element whose `aria-owns` lists an id.
+    owners: HashMap<String, u32>,
+    /// `name` values of `<a>` elements (legacy in-page link targets).
+    a_names: HashSet<String>,
+    /// Computed role per position, filled by the first rule that asks.
+    pub(super) roles: OnceCell<Vec<Option<&'static str>>>,
+    /// Positions by computed role.
+    pub(super) by_role: OnceCell<HashMap<&'static str, Vec<u32>>>,
+    /// Every element node of the tree is indexed (none was left detached by
+    /// the parser), so name lookups can stand in for `Html::select`.
+    pub complete: bool,
+    /// Start-tag lines by lower-case tag name (see [`PageIndex::start_tag_lines`]).
+    tag_lines: OnceCell<HashMap<String, Vec<u32>>>,
+    /// `dom::source_line` per position (0: unknown).
+    dom_lines: OnceCell<Vec<u32>>,
+}
+
+impl std::fmt::Debug for PageIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageIndex").field("elements", &self.elements.len()).finish_non_exhaustive()
+    }
+}
+
+/// Inherited hidden state on the way down the tree.
+#[derive(Clone, Copy, Default)]
+struct Down {
+    /// A strict ancestor is display:none.
+    display_none: bool,
+    /// The nearest explicit `visibility` (self or ancestor) hides.
+    visibility: Option<bool>,
+    /// A strict ancestor has content-visibility:hidden.
+    content_hidden: bool,
+    /// Inside a closed `<details>` outside its first summary.
+    closed_details: bool,
+    aria_hidden_or_inert: bool,
+    inert: bool,
+}
+
+impl PageIndex {
+    pub fn build(doc: &Html) -> PageIndex {
+        let mut ix = PageIndex {
+            elements: Vec::new(),
+            pos: NodeMap::default(),
+            pos_by_raw: Vec::new(),
+            flags: Vec::new(),
+            by_name: HashMap::new(),
+            by_attr: HashMap::new(),
+            ids: HashMap::new(),
+            label_for: HashMap::new(),
+            owners: HashMap::new(),
+            a_names: HashSet::new(),
+            roles: OnceCell::new(),
+            by_role: OnceCell::new(),
+            complete: false,
+            tag_lines: OnceCell::new(),
+            dom_lines: OnceCell::new(),
+        };
+        // One top-down pass: the stack holds, per open element, what its
+        // children inherit (plus the first summary of a closed <details>).
+        let mut stack: Vec<(Down, Option<Option<NodeId>>)> = Vec::new();
+        let root = doc.root_element();
+        for edge in root.traverse() {
+            match edge {
+                ego_tree::iter::Edge::Open(node) => {
+                    let Some(el) = ElementRef::wrap(node) else { continue };
+                    let e = el.value();
+                    let (parent, closed_details_summary) = stack.last().copied().unwrap_or_default();
+                    // One pass over the attributes (a by-name lookup costs a
+                    // string hash each time, and this runs for every element).
+                    let (mut style, mut ty, mut hidden_attr, mut self_inert, mut self_aria_hidden, mut open) =
+                        (None, None, false, false, false, false);
+                    let mut owns = None;
+                    let mut has_role = false;
+                    for (k, v) in e.attrs() {
+                        match k {
+                            "style" => style = Some(v),
+                            "type" => ty = Some(v),
+                            "hidden" => hidden_attr = true,
+                            "inert" => self_inert = true,
+                            "aria-hidden" => self_aria_hidden = v.trim().eq_ignore_ascii_case("true"),
+                            "open" => open = true,
+                            "aria-owns" => owns = Some(v),
+                            "role" => has_role = true,
+                            _ => {}
+                        }
+                        push(&mut ix.by_attr, k, ix.elements.len() as u32);
+                    }
+                    let prop = |name: &str| style.and_then(|s| hidden::style_value(s, name));
+                    // Same decision as `hidden::display_none`.
+                    let own_display_none = hidden::natively_hidden(e.name())
+                        || (e.name() == "input" && ty.is_some_and(|t| t.trim().eq_ignore_ascii_case("hidden")))
+                        || match prop("display") {
+                            Some(d) => d == "none",
+                            None => hidden_attr,
+                        };
+                    let visibility = match prop("visibility") {
+                        Some(v) => Some(v == "hidden" || v == "collapse"),
+                        None => parent.visibility,
+                    };
+                    let in_closed = parent.closed_details
+                        || closed_details_summary.is_some_and(|first| first != Some(el.id()));
+                    let hidden_all = own_display_none
+                        || parent.display_none
+                        || visibility == Some(true)
+                        || parent.content_hidden
+                        || in_closed;
+                    let inert = parent.inert || self_inert;
+                    let aria_hidden_or_inert = parent.aria_hidden_or_inert || self_inert || self_aria_hidden;
+                    let mut bits = 0u8;
+                    if hidden_all {
+                        bits |= HIDDEN_ALL;
+                    }
+                    if aria_hidden_or_inert {
+                        bits |= ARIA_HIDDEN_OR_INERT;
+                    }
+                    if inert {
+                        bits |= INERT;
+                    }
+                    if has_role {
+                        bits |= HAS_ROLE;
+                    }
+                    let down = Down {
+                        display_none: parent.display_none || own_display_none,
+                        visibility,
+                        content_hidden: parent.content_hidden || prop("content-visibility").is_some_and(|v| v == "hidden"),
+                        closed_details: in_closed,
+                        aria_hidden_or_inert,
+                        inert,
+                    };
+                    let summary = (e.name() == "details" && !open).then(|| {
+                        el.children().filter_map(ElementRef::wrap).find(|c| c.value().name() == "summary").map(|s| s.id())
+                    });
+                    stack.push((down, summary));
+
+                    let p = ix.elements.len() as u32;
+                    ix.elements.push(el.id());
+
+                    ix.flags.push(bits);
+                    push(&mut ix.by_name, e.name(), p);
+                    if let Some(id) = e.id() {
+                        push(&mut ix.ids, id, p);
+                    }
+                    match e.name() {
+                        "label" => {
+                            if let Some(f) = e.attr("for") {
+                                push(&mut ix.label_for, f, p);
+                            }
+                        }
+                        "a" => {
+                            if let Some(n) = e.attr("name") {
+                                ix.a_names.insert(n.to_string());
+                            }
+                        }
+                        _ => {}
+                    }
+                    if let Some(v) = owns {
+                        for t in v.split_ascii_whitespace() {
+                            if !ix.owners.contains_key(t) {
+                                ix.owners.insert(t.to_string(), p);
+                            }
+                        }
+                    }
+                }
+                ego_tree::iter::Edge::Close(node) => {
+                    if matches!(node.value(), Node::Element(_)) {
+                        stack.pop();
+                    }
+                }
+            }
+        }
+        ix.complete = doc.tree.nodes().filter(|n| n.value().is_element()).count() == ix.elements.len();
+        // Direct lookup table when every node's id numbers its slot (the
+        // i-th node of the tree's node list hashes as i + 1).
+        if doc.tree.nodes().enumerate().all(|(i, n)| raw_index(n.id()) == i + 1) {
+            let mut t = vec![u32::MAX; doc.tree.nodes().count() + 1];
+            for (p, id) in ix.elements.iter().enumerate() {
+                if let Some(slot) = t.get_mut(raw_index(*id)) {
+                    *slot = p as u32;
+                }
+            }
+            ix.pos_by_raw = t;
+        } else {
+            ix.pos = ix.elements.iter().enumerate().map(|(p, id)| (*id, p as u32)).collect();
+        }
+        ix
+    }
+
+    pub fn position(&self, id: NodeId) -> Option<u32> {
+        if self.pos_by_raw.is_empty() {
+            return self.pos.get(&id).copied();
+        }
+        self.pos_by_raw.get(raw_index(id)).copied().filter(|p| *p != u32::MAX)
+    }
+
+    /// Hidden-state bits of an element (0 for nodes outside the index).
+    pub fn flags(&self, id: NodeId) -> u8 {
+        self.position(id).and_then(|p| self.flags.get(p as usize).copied()).unwrap_or(0)
+    }
+
+    /// The NodeId at a document-order position.
+    pub fn node(&self, p: u32) -> Option<NodeId> {
+        self.elements.get(p as usize).copied()
+    }
+
+    pub fn named(&self, name: &str) -> &[u32] {
+        self.by_name.get(name).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    pub fn with_attr(&self, name: &str) -> &[u32] {
+        self.by_attr.get(name).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Positions of elements with any `aria-*` attribute, in document order.
+    pub fn with_aria_attr(&self) -> Vec<u32> {
+        let mut v: Vec<u32> =
+            self.by_attr.iter().filter(|(k, _)| k.starts_with("aria-")).flat_map(|(_, v)| v.iter().copied()).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    pub fn ids(&self, id: &str) -> &[u32] {
+        self.ids.get(id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    pub fn labels_for(&self, id: &str) -> &[u32] {
+        self.label_for.get(id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    pub fn owner(&self, id: &str) -> Option<u32> {
+        self.owners.get(id).copied()
+    }
+
+    pub fn has_a_name(&self, name: &str) -> bool {
+        self.a_names.contains(name)
+    }
+
+    /// [`crate::rules::dom::source_line`] of the element at position `p`: the
+    /// n-th `name` element in document order is the n-th `<name` start tag
+    /// outside comments. Built once per page (`body` is always the page's own).
+    pub fn dom_source_line(&self, body: &str, p: u32) -> Option<u32> {
+        let lines = self.dom_lines.get_or_init(|| {
+            let starts = crate::rules::dom::start_tag_lines(body);
+            let mut lines = vec![0u32; self.elements.len()];
+            for (name, positions) in &self.by_name {
+                let Some(found) = starts.get(name) else { continue };
+                for (p, l) in positions.iter().zip(found) {
+                    if let Some(slot) = lines.get_mut(*p as usize) {
+                        *slot = *l;
+                    }
+                }
+            }
+            lines
+        });
+        lines.get(p as usize).copied().filter(|l| *l > 0)
+    }
+
+    /// For every tag name of `[a-z0-9-]` (compared ASCII case-insensitively),
+    /// the 1-based lines of each `<name` in `body` that a space, `>`, `/`,
+    /// tab, CR, LF or form feed follows, in order. One pass over the body,
+    /// computed once per page (`body` is always the page's own).
+    pub fn start_tag_lines(&self, body: &str) -> &HashMap<String, Vec<u32>> {
+        self.tag_lines.get_or_init(|| {
+            let bytes = body.as_bytes();
+            let mut out: HashMap<String, Vec<u32>> = HashMap::new();
+            let mut key = String::new();
+            let (mut line, mut line_at, mut i) = (1u32, 0usize, 0usize);
+            while let Some(off) = bytes.get(i..).and_then(|r| r.iter().position(|b| *b == b'<')) {
+                let at = i + off;
+                let start = at + 1;
+                let run = bytes
+                    .get(start..)
+                    .map_or(0, |r| r.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'-').count());
+                let boundary = matches!(bytes.get(start + run), Some(b' ' | b'>' | b'/' | b'\t' | b'\n' | b'\r' | 0x0c));
+                if run > 0 && boundary {
+                    line += bytes.get(line_at..at).map_or(0, |b| b.iter().filter(|c| **c == b'\n').count()) as u32;
+                    line_at = at;
+                    key.clear();
+                    if let Some(name) = bytes.get(start..start + run) {
+                        key.extend(name.iter().map(|c| char::from(c.to_ascii_lowercase())));
+                    }
+                    match out.get_mut(key.as_str()) {
+                        Some(v) => v.push(line),
+                        None => {
+                            out.insert(key.clone(), vec![line]);
+                        }
+                    }
+                }
+                i = start;
+            }
+            out
+        })
+    }
+}
+
+fn push(m: &mut HashMap<String, Vec<u32>>, k: &str, p: u32) {
+    match m.get_mut(k) {
+        Some(v) => v.push(p),
+        None => {
+            m.insert(k.to_string(), vec![p]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one-pass flags agree with the per-element definitions in `hidden`.
+    #[test]
+    fn flags_match_per_element_semantics() {
+        let doc = Html::parse_document(
+            r#"<div hidden><p>x</p></div><div style="visibility:hidden"><p>x</p><p style="visibility: visible">x<b>y</b></p></div>
+            <details><summary>s<i>i</i></summary><summary>t</summary><p>x</p></details><details open><p>o</p></details>
+            <div aria-hidden="true"><p>x</p></div><div inert><span>z</span></div><p>x</p>
+            <div style="display:block" hidden><p>x</p></div><div style="content-visibility: hidden"><p>c</p></div>
+            <input type="hidden"><template><p>t</p></template><div style="display:none"><p style="display:block">d</p></div>"#,
+        );
+        let ix = PageIndex::build(&doc);
+        let mut n = 0;
+        for el in doc.root_element().descendants().filter_map(ElementRef::wrap) {
+            let f = ix.flags(el.id());
+            assert_eq!(f & HIDDEN_ALL != 0, hidden::hidden_for_everyone(el), "{}", el.html());
+            assert_eq!(f & ARIA_HIDDEN_OR_INERT != 0, hidden::aria_hidden_or_inert(el), "{}", el.html());
+            n += 1;
+        }
+        assert_eq!(n, ix.elements.len());
+    }
+}
