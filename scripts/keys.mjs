@@ -5,14 +5,14 @@
 //   npm run -s keys -- revoke --id <key id> [--remote] [--persist-to DIR]
 // `create` prints the secret as the only line on stdout; only its SHA-256 is stored.
 import { spawnSync } from 'node:child_process';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newSecret, sha256 } from './keylib.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SCOPES = ['audit:read', 'audit:write'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 function die(msg) {
   process.stderr.write(`keys: ${msg}\n`);
@@ -35,18 +35,6 @@ function parseArgs(argv) {
   return { cmd, opts };
 }
 
-/** `kr_live_` + 40 base62 characters, unbiased (rejection sampling). */
-export function newSecret() {
-  let out = '';
-  while (out.length < 40) {
-    for (const b of randomBytes(64)) {
-      if (b < 248 && out.length < 40) out += BASE62[b % 62];
-    }
-  }
-  return `kr_live_${out}`;
-}
-
-export const sha256 = (s) => createHash('sha256').update(s).digest('hex');
 const sql = (s) => (s === null || s === undefined ? 'NULL' : `'${String(s).replaceAll("'", "''")}'`);
 
 function wrangler(args) {

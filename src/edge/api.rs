@@ -3,7 +3,7 @@
 use super::config::Config;
 use super::http::{self, MAX_BODY};
 use super::{ratelimiter, schedules, store, triage};
-use crate::error::{envelope_with_meta, ApiError};
+use crate::error::ApiError;
 use crate::ids::{self, OrgId, ProjectId};
 use crate::pagination::{self, Cursor};
 use crate::ratelimit::{Bucket, Decision};
@@ -277,11 +277,7 @@ async fn list_scans(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
     };
     let (scans, more) = store::scans::list(&db, &filter).await?;
     let next = if more { scans.last().map(|s| Cursor { ms: s.inserted_at, id: s.id.clone() }.encode()) } else { None };
-    let data = Value::Array(scans.iter().map(Scan::to_json).collect());
-    let mut meta = Map::new();
-    meta.insert("next_cursor".into(), next.map(Value::String).unwrap_or(Value::Null));
-    meta.insert("limit".into(), json!(limit));
-    Ok(http::ok_body(200, &envelope_with_meta(data, ctx.request_id, meta), ctx.request_id)?)
+    Ok(http::page(scans.iter().map(Scan::to_json).collect(), next, limit, ctx.request_id, &[])?)
 }
 
 pub async fn find_scan(ctx: &Ctx<'_>, scan_id: &str) -> Result<Scan, ApiError> {
@@ -305,10 +301,6 @@ async fn scan_findings(ctx: &Ctx<'_>, scan_id: &str) -> Result<Response, ApiErro
     let db = ctx.env.d1("DB")?;
     let (items, more) = store::findings::for_scan(&db, &scan.id, cursor.map(|c| (c.ms, c.id)), limit).await?;
     let next = if more { items.last().map(|f| Cursor { ms: f.obs.score as i64, id: f.id.clone() }.encode()) } else { None };
-    let data = Value::Array(items.iter().map(|f| f.to_json()).collect());
-    let mut meta = Map::new();
-    meta.insert("next_cursor".into(), next.map(Value::String).unwrap_or(Value::Null));
-    meta.insert("limit".into(), json!(limit));
-    meta.insert("scan_status".into(), json!(scan.status.as_str()));
-    Ok(http::ok_body(200, &envelope_with_meta(data, ctx.request_id, meta), ctx.request_id)?)
+    let data = items.iter().map(|f| f.to_json()).collect();
+    Ok(http::page(data, next, limit, ctx.request_id, &[("scan_status", json!(scan.status.as_str()))])?)
 }

@@ -34,9 +34,21 @@ pub fn ok(status: u16, data: Value, request_id: &str) -> Result<Response> {
     json_response(status, &envelope(data, request_id, None), request_id)
 }
 
-/// A successful response whose full body the handler built (extra meta).
+/// A successful response whose full body the handler built (SARIF).
 pub fn ok_body(status: u16, body: &Value, request_id: &str) -> Result<Response> {
     json_response(status, body, request_id)
+}
+
+/// A page of a list: the envelope with `meta.next_cursor` (null on the last
+/// page), `meta.limit`, and any extra meta.
+pub fn page(data: Vec<Value>, next: Option<String>, limit: u32, request_id: &str, extra: &[(&str, Value)]) -> Result<Response> {
+    let mut meta = serde_json::Map::new();
+    meta.insert("next_cursor".into(), next.map(Value::String).unwrap_or(Value::Null));
+    meta.insert("limit".into(), json!(limit));
+    for (k, v) in extra {
+        meta.insert((*k).into(), v.clone());
+    }
+    json_response(200, &crate::error::envelope_with_meta(Value::Array(data), request_id, meta), request_id)
 }
 
 /// The single mapping from `ApiError` to a response.

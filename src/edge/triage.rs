@@ -4,7 +4,7 @@ use super::api::{find_scan, json_object, q, qs, Ctx};
 use super::http;
 use super::store::findings::{self as store, Change};
 use crate::dashboard::{self, resolve_period};
-use crate::error::{envelope_with_meta, ApiError};
+use crate::error::ApiError;
 use crate::findings::FindingStatus;
 use crate::ids;
 use crate::model::{Domain, Severity};
@@ -21,13 +21,6 @@ fn parse_list<T>(ctx: &Ctx<'_>, name: &str, parse: fn(&str) -> Option<T>, allowe
         .into_iter()
         .map(|v| parse(v).ok_or_else(|| ApiError::invalid(name, format!("must be one or more of {allowed}"))))
         .collect()
-}
-
-fn page_meta(next: Option<String>, limit: u32) -> Map<String, Value> {
-    let mut meta = Map::new();
-    meta.insert("next_cursor".into(), next.map(Value::String).unwrap_or(Value::Null));
-    meta.insert("limit".into(), json!(limit));
-    meta
 }
 
 pub async fn list_findings(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
@@ -65,8 +58,7 @@ pub async fn list_findings(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
     } else {
         None
     };
-    let data = Value::Array(items.iter().map(|f| f.to_json()).collect());
-    Ok(http::ok_body(200, &envelope_with_meta(data, ctx.request_id, page_meta(next, limit)), ctx.request_id)?)
+    Ok(http::page(items.iter().map(|f| f.to_json()).collect(), next, limit, ctx.request_id, &[])?)
 }
 
 async fn find(ctx: &Ctx<'_>, finding_id: &str) -> Result<crate::findings::Finding, ApiError> {

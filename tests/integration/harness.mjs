@@ -9,18 +9,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:http';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { newSecret, sha256 } from '../../scripts/keylib.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const wranglerBin = join(root, 'node_modules/.bin/wrangler');
 
-const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-export function newSecret() {
-  let out = '';
-  for (const b of randomBytes(80)) if (b < 248 && out.length < 40) out += BASE62[b % 62];
-  return `kr_live_${out}`;
-}
-const sha256 = (s) => createHash('sha256').update(s).digest('hex');
 
 /** Listens on an ephemeral loopback port; resolves to the port. */
 export function listen(server) {
