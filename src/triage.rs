@@ -6,6 +6,7 @@
 //! - between the open states `new`, `acknowledged`, `in_progress`, freely;
 //! - from any open state to `resolved` or `ignored`;
 //! - `resolved` or `ignored` back to `new` or `acknowledged` (reopen).
+//!
 //! Setting the current status again is a no-op, not an error.
 use crate::error::ApiError;
 use crate::findings::FindingStatus;

@@ -178,7 +178,7 @@ impl<'a> Fetcher<'a> {
         let raw = self.read_capped(&mut resp, deadline).await?;
         let total = now().saturating_sub(t0);
         let content_type = headers.iter().find(|h| h.name == "content-type").map(|h| h.value.to_ascii_lowercase());
-        let textual = content_type.as_deref().map_or(true, |ct| ct.contains("html") || ct.starts_with("text/") || ct.contains("xml"));
+        let textual = content_type.as_deref().is_none_or(|ct| ct.contains("html") || ct.starts_with("text/") || ct.contains("xml"));
         let body = textual.then(|| String::from_utf8_lossy(&raw).into_owned());
         let transferred = headers.iter().find(|h| h.name == "content-length").and_then(|h| h.value.trim().parse().ok());
         let encoding = headers.iter().find(|h| h.name == "content-encoding").map(|h| h.value.clone());

@@ -58,16 +58,8 @@ pub async fn persist(db: &D1Database, scan: &Scan, done: &ScanDone, now: i64) ->
         .map(|_| ids::uuid_v4().map_err(worker::Error::RustError))
         .collect::<worker::Result<_>>()?;
     let mut stmts = vec![store::scans::complete_stmt(db, &scan.id, now, &done.summary.to_string())?];
-    stmts.extend(store::findings::record_stmts(
-        db,
-        &scan.org_id,
-        &scan.project_id,
-        &scan.id,
-        &done.asset,
-        &done.observations,
-        &new_ids,
-        now,
-    )?);
+    let at = store::findings::ScanRef { org: &scan.org_id, project: &scan.project_id, scan_id: &scan.id, asset: &done.asset };
+    stmts.extend(store::findings::record_stmts(db, &at, &done.observations, &new_ids, now)?);
     db.batch(stmts).await?;
     Ok(())
 }

@@ -121,19 +121,16 @@ pub async fn patch_finding(req: &mut Request, ctx: &Ctx<'_>, finding_id: &str) -
         let event_ids = changes.iter().map(|_| ids::uuid_v4().map_err(ApiError::Internal)).collect::<Result<Vec<_>, _>>()?;
         // updated_at must move even within one millisecond of a previous change.
         let now = (Date::now().as_millis() as i64).max(f.updated_at + 1);
-        let applied = store::apply_patch(
-            &db,
-            &f,
-            f.status,
-            to_status,
-            to_owner.as_deref(),
-            &changes,
-            &ctx.principal.key_id,
-            patch.note.as_deref(),
-            &event_ids,
+        let write = store::PatchWrite {
+            new_status: to_status,
+            new_owner: to_owner.as_deref(),
+            changes: &changes,
+            actor: &ctx.principal.key_id,
+            note: patch.note.as_deref(),
+            event_ids: &event_ids,
             now,
-        )
-        .await?;
+        };
+        let applied = store::apply_patch(&db, &f, &write).await?;
         if applied {
             let f = find(ctx, finding_id).await?;
             return Ok(http::ok(200, with_history(ctx, &f).await?, ctx.request_id)?);

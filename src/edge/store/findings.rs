@@ -25,16 +25,22 @@ const UPSERT: &str = "INSERT INTO findings (id, org_id, project_id, fingerprint,
 /// The statements that record a completed scan's observations, in order:
 /// upsert each finding, link it to the scan, then resolve the open findings
 /// of this URL that the scan no longer saw. Idempotent for a redelivered scan.
+/// The completed scan whose observations are recorded.
+pub struct ScanRef<'a> {
+    pub org: &'a str,
+    pub project: &'a str,
+    pub scan_id: &'a str,
+    pub asset: &'a str,
+}
+
 pub fn record_stmts(
     db: &D1Database,
-    org: &str,
-    project: &str,
-    scan_id: &str,
-    asset: &str,
+    scan: &ScanRef<'_>,
     obs: &[Observation],
     new_ids: &[String],
     now: i64,
 ) -> Result<Vec<D1PreparedStatement>> {
+    let ScanRef { org, project, scan_id, asset } = *scan;
     let mut out = Vec::with_capacity(obs.len() * 3 + 2);
     let actor = format!("scan:{scan_id}");
     for (o, id) in obs.iter().zip(new_ids) {
@@ -290,20 +296,23 @@ pub struct Change<'a> {
     pub to: Option<&'a str>,
 }
 
-/// Applies the changes if the finding still has `expected_status` (another
-/// writer in between makes this return false and change nothing).
-pub async fn apply_patch(
-    db: &D1Database,
-    finding: &Finding,
-    expected_status: FindingStatus,
-    new_status: FindingStatus,
-    new_owner: Option<&str>,
-    changes: &[Change<'_>],
-    actor: &str,
-    note: Option<&str>,
-    event_ids: &[String],
-    now: i64,
-) -> Result<bool> {
+/// A triage write: the new values, the recorded changes and who made them.
+pub struct PatchWrite<'a> {
+    pub new_status: FindingStatus,
+    pub new_owner: Option<&'a str>,
+    pub changes: &'a [Change<'a>],
+    pub actor: &'a str,
+    pub note: Option<&'a str>,
+    /// One id per change, for its history event.
+    pub event_ids: &'a [String],
+    pub now: i64,
+}
+
+/// Applies the write if the finding still has the status it was read with
+/// (another writer in between makes this return false and change nothing).
+pub async fn apply_patch(db: &D1Database, finding: &Finding, w: &PatchWrite<'_>) -> Result<bool> {
+    let PatchWrite { new_status, new_owner, changes, actor, note, event_ids, now } = *w;
+    let expected_status = finding.status;
     let mut stmts = vec![db
         .prepare(
             "UPDATE findings SET status = ?3, owner_id = ?4, updated_at = ?5, \
