@@ -5,7 +5,7 @@
 use super::config::Config;
 use crate::fetchpolicy::{self as policy, FetchError};
 use crate::overrides::HostOverrides;
-use crate::page::{Header, Hop, HttpProbe, HttpsProbe, Page, Subresource, Timings};
+use crate::page::{CorsPreflight, Header, Hop, HttpProbe, HttpsProbe, Page, Subresource, Timings};
 use crate::ssrf::{self, TargetUrl};
 use futures_util::future::{select, Either};
 use futures_util::StreamExt;
@@ -96,8 +96,15 @@ impl<'a> Fetcher<'a> {
     /// One request (no redirects followed), through the development host
     /// override when one applies.
     async fn request(&self, method: Method, url: &Url, budget_ms: u64) -> Result<Response, FetchError> {
+        self.request_with(method, url, budget_ms, &[]).await
+    }
+
+    async fn request_with(&self, method: Method, url: &Url, budget_ms: u64, extra: &[(&str, &str)]) -> Result<Response, FetchError> {
         self.check_dns(url).await?;
         let headers = Headers::new();
+        for (k, v) in extra {
+            let _ = headers.set(k, v);
+        }
         let _ = headers.set("user-agent", policy::USER_AGENT);
         let _ = headers.set("accept", "text/html,application/xhtml+xml,*/*;q=0.8");
         let _ = headers.set("accept-encoding", "gzip, deflate, br");
@@ -234,6 +241,17 @@ impl<'a> Fetcher<'a> {
                     Err(_) => HttpsProbe::Unreachable,
                 }
             });
+        }
+        // CORS: does the page answer a foreign Origin by trusting it?
+        if let Ok(target) = ssrf::validate(page.final_url.as_str()) {
+            let origin = [("origin", policy::CORS_PROBE_ORIGIN)];
+            if let Ok(resp) = self.request_with(Method::Head, target.as_url(), policy::AUX_BUDGET_MS, &origin).await {
+                page.cors_preflight = Some(CorsPreflight {
+                    origin: Some(policy::CORS_PROBE_ORIGIN.to_string()),
+                    status: resp.status_code(),
+                    headers: header_list(resp.headers()),
+                });
+            }
         }
         if let Some(st) = origin_url(page.final_url.scheme(), "/.well-known/security.txt").and_then(|u| ssrf::validate(u.as_str()).ok()) {
             if let Ok(resp) = self.request(Method::Get, st.as_url(), policy::AUX_BUDGET_MS).await {

@@ -88,6 +88,12 @@ export async function startFixtures() {
         const body = gzipSync(goodHtml);
         return send(200, { ...goodHeaders, 'content-encoding': 'gzip', 'set-cookie': ['sid=1; Secure; HttpOnly; SameSite=Lax; Path=/', 'pref=a; Secure; SameSite=Strict; Path=/'] }, body);
       }
+      case 'cors': {
+        // Trusts whatever Origin asks, with credentials: the classic misconfiguration.
+        const o = req.headers.origin;
+        const cors = o ? { 'access-control-allow-origin': o, 'access-control-allow-credentials': 'true' } : {};
+        return send(200, { ...goodHeaders, ...cors }, goodHtml);
+      }
       case 'bad':
         return send(200, { ...badHeaders, 'set-cookie': ['sid=1; Path=/', 'track=2'] }, badHtml);
       case 'flip':

@@ -127,6 +127,17 @@ describe('well and badly configured sites', () => {
     assert.equal(good.summary.content_encoding, 'gzip');
   });
 
+  test('a site that reflects any Origin with credentials is caught by the CORS probe', async () => {
+    const s = await scan('https://cors.krafter-fixture.com/');
+    const fs = await findingsOf(s.id);
+    const reflect = fs.find((f) => f.rule_id === 'cors-origin-reflection');
+    assert.ok(reflect, JSON.stringify(ruleIds(fs)));
+    assert.equal(reflect.severity, 'critical');
+    assert.ok(fs.some((f) => f.rule_id === 'cross-origin-resource-sharing'));
+    assert.ok(fx.seen.some((x) => x.host === 'cors.krafter-fixture.com' && x.method === 'HEAD'));
+    assert.ok(!ruleIds(goodFindings).includes('cors-origin-reflection'));
+  });
+
   test('findings have the spec shape, evidence and references', () => {
     const f = badFindings.find((x) => x.rule_id === 'image-alt');
     assert.ok(f);
