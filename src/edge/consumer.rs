@@ -86,7 +86,7 @@ async fn try_process(env: &Env, cfg: &Config, scan_id: &str) -> worker::Result<N
         return Ok(Next::Retry { delay_secs: (LEASE_MS / 1000) as u32 });
     }
     let attempts = stored.attempts + 1;
-    let outcome = scanner::run(env, cfg, &stored.scan).await;
+    let outcome = scanner::run(cfg, &stored.scan).await;
     let now = Date::now().as_millis() as i64;
     let mut timings = serde_json::Value::Null;
     let (status, code) = match outcome {

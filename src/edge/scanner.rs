@@ -12,7 +12,7 @@ use crate::rules;
 use crate::scan::Scan;
 use crate::ssrf;
 use serde_json::{json, Value};
-use worker::{D1Database, Env};
+use worker::D1Database;
 
 /// What a completed scan produced.
 pub struct ScanDone {
@@ -21,7 +21,7 @@ pub struct ScanDone {
     pub summary: Value,
 }
 
-pub async fn run(_env: &Env, cfg: &Config, scan: &Scan) -> Result<ScanDone, FetchError> {
+pub async fn run(cfg: &Config, scan: &Scan) -> Result<ScanDone, FetchError> {
     // The stored URL passed validation at submission; validating again keeps
     // the guard whole if the rules changed since.
     let target = ssrf::validate(&scan.url).map_err(|r| FetchError::blocked(r.message()))?;
