@@ -255,3 +255,19 @@ pub fn element_review(page: &Page, el: ElementRef) -> Evidence {
 pub fn header(name: &str, value: Option<&str>) -> Evidence {
     Evidence::Header { name: name.to_string(), value: value.map(str::to_string) }
 }
+
+/// `Element::attr` without interning the name: scraper turns the name into an
+/// atom (a hash, and for uncommon names a global-set lookup) on every call,
+/// and rules ask hundreds of thousands of times per large page. Scanning the
+/// element's few attributes finds the same one (the parser keeps attribute
+/// names unique; only no-prefix, no-namespace names match, as in `attr`).
+pub trait AttrExt {
+    fn attr_of(&self, name: &str) -> Option<&str>;
+}
+
+impl AttrExt for scraper::node::Element {
+    #[inline]
+    fn attr_of(&self, name: &str) -> Option<&str> {
+        self.attrs.iter().find(|(q, _)| q.prefix.is_none() && &*q.local == name && q.ns.is_empty()).map(|(_, v)| &**v)
+    }
+}

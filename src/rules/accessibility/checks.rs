@@ -1,5 +1,7 @@
 //! The rule checks. Each mirrors one axe-core rule: its selector and `matches`
 //! filter decide applicability, its any/all/none checks the verdict.
+#[allow(unused_imports)]
+use crate::rules::dom::AttrExt;
 use super::aria::{self, ancestors, explicit_role, input_type, role_info, Kind};
 use super::ctx::{finish, is_disabled, tabindex, Candidates, Ctx};
 use super::html_aria;
@@ -48,7 +50,7 @@ fn name_is(el: ElementRef, n: &str) -> bool {
     el.value().name() == n
 }
 fn attr<'a>(el: ElementRef<'a>, a: &str) -> Option<&'a str> {
-    el.value().attr(a)
+    el.value().attr_of(a)
 }
 fn nonempty(s: Option<&str>) -> bool {
     s.is_some_and(|v| !sanitize(v).is_empty())
@@ -478,7 +480,7 @@ fn has_lang_text(ctx: &Ctx, e: ElementRef) -> bool {
                 if let Some(ce) = ElementRef::wrap(c) {
                     // Rendered text counts even when aria-hidden (sighted users read it),
                     // and so does an image's text alternative.
-                    if ce.value().attr("lang").is_some() || ctx.hidden_for_everyone(ce) {
+                    if ce.value().attr_of("lang").is_some() || ctx.hidden_for_everyone(ce) {
                         continue;
                     }
                     if name_is(ce, "img") && nonempty(attr(ce, "alt")) {

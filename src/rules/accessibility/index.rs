@@ -4,6 +4,8 @@
 //!
 //! Everything is keyed by tree position (NodeId / document-order index), not
 //! by reference, so the index can live on the `Page` that owns the tree.
+#[allow(unused_imports)]
+use crate::rules::dom::AttrExt;
 use super::hidden;
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Node};
@@ -229,12 +231,12 @@ impl PageIndex {
                     }
                     match e.name() {
                         "label" => {
-                            if let Some(f) = e.attr("for") {
+                            if let Some(f) = e.attr_of("for") {
                                 push(&mut ix.label_for, f, p);
                             }
                         }
                         "a" => {
-                            if let Some(n) = e.attr("name") {
+                            if let Some(n) = e.attr_of("name") {
                                 ix.a_names.insert(n.to_string());
                             }
                         }

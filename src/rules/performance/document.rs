@@ -1,5 +1,7 @@
 //! Rules decided from the HTML itself: render-blocking tags, DOM size,
 //! unsized images, web-font display, viewport, doctype and charset.
+#[allow(unused_imports)]
+use crate::rules::dom::AttrExt;
 use super::{element, elements, has_token, html, in_head, item, lh, metric};
 use crate::model::{Domain, Severity};
 use crate::page::Page;
@@ -67,23 +69,23 @@ fn check_render_blocking(page: &Page) -> Outcome {
     let mut sheets = 0usize;
     for el in dom::select(page, &["script", "link"], &["blocking"], &dom::sel("script[src], link[rel], [blocking]")) {
         let e = el.value();
-        let explicit = e.attr("blocking").map(|b| has_token(b, "render")).unwrap_or(false);
+        let explicit = e.attr_of("blocking").map(|b| has_token(b, "render")).unwrap_or(false);
         let is_blocking = match e.name() {
-            "script" if e.attr("src").is_some() => {
-                let src = e.attr("src").unwrap_or("").trim().to_ascii_lowercase();
+            "script" if e.attr_of("src").is_some() => {
+                let src = e.attr_of("src").unwrap_or("").trim().to_ascii_lowercase();
                 explicit
                     || (in_head(el)
-                        && is_classic_script(e.attr("type"))
-                        && e.attr("async").is_none()
-                        && e.attr("defer").is_none()
+                        && is_classic_script(e.attr_of("type"))
+                        && e.attr_of("async").is_none()
+                        && e.attr_of("defer").is_none()
                         && !src.starts_with("data:")
                         && !src.starts_with("blob:"))
             }
             "link" => {
-                let rel = e.attr("rel").unwrap_or("");
+                let rel = e.attr_of("rel").unwrap_or("");
                 let sheet = has_token(rel, "stylesheet") && !has_token(rel, "alternate");
-                (sheet && e.attr("disabled").is_none() && e.attr("href").is_some() && media_can_match(e.attr("media")))
-                    || (has_token(rel, "import") && e.attr("async").is_none())
+                (sheet && e.attr_of("disabled").is_none() && e.attr_of("href").is_some() && media_can_match(e.attr_of("media")))
+                    || (has_token(rel, "import") && e.attr_of("async").is_none())
                     || explicit
             }
             _ => explicit,
@@ -104,7 +106,7 @@ fn check_render_blocking(page: &Page) -> Outcome {
     // Bytes are known only for subresources the fetcher measured.
     let mut bytes = 0u64;
     for el in &blocking {
-        let href = el.value().attr("src").or_else(|| el.value().attr("href"));
+        let href = el.value().attr_of("src").or_else(|| el.value().attr_of("href"));
         if let Some(u) = href.and_then(|h| page.final_url.join(h).ok()) {
             if let Some(b) = page.subresources.iter().find(|s| s.url == u.as_str()).and_then(|s| s.transferred_bytes) {
                 bytes += b;
@@ -267,14 +269,14 @@ fn css_sizes(v: &str) -> bool {
 /// Whether an `<img>` is judged sized, or should be skipped, from markup alone.
 fn image_is_unsized(el: ElementRef) -> bool {
     let e = el.value();
-    let src = e.attr("src").unwrap_or("").trim().to_ascii_lowercase();
-    if src.starts_with("data:") || e.attr("hidden").is_some() {
+    let src = e.attr_of("src").unwrap_or("").trim().to_ascii_lowercase();
+    if src.starts_with("data:") || e.attr_of("hidden").is_some() {
         return false;
     }
-    let mut w = valid_dimension_attr(e.attr("width"));
-    let mut h = valid_dimension_attr(e.attr("height"));
+    let mut w = valid_dimension_attr(e.attr_of("width"));
+    let mut h = valid_dimension_attr(e.attr_of("height"));
     let mut ar = false;
-    if let Some(style) = e.attr("style") {
+    if let Some(style) = e.attr_of("style") {
         for (k, v) in inline_style(style) {
             match k.as_str() {
                 "width" if css_sizes(&v) => w = true,
@@ -454,7 +456,7 @@ fn check_viewport(page: &Page) -> Outcome {
     let Some(_) = html(page) else { return Outcome::NotApplicable };
     let meta = dom::select(page, &["meta"], &[], &dom::sel("meta[name]"))
         .into_iter()
-        .find(|m| m.value().attr("name").map(|n| n.trim().eq_ignore_ascii_case("viewport")).unwrap_or(false));
+        .find(|m| m.value().attr_of("name").map(|n| n.trim().eq_ignore_ascii_case("viewport")).unwrap_or(false));
     let Some(meta) = meta else {
         return Outcome::Fail(
             Violation::new(vec![metric("viewport-meta-tags", 0.0, 1.0, "count", None)])
@@ -462,7 +464,7 @@ fn check_viewport(page: &Page) -> Outcome {
                 .detail("No <meta name=\"viewport\"> tag found."),
         );
     };
-    let props = viewport_props(meta.value().attr("content").unwrap_or(""));
+    let props = viewport_props(meta.value().attr_of("content").unwrap_or(""));
     let width = props.iter().any(|(k, _)| k == "width");
     let scale = props.iter().find(|(k, _)| k == "initial-scale").map(|(_, v)| v.parse::<f64>().ok());
     if !width && scale.is_none() {

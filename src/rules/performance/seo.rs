@@ -2,6 +2,8 @@
 //! decidable from the response and the HTML: status code, meta description,
 //! indexability directives, link text, crawlable anchors, hreflang, canonical.
 //! `document-title` and `image-alt` are axe rules and live with accessibility.
+#[allow(unused_imports)]
+use crate::rules::dom::AttrExt;
 use super::{element, elements, has_token, html, in_head, item, lh, metric};
 use crate::model::{Domain, Severity};
 use crate::page::Page;
@@ -65,7 +67,7 @@ pub const META_DESCRIPTION: Rule = Rule {
 fn meta_named<'a>(page: &'a Page, name: &str) -> Option<ElementRef<'a>> {
     dom::select(page, &["meta"], &[], &dom::sel("meta[name]"))
         .into_iter()
-        .find(|m| m.value().attr("name").map(|n| n.trim().eq_ignore_ascii_case(name)).unwrap_or(false))
+        .find(|m| m.value().attr_of("name").map(|n| n.trim().eq_ignore_ascii_case(name)).unwrap_or(false))
 }
 
 fn check_meta_description(page: &Page) -> Outcome {
@@ -77,7 +79,7 @@ fn check_meta_description(page: &Page) -> Outcome {
                 .detail("The page has no meta description."),
         );
     };
-    if meta.value().attr("content").unwrap_or("").trim().is_empty() {
+    if meta.value().attr_of("content").unwrap_or("").trim().is_empty() {
         return Outcome::Fail(
             Violation::new(vec![metric("meta-description-length", 0.0, 1.0, "chars", None), element(page, meta)])
                 .code("empty")
@@ -150,8 +152,8 @@ fn check_is_crawlable(page: &Page) -> Outcome {
     }
     if html(page).is_some() {
         for meta in dom::select(page, &["meta"], &[], &dom::sel("meta[name]")) {
-            let name = meta.value().attr("name").unwrap_or("").trim().to_ascii_lowercase();
-            if (name == "robots" || BOTS.contains(&name.as_str())) && blocks_indexing(meta.value().attr("content").unwrap_or(""), now) {
+            let name = meta.value().attr_of("name").unwrap_or("").trim().to_ascii_lowercase();
+            if (name == "robots" || BOTS.contains(&name.as_str())) && blocks_indexing(meta.value().attr_of("content").unwrap_or(""), now) {
                 ev.push(element(page, meta));
             }
         }
@@ -208,7 +210,7 @@ fn lang_of(node: ego_tree::NodeRef<'_, Node>) -> Option<&str> {
     std::iter::once(node)
         .chain(node.ancestors())
         .filter_map(|n| n.value().as_element())
-        .find_map(|e| e.attr("lang"))
+        .find_map(|e| e.attr_of("lang"))
 }
 
 /// A link's visible-ish text (whitespace collapsed) and the language all its
@@ -307,7 +309,7 @@ fn check_link_text(page: &Page) -> Outcome {
     let base = without_fragment(page.final_url.as_str());
     for a in dom::select(page, &["a"], &[], &dom::sel("a")) {
         let e = a.value();
-        let Some(raw) = e.attr("href") else { continue };
+        let Some(raw) = e.attr_of("href") else { continue };
         any = true;
         // Text first: most links are descriptive and need no URL work at all.
         let text = link_text(a);
@@ -315,7 +317,7 @@ fn check_link_text(page: &Page) -> Outcome {
             continue;
         }
         let Ok(href) = page.final_url.join(raw.trim()) else { continue };
-        if e.attr("rel").map(|r| has_token(r, "nofollow")).unwrap_or(false)
+        if e.attr_of("rel").map(|r| has_token(r, "nofollow")).unwrap_or(false)
             || matches!(href.scheme(), "javascript" | "mailto")
             || without_fragment(href.as_str()) == base
         {
@@ -408,7 +410,7 @@ fn check_crawlable_anchors(page: &Page) -> Outcome {
     for a in dom::select(page, &["a"], &[], &dom::sel("a")) {
         any = true;
         let e = a.value();
-        let href_attr = e.attr("href");
+        let href_attr = e.attr_of("href");
         let has_handler = e.attrs().any(|(k, _)| k.len() > 2 && k.get(..2).map(|p| p.eq_ignore_ascii_case("on")).unwrap_or(false));
         // Browsers list href-less anchors only when something listens on them.
         let mut by_script = false;
@@ -421,7 +423,7 @@ fn check_crawlable_anchors(page: &Page) -> Outcome {
         }
         let raw: String = href_attr.unwrap_or("").chars().filter(|c| !c.is_whitespace()).collect();
         let raw_l = raw.to_ascii_lowercase();
-        if !e.attr("role").unwrap_or("").trim().is_empty() || raw_l.starts_with("mailto:") {
+        if !e.attr_of("role").unwrap_or("").trim().is_empty() || raw_l.starts_with("mailto:") {
             continue;
         }
         if raw.is_empty() && href_attr.is_some() && e.id().is_some() {
@@ -429,11 +431,11 @@ fn check_crawlable_anchors(page: &Page) -> Outcome {
         }
         let failing = if raw_l.starts_with("file:") {
             true
-        } else if !e.attr("name").unwrap_or("").trim().is_empty() {
+        } else if !e.attr_of("name").unwrap_or("").trim().is_empty() {
             false
         } else if href_attr.is_none() {
-            let placeholder = !HREF_ASSOCIATED.iter().any(|h| e.attr(h).is_some())
-                && matches!(e.attr("aria-current").unwrap_or("").trim(), "page" | "location");
+            let placeholder = !HREF_ASSOCIATED.iter().any(|h| e.attr_of(h).is_some())
+                && matches!(e.attr_of("aria-current").unwrap_or("").trim(), "page" | "location");
             !placeholder
         } else if is_js_void(&raw_l) {
             true
@@ -592,13 +594,13 @@ fn check_hreflang(page: &Page) -> Outcome {
     if html(page).is_some() {
         for l in dom::select(page, &["link"], &[], &dom::sel("link[hreflang]")) {
             let e = l.value();
-            if !in_head(l) || !e.attr("rel").map(|r| has_token(r, "alternate")).unwrap_or(false) {
+            if !in_head(l) || !e.attr_of("rel").map(|r| has_token(r, "alternate")).unwrap_or(false) {
                 continue;
             }
             seen += 1;
-            if let Some(why) = reason(e.attr("hreflang").unwrap_or(""), e.attr("href")) {
+            if let Some(why) = reason(e.attr_of("hreflang").unwrap_or(""), e.attr_of("href")) {
                 bad.push(element(page, l));
-                bad.push(item(e.attr("href").unwrap_or("(no href)"), why));
+                bad.push(item(e.attr_of("href").unwrap_or("(no href)"), why));
             }
         }
     }
@@ -662,11 +664,11 @@ fn check_canonical(page: &Page) -> Outcome {
                 continue;
             }
             let e = l.value();
-            let rel = e.attr("rel").unwrap_or("");
-            let href = e.attr("href").unwrap_or("").trim();
+            let rel = e.attr_of("rel").unwrap_or("");
+            let href = e.attr_of("href").unwrap_or("").trim();
             if has_token(rel, "canonical") && !href.is_empty() {
                 decl.push((href.to_string(), element(page, l)));
-            } else if has_token(rel, "alternate") && e.attr("hreflang").is_some() && !href.is_empty() {
+            } else if has_token(rel, "alternate") && e.attr_of("hreflang").is_some() && !href.is_empty() {
                 if let Ok(u) = page.final_url.join(href) {
                     alternates.push(u.to_string());
                 }
