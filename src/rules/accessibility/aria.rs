@@ -329,6 +329,15 @@ fn is_sectioning_or_main(el: ElementRef) -> bool {
     matches!(n, "article" | "aside" | "nav" | "section" | "main")
 }
 
+/// Every tag name [`implicit_role`] can give a role; any other element has
+/// an implicit role of None (the per-page role table skips them).
+pub const IMPLICIT_ROLE_TAGS: &[&str] = &[
+    "a", "area", "article", "aside", "body", "button", "datalist", "dd", "details", "dfn", "dialog", "dt", "fieldset",
+    "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "img", "input", "li", "main",
+    "math", "menu", "meter", "nav", "ol", "optgroup", "option", "output", "progress", "search", "section", "select",
+    "summary", "table", "tbody", "td", "textarea", "tfoot", "th", "thead", "tr", "ul",
+];
+
 /// The HTML-AAM implicit role (axe's mapping).
 pub fn implicit_role(ctx: &Ctx, el: ElementRef) -> Option<&'static str> {
     let e = el.value();

@@ -198,7 +198,22 @@ impl<'a> Ctx<'a> {
     /// does not re-enter itself.
     fn roles(&self) -> &'a [Option<&'static str>] {
         let ix: &'a PageIndex = self.ix;
-        ix.roles.get_or_init(|| self.elements().map(|e| self.compute_role(e)).collect())
+        ix.roles.get_or_init(|| {
+            // Only elements with a role attribute or a tag `implicit_role`
+            // maps can have a role; the rest stay None without being visited.
+            let mut roles = vec![None; ix.elements.len()];
+            let mut ps: Vec<u32> = aria::IMPLICIT_ROLE_TAGS.iter().flat_map(|t| ix.named(t).iter().copied()).collect();
+            ps.extend(ix.with_flag(index::HAS_ROLE));
+            // Document order visits the tree's memory front to back.
+            ps.sort_unstable();
+            ps.dedup();
+            for p in ps {
+                if let (Some(e), Some(slot)) = (self.at(p), roles.get_mut(p as usize)) {
+                    *slot = self.compute_role(e);
+                }
+            }
+            roles
+        })
     }
 
     fn by_role(&self) -> &'a HashMap<&'static str, Vec<u32>> {

@@ -37,6 +37,45 @@ impl Hasher for NodeHasher {
 
 pub type NodeMap<V> = HashMap<NodeId, V, BuildHasherDefault<NodeHasher>>;
 
+/// Lists keyed by a name from the page (tag or attribute name), pushed to
+/// once per element or tag. Real pages use few distinct names, so the first
+/// [`NameMap::FAST_KEYS`] go in a map with the cheap unkeyed hasher; later
+/// ones go in a keyed (SipHash) map, which bounds what crafted colliding
+/// names can cost. The same key always lands in the same map.
+#[derive(Default)]
+pub struct NameMap {
+    fast: HashMap<String, Vec<u32>, BuildHasherDefault<NodeHasher>>,
+    slow: HashMap<String, Vec<u32>>,
+}
+
+impl NameMap {
+    const FAST_KEYS: usize = 64;
+
+    pub fn push(&mut self, k: &str, v: u32) {
+        if let Some(list) = self.fast.get_mut(k) {
+            list.push(v);
+        } else if let Some(list) = self.slow.get_mut(k) {
+            list.push(v);
+        } else if self.fast.len() < Self::FAST_KEYS {
+            self.fast.insert(k.to_string(), vec![v]);
+        } else {
+            self.slow.insert(k.to_string(), vec![v]);
+        }
+    }
+
+    pub fn get(&self, k: &str) -> Option<&Vec<u32>> {
+        self.fast.get(k).or_else(|| self.slow.get(k))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Vec<u32>)> {
+        self.fast.iter().chain(self.slow.iter())
+    }
+
+    pub fn into_map(self) -> HashMap<String, Vec<u32>> {
+        self.fast.into_iter().chain(self.slow).collect()
+    }
+}
+
 /// Hidden for everyone (axe `isHiddenForEveryone`).
 pub const HIDDEN_ALL: u8 = 1;
 /// aria-hidden="true" or inert on the element or an ancestor.
@@ -80,9 +119,9 @@ pub struct PageIndex {
     /// Hidden-state bits per position.
     flags: Vec<u8>,
     /// Positions by lower-case local name.
-    by_name: HashMap<String, Vec<u32>>,
+    by_name: NameMap,
     /// Positions of elements carrying an attribute, by attribute local name.
-    by_attr: HashMap<String, Vec<u32>>,
+    by_attr: NameMap,
     /// Positions by id, in document order.
     ids: HashMap<String, Vec<u32>>,
     /// `label[for]` positions by the `for` value.
@@ -99,7 +138,7 @@ pub struct PageIndex {
     /// the parser), so name lookups can stand in for `Html::select`.
     pub complete: bool,
     /// Start-tag lines by lower-case tag name (see [`PageIndex::start_tag_lines`]).
-    tag_lines: OnceCell<HashMap<String, Vec<u32>>>,
+    tag_lines: OnceCell<NameMap>,
     /// `dom::source_line` per position (0: unknown).
     dom_lines: OnceCell<Vec<u32>>,
 }
@@ -132,8 +171,8 @@ impl PageIndex {
             pos: NodeMap::default(),
             pos_by_raw: Vec::new(),
             flags: Vec::new(),
-            by_name: HashMap::new(),
-            by_attr: HashMap::new(),
+            by_name: NameMap::default(),
+            by_attr: NameMap::default(),
             ids: HashMap::new(),
             label_for: HashMap::new(),
             owners: HashMap::new(),
@@ -172,7 +211,7 @@ impl PageIndex {
                             "role" => has_role = true,
                             _ => {}
                         }
-                        push(&mut ix.by_attr, k, ix.elements.len() as u32);
+                        ix.by_attr.push(k, ix.elements.len() as u32);
                     }
                     let prop = |name: &str| style.and_then(|s| hidden::style_value(s, name));
                     // Same decision as `hidden::display_none`.
@@ -225,7 +264,7 @@ impl PageIndex {
                     ix.elements.push(el.id());
 
                     ix.flags.push(bits);
-                    push(&mut ix.by_name, e.name(), p);
+                    ix.by_name.push(e.name(), p);
                     if let Some(id) = e.id() {
                         push(&mut ix.ids, id, p);
                     }
@@ -286,6 +325,11 @@ impl PageIndex {
         self.position(id).and_then(|p| self.flags.get(p as usize).copied()).unwrap_or(0)
     }
 
+    /// Positions whose hidden-state bits include `bit`, in document order.
+    pub fn with_flag(&self, bit: u8) -> impl Iterator<Item = u32> + '_ {
+        self.flags.iter().enumerate().filter(move |(_, f)| **f & bit != 0).map(|(p, _)| p as u32)
+    }
+
     /// The NodeId at a document-order position.
     pub fn node(&self, p: u32) -> Option<NodeId> {
         self.elements.get(p as usize).copied()
@@ -329,9 +373,9 @@ impl PageIndex {
     /// outside comments. Built once per page (`body` is always the page's own).
     pub fn dom_source_line(&self, body: &str, p: u32) -> Option<u32> {
         let lines = self.dom_lines.get_or_init(|| {
-            let starts = crate::rules::dom::start_tag_lines(body);
+            let starts = crate::rules::dom::start_tag_lines_by_name(body);
             let mut lines = vec![0u32; self.elements.len()];
-            for (name, positions) in &self.by_name {
+            for (name, positions) in self.by_name.iter() {
                 let Some(found) = starts.get(name) else { continue };
                 for (p, l) in positions.iter().zip(found) {
                     if let Some(slot) = lines.get_mut(*p as usize) {
@@ -348,10 +392,10 @@ impl PageIndex {
     /// the 1-based lines of each `<name` in `body` that a space, `>`, `/`,
     /// tab, CR, LF or form feed follows, in order. One pass over the body,
     /// computed once per page (`body` is always the page's own).
-    pub fn start_tag_lines(&self, body: &str) -> &HashMap<String, Vec<u32>> {
+    pub fn start_tag_lines(&self, body: &str) -> &NameMap {
         self.tag_lines.get_or_init(|| {
             let bytes = body.as_bytes();
-            let mut out: HashMap<String, Vec<u32>> = HashMap::new();
+            let mut out = NameMap::default();
             let mut key = String::new();
             let (mut line, mut line_at, mut i) = (1u32, 0usize, 0usize);
             while let Some(off) = bytes.get(i..).and_then(|r| r.iter().position(|b| *b == b'<')) {
@@ -368,12 +412,7 @@ impl PageIndex {
                     if let Some(name) = bytes.get(start..start + run) {
                         key.extend(name.iter().map(|c| char::from(c.to_ascii_lowercase())));
                     }
-                    match out.get_mut(key.as_str()) {
-                        Some(v) => v.push(line),
-                        None => {
-                            out.insert(key.clone(), vec![line]);
-                        }
-                    }
+                    out.push(&key, line);
                 }
                 i = start;
             }

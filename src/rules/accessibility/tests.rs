@@ -218,3 +218,27 @@ fn indexed_dom_lines_match_the_line_index() {
         assert_eq!(crate::rules::dom::source_line(&page, e), page.line_index().get(&e.id()).copied(), "{}", e.value().name());
     }
 }
+
+/// Elements outside `IMPLICIT_ROLE_TAGS` never get an implicit role, so the
+/// per-page role table may skip them.
+#[test]
+fn implicit_roles_only_for_listed_tags() {
+    const NAMES: &[&str] = &[
+        "abbr", "address", "audio", "b", "bdi", "bdo", "blockquote", "br", "canvas", "caption", "cite", "code", "col",
+        "colgroup", "data", "del", "div", "em", "embed", "figcaption", "hgroup", "i", "iframe", "ins", "kbd", "label",
+        "legend", "map", "mark", "noscript", "object", "p", "picture", "pre", "q", "rp", "rt", "ruby", "s", "samp",
+        "small", "source", "span", "strong", "sub", "sup", "svg", "template", "time", "track", "u", "var", "video",
+        "wbr", "x-custom", "center", "font", "marquee",
+    ];
+    let body: String = NAMES
+        .iter()
+        .map(|n| format!(r#"<{n} href=x alt="" aria-label=l title=t list=d type=text tabindex=0>x</{n}>"#))
+        .collect();
+    let page = Page::html_at("https://example.com/", &[], &doc(&body));
+    let ctx = super::ctx::Ctx::new(&page).unwrap();
+    for e in page.html.as_ref().unwrap().root_element().descendants().filter_map(scraper::ElementRef::wrap) {
+        if !super::aria::IMPLICIT_ROLE_TAGS.contains(&e.value().name()) {
+            assert_eq!(super::aria::implicit_role(&ctx, e), None, "{}", e.value().name());
+        }
+    }
+}
