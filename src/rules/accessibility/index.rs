@@ -118,6 +118,11 @@ pub struct PageIndex {
     pos_by_raw: Vec<u32>,
     /// Hidden-state bits per position.
     flags: Vec<u8>,
+    /// Per position: depth below the root element, element children, and
+    /// the end (exclusive) of its subtree's positions.
+    depth: Vec<u32>,
+    kids: Vec<u32>,
+    end: Vec<u32>,
     /// Positions by lower-case local name.
     by_name: NameMap,
     /// Positions of elements carrying an attribute, by attribute local name.
@@ -171,6 +176,9 @@ impl PageIndex {
             pos: NodeMap::default(),
             pos_by_raw: Vec::new(),
             flags: Vec::new(),
+            depth: Vec::new(),
+            kids: Vec::new(),
+            end: Vec::new(),
             by_name: NameMap::default(),
             by_attr: NameMap::default(),
             ids: HashMap::new(),
@@ -186,6 +194,8 @@ impl PageIndex {
         // One top-down pass: the stack holds, per open element, what its
         // children inherit (plus the first summary of a closed <details>).
         let mut stack: Vec<(Down, Option<Option<NodeId>>)> = Vec::new();
+        // Positions of the open elements (parallel to `stack`).
+        let mut open_at: Vec<u32> = Vec::new();
         let root = doc.root_element();
         for edge in root.traverse() {
             match edge {
@@ -262,6 +272,13 @@ impl PageIndex {
 
                     let p = ix.elements.len() as u32;
                     ix.elements.push(el.id());
+                    if let Some(k) = open_at.last().and_then(|q| ix.kids.get_mut(*q as usize)) {
+                        *k += 1;
+                    }
+                    ix.depth.push(open_at.len() as u32);
+                    ix.kids.push(0);
+                    ix.end.push(p + 1);
+                    open_at.push(p);
 
                     ix.flags.push(bits);
                     ix.by_name.push(e.name(), p);
@@ -292,6 +309,9 @@ impl PageIndex {
                 ego_tree::iter::Edge::Close(node) => {
                     if matches!(node.value(), Node::Element(_)) {
                         stack.pop();
+                        if let Some(e) = open_at.pop().and_then(|q| ix.end.get_mut(q as usize)) {
+                            *e = ix.elements.len() as u32;
+                        }
                     }
                 }
             }
@@ -328,6 +348,32 @@ impl PageIndex {
     /// Positions whose hidden-state bits include `bit`, in document order.
     pub fn with_flag(&self, bit: u8) -> impl Iterator<Item = u32> + '_ {
         self.flags.iter().enumerate().filter(move |(_, f)| **f & bit != 0).map(|(p, _)| p as u32)
+    }
+
+    /// Size and shape of the subtree at position `p`, below `p` itself:
+    /// (elements, max depth, first deepest position, max element children,
+    /// first widest position; `p` itself counts for width), as a document-order
+    /// walk of the subtree finds them.
+    pub fn subtree_shape(&self, p: u32) -> Option<(usize, usize, Option<u32>, usize, Option<u32>)> {
+        let end = *self.end.get(p as usize)?;
+        let base = *self.depth.get(p as usize)?;
+        let (mut n, mut max_depth, mut deepest, mut max_kids, mut widest) = (0usize, 0usize, None, 0usize, None);
+        for q in p..end {
+            let kids = self.kids.get(q as usize).copied().unwrap_or(0) as usize;
+            if kids > max_kids {
+                max_kids = kids;
+                widest = Some(q);
+            }
+            if q != p {
+                n += 1;
+                let d = self.depth.get(q as usize).copied().unwrap_or(base).saturating_sub(base) as usize;
+                if d > max_depth {
+                    max_depth = d;
+                    deepest = Some(q);
+                }
+            }
+        }
+        Some((n, max_depth, deepest, max_kids, widest))
     }
 
     /// The NodeId at a document-order position.

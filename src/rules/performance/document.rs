@@ -199,10 +199,19 @@ pub fn dom_stats(body: ElementRef<'_>) -> DomStats<'_> {
     s
 }
 
+/// [`dom_stats`] from the page's element index (depths and child counts
+/// recorded when it was built) instead of another walk of the tree.
+fn indexed_dom_stats<'a>(page: &'a Page, body: ElementRef<'a>) -> Option<DomStats<'a>> {
+    let (ix, doc) = (page.element_index()?, page.html.as_ref()?);
+    let (elements, max_depth, deepest, max_children, widest) = ix.subtree_shape(ix.position(body.id())?)?;
+    let at = |p: Option<u32>| p.and_then(|p| ix.node(p)).and_then(|id| doc.tree.get(id)).and_then(ElementRef::wrap);
+    Some(DomStats { elements, max_depth, deepest: at(deepest), max_children, widest: at(widest) })
+}
+
 fn check_dom_size(page: &Page) -> Outcome {
     let Some(_) = html(page) else { return Outcome::NotApplicable };
     let Some(body) = dom::select(page, &["body"], &[], &dom::sel("body")).into_iter().next() else { return Outcome::NotApplicable };
-    let s = dom_stats(body);
+    let s = indexed_dom_stats(page, body).unwrap_or_else(|| dom_stats(body));
     let n = s.elements as f64;
     if n <= DOM_ELEMENTS_P10 {
         return Outcome::Pass { code: None };
@@ -678,6 +687,23 @@ mod tests {
         let doc = scraper::Html::parse_document("<body><div><div><span></span></div></div><p></p></body>");
         let s = dom_stats(doc.select(&dom::sel("body")).next().unwrap());
         assert_eq!((s.elements, s.max_depth, s.max_children), (4, 3, 2));
+    }
+
+    /// The index-based shape equals the walk, ties included.
+    #[test]
+    fn dom_size_indexed_matches_walk() {
+        for html in [
+            "<body><div><div><span></span></div></div><p></p></body>",
+            "<body><ul><li>a<li>b</ul><ol><li><b><i>x</i></b><li>y</ol><div><span><em>z</em></span></div><template><p>t</p><p>u</p></template><svg><g><rect/></g></svg></body>",
+            "<p>x</p><table><td>1<td>2</table><!-- c --><select><option>a<option>b<option>c</select>",
+        ] {
+            let page = p(html);
+            let body = dom::select(&page, &["body"], &[], &dom::sel("body")).into_iter().next().unwrap();
+            let (a, b) = (indexed_dom_stats(&page, body).unwrap(), dom_stats(body));
+            assert_eq!((a.elements, a.max_depth, a.max_children), (b.elements, b.max_depth, b.max_children), "{html}");
+            assert_eq!(a.deepest.map(|e| e.id()), b.deepest.map(|e| e.id()), "{html}");
+            assert_eq!(a.widest.map(|e| e.id()), b.widest.map(|e| e.id()), "{html}");
+        }
     }
 
     #[test]
