@@ -882,6 +882,10 @@ pub fn td_headers_attr(page: &Page) -> Outcome {
         false,
         |c, e| name_is(e, "table") && matches!(c.role(e), Some("table" | "grid" | "treegrid")),
         |c, e| {
+            // No `headers` attribute anywhere in the table: nothing to check.
+            if !c.attr_within(e, "headers") {
+                return V::Pass;
+            }
             let cells = table_cells(e);
             let roles: HashMap<&str, Option<&str>> =
                 cells.iter().filter_map(|cell| cell.value().id().map(|id| (id, c.role(*cell)))).collect();

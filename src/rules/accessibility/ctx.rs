@@ -88,6 +88,12 @@ impl<'a> Ctx<'a> {
         self.ix.position(el.id())
     }
 
+    /// False only when no element in `el`'s subtree (itself included) can
+    /// carry the attribute.
+    pub fn attr_within(&self, el: ElementRef, attr: &str) -> bool {
+        self.ix.position(el.id()).is_none_or(|p| self.ix.attr_within(attr, p))
+    }
+
     /// Hidden for everyone (see [`hidden::hidden_for_everyone`]), looked up.
     pub fn hidden_for_everyone(&self, el: ElementRef) -> bool {
         match self.ix.position(el.id()) {

@@ -376,6 +376,15 @@ impl PageIndex {
         Some((n, max_depth, deepest, max_kids, widest))
     }
 
+    /// True when an element in the subtree at position `p` (itself included)
+    /// carries the attribute (by local name, any namespace: a superset).
+    pub fn attr_within(&self, name: &str, p: u32) -> bool {
+        let end = self.end.get(p as usize).copied().unwrap_or(u32::MAX);
+        let with = self.with_attr(name);
+        let first = with.partition_point(|q| *q < p);
+        with.get(first).is_some_and(|q| *q < end)
+    }
+
     /// The NodeId at a document-order position.
     pub fn node(&self, p: u32) -> Option<NodeId> {
         self.elements.get(p as usize).copied()

@@ -234,6 +234,13 @@ fn rendered_text_nodes<'a>(a: ElementRef<'a>) -> impl Iterator<Item = ego_tree::
 /// The link text with whitespace collapsed, an approximation of innerText.
 pub fn link_text(a: ElementRef<'_>) -> String {
     let mut out = String::new();
+    link_text_into(a, &mut out);
+    out
+}
+
+/// [`link_text`] into a reused buffer.
+fn link_text_into(a: ElementRef<'_>, out: &mut String) {
+    out.clear();
     for n in a.descendants() {
         match n.value() {
             Node::Text(t) => {
@@ -255,7 +262,8 @@ pub fn link_text(a: ElementRef<'_>) -> String {
             _ => {}
         }
     }
-    out.trim_end().to_string()
+    let kept = out.trim_end().len();
+    out.truncate(kept);
 }
 
 /// The language shared by every non-blank text node of the link, if any.
@@ -278,6 +286,11 @@ pub fn link_lang(a: ElementRef<'_>) -> Option<String> {
 /// True when the text is generic in some language, or is a bare URL — the
 /// cheap pre-filter before the link's language is worked out.
 fn maybe_non_descriptive(text: &str) -> bool {
+    if text.is_ascii() {
+        // Lower-casing ASCII keeps length and is per byte: compare in place.
+        let eq = |w: &str| w.len() == text.len() && w.bytes().zip(text.bytes()).all(|(x, y)| x == y.to_ascii_lowercase());
+        return text.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("http")) || NON_DESCRIPTIVE.iter().any(|(_, list)| list.iter().any(|w| eq(w)));
+    }
     let t = text.to_lowercase();
     t.starts_with("http") || NON_DESCRIPTIVE.iter().any(|(_, list)| list.contains(&t.as_str()))
 }
@@ -307,15 +320,17 @@ fn check_link_text(page: &Page) -> Outcome {
     let mut flagged: Vec<(ElementRef, String, String, Option<String>)> = Vec::new();
     let mut any = false;
     let base = without_fragment(page.final_url.as_str());
+    let mut buf = String::new();
     for a in dom::select(page, &["a"], &[], &dom::sel("a")) {
         let e = a.value();
         let Some(raw) = e.attr_of("href") else { continue };
         any = true;
         // Text first: most links are descriptive and need no URL work at all.
-        let text = link_text(a);
-        if text.is_empty() || !maybe_non_descriptive(&text) {
+        link_text_into(a, &mut buf);
+        if buf.is_empty() || !maybe_non_descriptive(&buf) {
             continue;
         }
+        let text = buf.clone();
         let Ok(href) = page.final_url.join(raw.trim()) else { continue };
         if e.attr_of("rel").map(|r| has_token(r, "nofollow")).unwrap_or(false)
             || matches!(href.scheme(), "javascript" | "mailto")
@@ -421,8 +436,15 @@ fn check_crawlable_anchors(page: &Page) -> Outcome {
                 continue;
             }
         }
-        let raw: String = href_attr.unwrap_or("").chars().filter(|c| !c.is_whitespace()).collect();
-        let raw_l = raw.to_ascii_lowercase();
+        // Borrowed unless the href has whitespace or upper case (most don't).
+        let href_s = href_attr.unwrap_or("");
+        let raw: std::borrow::Cow<str> = if href_s.chars().any(char::is_whitespace) {
+            href_s.chars().filter(|c| !c.is_whitespace()).collect::<String>().into()
+        } else {
+            href_s.into()
+        };
+        let raw_l: std::borrow::Cow<str> =
+            if raw.bytes().any(|b| b.is_ascii_uppercase()) { raw.to_ascii_lowercase().into() } else { std::borrow::Cow::Borrowed(&*raw) };
         if !e.attr_of("role").unwrap_or("").trim().is_empty() || raw_l.starts_with("mailto:") {
             continue;
         }
@@ -442,7 +464,7 @@ fn check_crawlable_anchors(page: &Page) -> Outcome {
         } else {
             // Only a URL with an authority (`//host`) can fail to resolve against
             // an http(s) base; skipping the parse for the rest keeps this linear and cheap.
-            raw.contains("//") && page.final_url.join(&raw).is_err()
+            raw.as_bytes().windows(2).any(|w| w == b"//") && page.final_url.join(&raw).is_err()
         };
         if failing {
             if by_script {
@@ -475,6 +497,10 @@ fn check_crawlable_anchors(page: &Page) -> Outcome {
 
 /// `javascript:void(0)` and its bracket-less variants (href already without whitespace).
 fn is_js_void(raw_lower: &str) -> bool {
+    // Cheap exit for the common case (no scheme at all).
+    if !raw_lower.as_bytes().contains(&b':') {
+        return false;
+    }
     raw_lower.match_indices("javascript:void").any(|(i, m)| {
         let rest = raw_lower.get(i + m.len()..).unwrap_or("");
         let rest = rest.strip_prefix('(').unwrap_or(rest);
