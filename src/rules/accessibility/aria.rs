@@ -338,6 +338,19 @@ pub const IMPLICIT_ROLE_TAGS: &[&str] = &[
     "summary", "table", "tbody", "td", "textarea", "tfoot", "th", "thead", "tr", "ul",
 ];
 
+/// Tags whose implicit role is unconditional (a fixed arm of
+/// [`implicit_role`]): without a role attribute, this is their role.
+pub const FIXED_IMPLICIT_ROLES: &[(&str, &str)] = &[
+    ("article", "article"), ("body", "document"), ("button", "button"), ("datalist", "listbox"), ("dd", "definition"),
+    ("dfn", "term"), ("details", "group"), ("dialog", "dialog"), ("dt", "term"), ("fieldset", "group"),
+    ("figure", "figure"), ("h1", "heading"), ("h2", "heading"), ("h3", "heading"), ("h4", "heading"),
+    ("h5", "heading"), ("h6", "heading"), ("hr", "separator"), ("li", "listitem"), ("main", "main"), ("math", "math"),
+    ("menu", "list"), ("ol", "list"), ("ul", "list"), ("meter", "meter"), ("nav", "navigation"), ("optgroup", "group"),
+    ("option", "option"), ("output", "status"), ("progress", "progressbar"), ("search", "search"),
+    ("summary", "button"), ("table", "table"), ("tbody", "rowgroup"), ("thead", "rowgroup"), ("tfoot", "rowgroup"),
+    ("textarea", "textbox"), ("tr", "row"),
+];
+
 /// The HTML-AAM implicit role (axe's mapping).
 pub fn implicit_role(ctx: &Ctx, el: ElementRef) -> Option<&'static str> {
     let e = el.value();

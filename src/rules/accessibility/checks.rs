@@ -6,7 +6,7 @@ use super::aria::{self, ancestors, explicit_role, input_type, role_info, Kind};
 use super::ctx::{finish, is_disabled, tabindex, Candidates, Ctx};
 use super::html_aria;
 use super::lang;
-use super::names::{accessible_name, label_text, labelledby_text, sanitize, subtree_text};
+use super::names::{accessible_name, labelledby_text, sanitize, subtree_text};
 use crate::page::Page;
 use crate::rules::Outcome;
 use scraper::{ElementRef, Node};
@@ -53,7 +53,7 @@ fn attr<'a>(el: ElementRef<'a>, a: &str) -> Option<&'a str> {
     el.value().attr_of(a)
 }
 fn nonempty(s: Option<&str>) -> bool {
-    s.is_some_and(|v| !sanitize(v).is_empty())
+    s.is_some_and(|v| v.split_whitespace().next().is_some())
 }
 fn is_html(el: ElementRef) -> bool {
     &*el.value().name.ns == "http://www.w3.org/1999/xhtml"
@@ -71,7 +71,7 @@ fn has_title(el: ElementRef) -> bool {
     nonempty(attr(el, "title"))
 }
 fn has_visible_text(ctx: &Ctx, el: ElementRef) -> bool {
-    !subtree_text(ctx, el).is_empty()
+    super::names::has_subtree_text(ctx, el)
 }
 fn aria_named(ctx: &Ctx, el: ElementRef) -> bool {
     has_aria_label(el) || has_labelledby(ctx, el) || has_title(el)
@@ -81,7 +81,7 @@ fn presentational(ctx: &Ctx, el: ElementRef) -> bool {
     matches!(explicit_role(el), Some("none" | "presentation")) && !ctx.presentation_conflict(el)
 }
 fn has_label(ctx: &Ctx, el: ElementRef) -> bool {
-    !label_text(ctx, el).is_empty()
+    super::names::has_label_text(ctx, el)
 }
 fn pass_if(b: bool) -> V {
     if b {

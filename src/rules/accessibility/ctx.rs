@@ -208,7 +208,20 @@ impl<'a> Ctx<'a> {
             // Only elements with a role attribute or a tag `implicit_role`
             // maps can have a role; the rest stay None without being visited.
             let mut roles = vec![None; ix.elements.len()];
-            let mut ps: Vec<u32> = aria::IMPLICIT_ROLE_TAGS.iter().flat_map(|t| ix.named(t).iter().copied()).collect();
+            // Tags with an unconditional implicit role need no look at the
+            // element unless it has a role attribute.
+            for (tag, role) in aria::FIXED_IMPLICIT_ROLES {
+                for p in ix.named(tag) {
+                    if ix.flags_at(*p) & index::HAS_ROLE == 0 {
+                        if let Some(slot) = roles.get_mut(*p as usize) {
+                            *slot = Some(*role);
+                        }
+                    }
+                }
+            }
+            let fixed = |t: &&str| aria::FIXED_IMPLICIT_ROLES.iter().any(|(f, _)| f == t);
+            let mut ps: Vec<u32> =
+                aria::IMPLICIT_ROLE_TAGS.iter().filter(|t| !fixed(t)).flat_map(|t| ix.named(t).iter().copied()).collect();
             ps.extend(ix.with_flag(index::HAS_ROLE));
             // Document order visits the tree's memory front to back.
             ps.sort_unstable();

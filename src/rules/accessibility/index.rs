@@ -345,6 +345,11 @@ impl PageIndex {
         self.position(id).and_then(|p| self.flags.get(p as usize).copied()).unwrap_or(0)
     }
 
+    /// Hidden-state bits at a position (0 outside the index).
+    pub fn flags_at(&self, p: u32) -> u8 {
+        self.flags.get(p as usize).copied().unwrap_or(0)
+    }
+
     /// Positions whose hidden-state bits include `bit`, in document order.
     pub fn with_flag(&self, bit: u8) -> impl Iterator<Item = u32> + '_ {
         self.flags.iter().enumerate().filter(move |(_, f)| **f & bit != 0).map(|(p, _)| p as u32)

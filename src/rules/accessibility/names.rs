@@ -43,6 +43,22 @@ pub fn subtree_text(ctx: &Ctx, el: ElementRef) -> String {
     sanitize(&children_text(ctx, el, st))
 }
 
+/// `!subtree_text(ctx, el).is_empty()` without the sanitizing copies.
+pub fn has_subtree_text(ctx: &Ctx, el: ElementRef) -> bool {
+    // Text children always contribute: one with a non-space settles it.
+    if el.children().any(|c| c.value().as_text().is_some_and(|t| t.split_whitespace().next().is_some())) {
+        return true;
+    }
+    let st = State { start: el.id(), in_labelledby: false, in_subtree: true, include_hidden: false, depth: 0 };
+    children_text(ctx, el, st).split_whitespace().next().is_some()
+}
+
+/// `!label_text(ctx, el).is_empty()` without the sanitizing copies.
+pub fn has_label_text(ctx: &Ctx, el: ElementRef) -> bool {
+    let st = State { start: el.id(), in_labelledby: false, in_subtree: false, include_hidden: false, depth: 0 };
+    native_label(ctx, el, st).split_whitespace().next().is_some()
+}
+
 /// Name given by a label element (explicit or wrapping) for a form control.
 pub fn label_text(ctx: &Ctx, el: ElementRef) -> String {
     let st = State { start: el.id(), in_labelledby: false, in_subtree: false, include_hidden: false, depth: 0 };

@@ -242,3 +242,25 @@ fn implicit_roles_only_for_listed_tags() {
         }
     }
 }
+
+/// Tags listed with a fixed implicit role get exactly that role from
+/// `implicit_role`, wherever they appear.
+#[test]
+fn fixed_implicit_roles_match_implicit_role() {
+    let body: String = super::aria::FIXED_IMPLICIT_ROLES
+        .iter()
+        .map(|(t, _)| format!(r#"<{t} aria-label=l tabindex=0 hidden>x</{t}><div><section aria-label=s><{t}>y</{t}></section></div>"#))
+        .collect();
+    let body = format!("{body}<table><thead><tr><th>h</th></tr></thead><tbody><tr><td>d</td></tr></tbody><tfoot><tr><td>f</td></tr></tfoot></table><ul><li>a</li></ul><dl><dt>t</dt><dd>d</dd></dl><select><optgroup label=g><option>o</option></optgroup></select><details><summary>s</summary></details>");
+    let page = Page::html_at("https://example.com/", &[], &doc(&body));
+    let ctx = super::ctx::Ctx::new(&page).unwrap();
+    let mut seen = 0;
+    for e in page.html.as_ref().unwrap().root_element().descendants().filter_map(scraper::ElementRef::wrap) {
+        if let Some((_, role)) = super::aria::FIXED_IMPLICIT_ROLES.iter().find(|(t, _)| *t == e.value().name()) {
+            assert_eq!(super::aria::implicit_role(&ctx, e), Some(*role), "{}", e.value().name());
+            assert_eq!(ctx.role(e), Some(*role), "{}", e.value().name());
+            seen += 1;
+        }
+    }
+    assert!(seen > super::aria::FIXED_IMPLICIT_ROLES.len());
+}

@@ -330,6 +330,10 @@ fn check_link_text(page: &Page) -> Outcome {
         if buf.is_empty() || !maybe_non_descriptive(&buf) {
             continue;
         }
+        // A bare fragment resolves to this page (skipped below) without a URL parse.
+        if raw.trim().starts_with('#') {
+            continue;
+        }
         let text = buf.clone();
         let Ok(href) = page.final_url.join(raw.trim()) else { continue };
         if e.attr_of("rel").map(|r| has_token(r, "nofollow")).unwrap_or(false)
