@@ -40,6 +40,21 @@ pub fn select<'a>(page: &'a Page, names: &[&str], attrs: &[&str], selector: &Sel
         .collect()
 }
 
+/// `html.select(&sel(name))` for a bare lower-case tag name: every element
+/// with that local name (a type selector without namespace matches any
+/// namespace), so the index's name list needs no selector matching.
+pub fn select_named<'a>(page: &'a Page, name: &str) -> Vec<ElementRef<'a>> {
+    let Some(html) = page.html.as_ref() else { return Vec::new() };
+    match page.element_index() {
+        Some(ix) if ix.complete => {
+            let mut ids: Vec<ego_tree::NodeId> = ix.named(name).iter().filter_map(|p| ix.node(*p)).collect();
+            ids.sort_unstable();
+            ids.into_iter().filter_map(|id| html.tree.get(id).and_then(ElementRef::wrap)).collect()
+        }
+        _ => html.select(&sel(name)).collect(),
+    }
+}
+
 /// A CSS selector that identifies the element: its id when unique-looking,
 /// else a child-index path from the root.
 pub fn css_path(el: ElementRef) -> String {

@@ -264,3 +264,17 @@ fn fixed_implicit_roles_match_implicit_role() {
     }
     assert!(seen > super::aria::FIXED_IMPLICIT_ROLES.len());
 }
+
+/// `dom::select_named` finds what selecting by the bare tag name finds.
+#[test]
+fn select_named_matches_select() {
+    let html = r#"<!doctype html><A href=x>1</A><svg><a href=y><text>2</text></a><style>s</style></svg><math><a>3</a></math>
+        <table><a href=z>4</a><tr><td>c</td></tr></table><p><img src=i><IMG src=j></p><template><a href=t>5</a></template><body><a>6</a></body>"#;
+    let page = Page::html_at("https://example.com/", &[], html);
+    let doc = page.html.as_ref().unwrap();
+    for name in ["a", "img", "body", "style", "td", "template", "text"] {
+        let want: Vec<_> = doc.select(&crate::rules::dom::sel(name)).map(|e| e.id()).collect();
+        let got: Vec<_> = crate::rules::dom::select_named(&page, name).iter().map(|e| e.id()).collect();
+        assert_eq!(got, want, "{name}");
+    }
+}

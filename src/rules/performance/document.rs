@@ -210,7 +210,7 @@ fn indexed_dom_stats<'a>(page: &'a Page, body: ElementRef<'a>) -> Option<DomStat
 
 fn check_dom_size(page: &Page) -> Outcome {
     let Some(_) = html(page) else { return Outcome::NotApplicable };
-    let Some(body) = dom::select(page, &["body"], &[], &dom::sel("body")).into_iter().next() else { return Outcome::NotApplicable };
+    let Some(body) = dom::select_named(page, "body").into_iter().next() else { return Outcome::NotApplicable };
     let s = indexed_dom_stats(page, body).unwrap_or_else(|| dom_stats(body));
     let n = s.elements as f64;
     if n <= DOM_ELEMENTS_P10 {
@@ -306,7 +306,7 @@ fn check_unsized_images(page: &Page) -> Outcome {
     let Some(_) = html(page) else { return Outcome::NotApplicable };
     let mut any = false;
     let mut flagged = Vec::new();
-    for el in dom::select(page, &["img"], &[], &dom::sel("img")) {
+    for el in dom::select_named(page, "img") {
         any = true;
         if image_is_unsized(el) {
             flagged.push(el);
@@ -397,7 +397,7 @@ fn check_font_display(page: &Page) -> Outcome {
     let Some(_) = html(page) else { return Outcome::NotApplicable };
     let mut faces = 0usize;
     let mut bad: Vec<(ElementRef, Vec<String>)> = Vec::new();
-    for style in dom::select(page, &["style"], &[], &dom::sel("style")) {
+    for style in dom::select_named(page, "style") {
         let css: String = style.text().collect();
         if !css.to_ascii_lowercase().contains("@font-face") {
             continue;

@@ -181,6 +181,25 @@ const NON_DESCRIPTIVE: &[(&str, &[&str])] = &[
     ("fa", &["اطلاعات بیشتر", "اطلاعات", "این", "اینجا بزنید", "اینجا کلیک کنید", "اینجا", "برو", "بیشتر بخوانید", "بیشتر بدانید", "بیشتر", "شروع"]),
 ];
 
+/// Longest entry of [`NON_DESCRIPTIVE`], in bytes: longer text matches none.
+/// (Evaluated at compile time over the static table, so the indexing below
+/// cannot fail at run time.)
+const NON_DESCRIPTIVE_MAX_LEN: usize = {
+    let (mut max, mut i) = (0, 0);
+    while i < NON_DESCRIPTIVE.len() {
+        let list = NON_DESCRIPTIVE[i].1;
+        let mut j = 0;
+        while j < list.len() {
+            if list[j].len() > max {
+                max = list[j].len();
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    max
+};
+
 pub const LINK_TEXT: Rule = Rule {
     id: "link-text",
     domain: Domain::Performance,
@@ -289,7 +308,8 @@ fn maybe_non_descriptive(text: &str) -> bool {
     if text.is_ascii() {
         // Lower-casing ASCII keeps length and is per byte: compare in place.
         let eq = |w: &str| w.len() == text.len() && w.bytes().zip(text.bytes()).all(|(x, y)| x == y.to_ascii_lowercase());
-        return text.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("http")) || NON_DESCRIPTIVE.iter().any(|(_, list)| list.iter().any(|w| eq(w)));
+        return text.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("http"))
+            || (text.len() <= NON_DESCRIPTIVE_MAX_LEN && NON_DESCRIPTIVE.iter().any(|(_, list)| list.iter().any(|w| eq(w))));
     }
     let t = text.to_lowercase();
     t.starts_with("http") || NON_DESCRIPTIVE.iter().any(|(_, list)| list.contains(&t.as_str()))
@@ -321,7 +341,7 @@ fn check_link_text(page: &Page) -> Outcome {
     let mut any = false;
     let base = without_fragment(page.final_url.as_str());
     let mut buf = String::new();
-    for a in dom::select(page, &["a"], &[], &dom::sel("a")) {
+    for a in dom::select_named(page, "a") {
         let e = a.value();
         let Some(raw) = e.attr_of("href") else { continue };
         any = true;
@@ -426,7 +446,7 @@ fn check_crawlable_anchors(page: &Page) -> Outcome {
     let mut exact: Vec<ElementRef> = Vec::new();
     let mut review: Vec<ElementRef> = Vec::new();
     let mut any = false;
-    for a in dom::select(page, &["a"], &[], &dom::sel("a")) {
+    for a in dom::select_named(page, "a") {
         any = true;
         let e = a.value();
         let href_attr = e.attr_of("href");
