@@ -143,7 +143,7 @@ pub struct PageIndex {
     /// the parser), so name lookups can stand in for `Html::select`.
     pub complete: bool,
     /// Start-tag lines by lower-case tag name (see [`PageIndex::start_tag_lines`]).
-    tag_lines: OnceCell<NameMap>,
+    tag_lines: OnceCell<(NameMap, NameMap)>,
     /// `dom::source_line` per position (0: unknown).
     dom_lines: OnceCell<Vec<u32>>,
 }
@@ -433,7 +433,7 @@ impl PageIndex {
     /// outside comments. Built once per page (`body` is always the page's own).
     pub fn dom_source_line(&self, body: &str, p: u32) -> Option<u32> {
         let lines = self.dom_lines.get_or_init(|| {
-            let starts = crate::rules::dom::start_tag_lines_by_name(body);
+            let starts = self.dom_tag_lines(body);
             let mut lines = vec![0u32; self.elements.len()];
             for (name, positions) in self.by_name.iter() {
                 let Some(found) = starts.get(name) else { continue };
@@ -453,30 +453,52 @@ impl PageIndex {
     /// tab, CR, LF or form feed follows, in order. One pass over the body,
     /// computed once per page (`body` is always the page's own).
     pub fn start_tag_lines(&self, body: &str) -> &NameMap {
+        &self.tag_tables(body).0
+    }
+
+    /// [`crate::rules::dom::start_tag_lines`] of the page's body, from the
+    /// same pass as [`PageIndex::start_tag_lines`].
+    pub fn dom_tag_lines(&self, body: &str) -> &NameMap {
+        &self.tag_tables(body).1
+    }
+
+    /// Both start-tag tables in one scan: they visit the same `<`s and differ
+    /// only in which they record (the second skips comments, wants a letter
+    /// first and accepts the end of input as a boundary).
+    fn tag_tables(&self, body: &str) -> &(NameMap, NameMap) {
         self.tag_lines.get_or_init(|| {
             let bytes = body.as_bytes();
-            let mut out = NameMap::default();
+            let (mut all, mut dom) = (NameMap::default(), NameMap::default());
             let mut key = String::new();
-            let (mut line, mut line_at, mut i) = (1u32, 0usize, 0usize);
+            let (mut line, mut line_at, mut i, mut skip_until) = (1u32, 0usize, 0usize, 0usize);
             while let Some(off) = bytes.get(i..).and_then(|r| r.iter().position(|b| *b == b'<')) {
                 let at = i + off;
                 let start = at + 1;
-                let run = bytes
-                    .get(start..)
-                    .map_or(0, |r| r.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'-').count());
-                let boundary = matches!(bytes.get(start + run), Some(b' ' | b'>' | b'/' | b'\t' | b'\n' | b'\r' | 0x0c));
-                if run > 0 && boundary {
+                let rest = bytes.get(start..).unwrap_or(&[]);
+                let run = rest.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'-').count();
+                let next = rest.get(run).copied();
+                let boundary = matches!(next, Some(b' ' | b'>' | b'/' | b'\t' | b'\n' | b'\r' | 0x0c));
+                let in_comment = at < skip_until;
+                let for_all = run > 0 && boundary;
+                let for_dom = !in_comment && run > 0 && (boundary || next.is_none()) && rest.first().is_some_and(|c| c.is_ascii_alphabetic());
+                if for_all || for_dom {
                     line += bytes.get(line_at..at).map_or(0, |b| b.iter().filter(|c| **c == b'\n').count()) as u32;
                     line_at = at;
                     key.clear();
-                    if let Some(name) = bytes.get(start..start + run) {
-                        key.extend(name.iter().map(|c| char::from(c.to_ascii_lowercase())));
+                    key.extend(rest.iter().take(run).map(|c| char::from(c.to_ascii_lowercase())));
+                    if for_all {
+                        all.push(&key, line);
                     }
-                    out.push(&key, line);
+                    if for_dom {
+                        dom.push(&key, line);
+                    }
+                }
+                if !in_comment && rest.starts_with(b"!--") {
+                    skip_until = body.get(at..).and_then(|r| r.find("-->")).map(|e| at + e + 3).unwrap_or(bytes.len());
                 }
                 i = start;
             }
-            out
+            (all, dom)
         })
     }
 }
@@ -493,6 +515,24 @@ fn push(m: &mut HashMap<String, Vec<u32>>, k: &str, p: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shared scan's comment-skipping table equals `dom::start_tag_lines`.
+    #[test]
+    fn dom_tag_table_matches_dom_start_tag_lines() {
+        for body in [
+            "<p>a</p>\n<!-- <p>c</p>\n<div> -->\n<P\tid=x>b<br/>",
+            "<!--><p>x</p>--><p>y</p><1a> <a-b>\n<x- ><p",
+            "<!-- never closed <p>\n<div>",
+            "<div><!----><span>\r\n</span><svg><rect/></svg>< p><p\x0c>",
+            "",
+        ] {
+            let ix = PageIndex::build(&Html::parse_document(body));
+            let got: std::collections::BTreeMap<String, Vec<u32>> =
+                ix.dom_tag_lines(body).iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            let want: std::collections::BTreeMap<String, Vec<u32>> = crate::rules::dom::start_tag_lines(body).into_iter().collect();
+            assert_eq!(got, want, "{body}");
+        }
+    }
 
     /// The one-pass flags agree with the per-element definitions in `hidden`.
     #[test]
