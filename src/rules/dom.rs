@@ -1,5 +1,6 @@
 //! Helpers rules share for turning elements into evidence.
 use crate::page::Page;
+use crate::rules::accessibility::index::NameMap;
 use crate::rules::Evidence;
 use scraper::{ElementRef, Selector};
 
@@ -37,6 +38,21 @@ pub fn select<'a>(page: &'a Page, names: &[&str], attrs: &[&str], selector: &Sel
         .filter_map(|id| html.tree.get(id).and_then(ElementRef::wrap))
         .filter(|el| selector.matches(el))
         .collect()
+}
+
+/// `html.select(&sel(name))` for a bare lower-case tag name: every element
+/// with that local name (a type selector without namespace matches any
+/// namespace), so the index's name list needs no selector matching.
+pub fn select_named<'a>(page: &'a Page, name: &str) -> Vec<ElementRef<'a>> {
+    let Some(html) = page.html.as_ref() else { return Vec::new() };
+    match page.element_index() {
+        Some(ix) if ix.complete => {
+            let mut ids: Vec<ego_tree::NodeId> = ix.named(name).iter().filter_map(|p| ix.node(*p)).collect();
+            ids.sort_unstable();
+            ids.into_iter().filter_map(|id| html.tree.get(id).and_then(ElementRef::wrap)).collect()
+        }
+        _ => html.select(&sel(name)).collect(),
+    }
 }
 
 /// A CSS selector that identifies the element: its id when unique-looking,
@@ -171,9 +187,9 @@ pub fn source_line(page: &Page, el: ElementRef) -> Option<u32> {
 /// Builds the NodeId → line map for a page: one pass over the tree, one over the source.
 pub fn build_line_index(body: &str, html: &scraper::Html) -> std::collections::HashMap<ego_tree::NodeId, u32> {
     use std::collections::HashMap;
-    let starts = start_tag_lines(body);
+    let starts = start_tag_lines_by_name(body);
     let mut seen: HashMap<&str, usize> = HashMap::new();
-    let mut out = HashMap::with_capacity(starts.values().map(Vec::len).sum());
+    let mut out = HashMap::with_capacity(starts.iter().map(|(_, v)| v.len()).sum());
     for node in html.tree.root().descendants() {
         if let scraper::Node::Element(e) = node.value() {
             let n = seen.entry(e.name()).or_insert(0);
@@ -189,43 +205,41 @@ pub fn build_line_index(body: &str, html: &scraper::Html) -> std::collections::H
 /// Per lower-case tag name, the 1-based lines of its start tags in source
 /// order (tags inside comments skipped), as [`source_line`] counts them.
 pub fn start_tag_lines(body: &str) -> std::collections::HashMap<String, Vec<u32>> {
-    use std::collections::HashMap;
-    let mut starts: HashMap<String, Vec<u32>> = HashMap::new();
+    start_tag_lines_by_name(body).into_map()
+}
+
+/// [`start_tag_lines`] as a [`NameMap`]. Jumps from `<` to `<` and counts
+/// newlines in between in bulk, instead of inspecting every byte.
+pub fn start_tag_lines_by_name(body: &str) -> NameMap {
+    let mut starts = NameMap::default();
     let mut name = String::new();
     let bytes = body.as_bytes();
-    let mut line = 1u32;
-    let mut i = 0usize;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => line += 1,
-            b'<' => {
-                let rest = &bytes[i + 1..];
-                let len = rest.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'-').count();
-                let first_ok = rest.first().is_some_and(|c| c.is_ascii_alphabetic());
-                let next = rest.get(len).copied();
-                let boundary = matches!(next, Some(b' ' | b'>' | b'/' | b'\t' | b'\n' | b'\r' | 0x0c) | None);
-                if first_ok && boundary && len > 0 {
-                    // Reused buffer: a new key is allocated per distinct name, not per tag.
-                    name.clear();
-                    name.extend(rest[..len].iter().map(|c| char::from(c.to_ascii_lowercase())));
-                    match starts.get_mut(name.as_str()) {
-                        Some(v) => v.push(line),
-                        None => {
-                            starts.insert(name.clone(), vec![line]);
-                        }
-                    }
-                }
-                // Skip comments wholesale so tags inside them do not count.
-                if rest.starts_with(b"!--") {
-                    let end = body[i..].find("-->").map(|e| i + e + 3).unwrap_or(bytes.len());
-                    line += bytes[i..end].iter().filter(|c| **c == b'\n').count() as u32;
-                    i = end;
-                    continue;
-                }
-            }
-            _ => {}
+    let newlines = |from: usize, to: usize| bytes.get(from..to).map_or(0, |b| b.iter().filter(|c| **c == b'\n').count()) as u32;
+    // `line` is the line of byte `counted`.
+    let (mut line, mut counted, mut i) = (1u32, 0usize, 0usize);
+    while let Some(off) = bytes.get(i..).and_then(|r| r.iter().position(|b| *b == b'<')) {
+        let at = i + off;
+        line += newlines(counted, at);
+        counted = at;
+        let rest = bytes.get(at + 1..).unwrap_or(&[]);
+        let len = rest.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'-').count();
+        let first_ok = rest.first().is_some_and(|c| c.is_ascii_alphabetic());
+        let boundary = matches!(rest.get(len).copied(), Some(b' ' | b'>' | b'/' | b'\t' | b'\n' | b'\r' | 0x0c) | None);
+        if first_ok && boundary && len > 0 {
+            // Reused buffer: a new key is allocated per distinct name, not per tag.
+            name.clear();
+            name.extend(rest.iter().take(len).map(|c| char::from(c.to_ascii_lowercase())));
+            starts.push(&name, line);
         }
-        i += 1;
+        // Skip comments wholesale so tags inside them do not count.
+        if rest.starts_with(b"!--") {
+            let end = body.get(at..).and_then(|r| r.find("-->")).map(|e| at + e + 3).unwrap_or(bytes.len());
+            line += newlines(counted, end);
+            counted = end;
+            i = end;
+            continue;
+        }
+        i = at + 1;
     }
     starts
 }
@@ -254,4 +268,20 @@ pub fn element_review(page: &Page, el: ElementRef) -> Evidence {
 /// Header evidence.
 pub fn header(name: &str, value: Option<&str>) -> Evidence {
     Evidence::Header { name: name.to_string(), value: value.map(str::to_string) }
+}
+
+/// `Element::attr` without interning the name: scraper turns the name into an
+/// atom (a hash, and for uncommon names a global-set lookup) on every call,
+/// and rules ask hundreds of thousands of times per large page. Scanning the
+/// element's few attributes finds the same one (the parser keeps attribute
+/// names unique; only no-prefix, no-namespace names match, as in `attr`).
+pub trait AttrExt {
+    fn attr_of(&self, name: &str) -> Option<&str>;
+}
+
+impl AttrExt for scraper::node::Element {
+    #[inline]
+    fn attr_of(&self, name: &str) -> Option<&str> {
+        self.attrs.iter().find(|(q, _)| q.prefix.is_none() && &*q.local == name && q.ns.is_empty()).map(|(_, v)| &**v)
+    }
 }

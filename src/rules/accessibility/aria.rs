@@ -1,6 +1,8 @@
 //! WAI-ARIA 1.2 (+ DPUB-ARIA, Graphics-ARIA) data: roles, attributes and the
 //! HTML-AAM implicit role mapping. Kept as plain tables so they can be checked
 //! against the specifications line by line.
+#[allow(unused_imports)]
+use crate::rules::dom::AttrExt;
 use super::ctx::Ctx;
 use scraper::ElementRef;
 
@@ -313,7 +315,7 @@ pub fn has_global_aria(el: ElementRef) -> bool {
 
 /// The first valid, non-abstract token of the role attribute.
 pub fn explicit_role(el: ElementRef) -> Option<&'static str> {
-    let raw = el.value().attr("role")?;
+    let raw = el.value().attr_of("role")?;
     raw.split_ascii_whitespace()
         .map(|t| t.to_ascii_lowercase())
         .find_map(|t| role_info(&t).filter(|r| r.kind != Kind::Abstract).map(|r| r.name))
@@ -327,10 +329,32 @@ fn is_sectioning_or_main(el: ElementRef) -> bool {
     matches!(n, "article" | "aside" | "nav" | "section" | "main")
 }
 
+/// Every tag name [`implicit_role`] can give a role; any other element has
+/// an implicit role of None (the per-page role table skips them).
+pub const IMPLICIT_ROLE_TAGS: &[&str] = &[
+    "a", "area", "article", "aside", "body", "button", "datalist", "dd", "details", "dfn", "dialog", "dt", "fieldset",
+    "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "img", "input", "li", "main",
+    "math", "menu", "meter", "nav", "ol", "optgroup", "option", "output", "progress", "search", "section", "select",
+    "summary", "table", "tbody", "td", "textarea", "tfoot", "th", "thead", "tr", "ul",
+];
+
+/// Tags whose implicit role is unconditional (a fixed arm of
+/// [`implicit_role`]): without a role attribute, this is their role.
+pub const FIXED_IMPLICIT_ROLES: &[(&str, &str)] = &[
+    ("article", "article"), ("body", "document"), ("button", "button"), ("datalist", "listbox"), ("dd", "definition"),
+    ("dfn", "term"), ("details", "group"), ("dialog", "dialog"), ("dt", "term"), ("fieldset", "group"),
+    ("figure", "figure"), ("h1", "heading"), ("h2", "heading"), ("h3", "heading"), ("h4", "heading"),
+    ("h5", "heading"), ("h6", "heading"), ("hr", "separator"), ("li", "listitem"), ("main", "main"), ("math", "math"),
+    ("menu", "list"), ("ol", "list"), ("ul", "list"), ("meter", "meter"), ("nav", "navigation"), ("optgroup", "group"),
+    ("option", "option"), ("output", "status"), ("progress", "progressbar"), ("search", "search"),
+    ("summary", "button"), ("table", "table"), ("tbody", "rowgroup"), ("thead", "rowgroup"), ("tfoot", "rowgroup"),
+    ("textarea", "textbox"), ("tr", "row"),
+];
+
 /// The HTML-AAM implicit role (axe's mapping).
 pub fn implicit_role(ctx: &Ctx, el: ElementRef) -> Option<&'static str> {
     let e = el.value();
-    let has = |a: &str| e.attr(a).is_some();
+    let has = |a: &str| e.attr_of(a).is_some();
     Some(match e.name() {
         "a" | "area" => {
             if has("href") {
@@ -382,7 +406,7 @@ pub fn implicit_role(ctx: &Ctx, el: ElementRef) -> Option<&'static str> {
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => "heading",
         "hr" => "separator",
         "img" => {
-            let empty_alt = e.attr("alt").is_some_and(|a| a.is_empty());
+            let empty_alt = e.attr_of("alt").is_some_and(|a| a.is_empty());
             if empty_alt && !has_global_aria(el) && !ctx.is_focusable(el) {
                 "presentation"
             } else {
@@ -391,7 +415,7 @@ pub fn implicit_role(ctx: &Ctx, el: ElementRef) -> Option<&'static str> {
         }
         "input" => {
             let list_is_datalist = e
-                .attr("list")
+                .attr_of("list")
                 .and_then(|id| ctx.by_id(id.trim()))
                 .is_some_and(|l| l.value().name() == "datalist");
             match input_type(el).as_str() {
@@ -437,7 +461,7 @@ pub fn implicit_role(ctx: &Ctx, el: ElementRef) -> Option<&'static str> {
             }
         }
         "select" => {
-            let size = e.attr("size").and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or(0);
+            let size = e.attr_of("size").and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or(0);
             if has("multiple") || size > 1 {
                 "listbox"
             } else {
@@ -468,7 +492,7 @@ pub fn implicit_role(ctx: &Ctx, el: ElementRef) -> Option<&'static str> {
 /// Column header unless the th is in a row of its own table that also holds data cells
 /// (a simple approximation of axe's scope-based decision).
 fn th_role(el: ElementRef) -> Option<&'static str> {
-    match el.value().attr("scope").map(|s| s.trim().to_ascii_lowercase()).as_deref() {
+    match el.value().attr_of("scope").map(|s| s.trim().to_ascii_lowercase()).as_deref() {
         Some("row") | Some("rowgroup") => return Some("rowheader"),
         Some("col") | Some("colgroup") => return Some("columnheader"),
         _ => {}
@@ -485,7 +509,7 @@ fn th_role(el: ElementRef) -> Option<&'static str> {
 
 /// The `type` of an input, lower-cased, with unknown values as `text`.
 pub fn input_type(el: ElementRef) -> String {
-    let t = el.value().attr("type").unwrap_or("").trim().to_ascii_lowercase();
+    let t = el.value().attr_of("type").unwrap_or("").trim().to_ascii_lowercase();
     const KNOWN: &[&str] = &[
         "hidden", "text", "search", "tel", "url", "email", "password", "date", "month", "week", "time",
         "datetime-local", "number", "range", "color", "checkbox", "radio", "file", "submit", "image", "reset", "button",

@@ -1,10 +1,12 @@
 //! The rule checks. Each mirrors one axe-core rule: its selector and `matches`
 //! filter decide applicability, its any/all/none checks the verdict.
+#[allow(unused_imports)]
+use crate::rules::dom::AttrExt;
 use super::aria::{self, ancestors, explicit_role, input_type, role_info, Kind};
 use super::ctx::{finish, is_disabled, tabindex, Candidates, Ctx};
 use super::html_aria;
 use super::lang;
-use super::names::{accessible_name, label_text, labelledby_text, sanitize, subtree_text};
+use super::names::{accessible_name, labelledby_text, sanitize, subtree_text};
 use crate::page::Page;
 use crate::rules::Outcome;
 use scraper::{ElementRef, Node};
@@ -48,10 +50,10 @@ fn name_is(el: ElementRef, n: &str) -> bool {
     el.value().name() == n
 }
 fn attr<'a>(el: ElementRef<'a>, a: &str) -> Option<&'a str> {
-    el.value().attr(a)
+    el.value().attr_of(a)
 }
 fn nonempty(s: Option<&str>) -> bool {
-    s.is_some_and(|v| !sanitize(v).is_empty())
+    s.is_some_and(|v| v.split_whitespace().next().is_some())
 }
 fn is_html(el: ElementRef) -> bool {
     &*el.value().name.ns == "http://www.w3.org/1999/xhtml"
@@ -69,7 +71,7 @@ fn has_title(el: ElementRef) -> bool {
     nonempty(attr(el, "title"))
 }
 fn has_visible_text(ctx: &Ctx, el: ElementRef) -> bool {
-    !subtree_text(ctx, el).is_empty()
+    super::names::has_subtree_text(ctx, el)
 }
 fn aria_named(ctx: &Ctx, el: ElementRef) -> bool {
     has_aria_label(el) || has_labelledby(ctx, el) || has_title(el)
@@ -79,7 +81,7 @@ fn presentational(ctx: &Ctx, el: ElementRef) -> bool {
     matches!(explicit_role(el), Some("none" | "presentation")) && !ctx.presentation_conflict(el)
 }
 fn has_label(ctx: &Ctx, el: ElementRef) -> bool {
-    !label_text(ctx, el).is_empty()
+    super::names::has_label_text(ctx, el)
 }
 fn pass_if(b: bool) -> V {
     if b {
@@ -478,7 +480,7 @@ fn has_lang_text(ctx: &Ctx, e: ElementRef) -> bool {
                 if let Some(ce) = ElementRef::wrap(c) {
                     // Rendered text counts even when aria-hidden (sighted users read it),
                     // and so does an image's text alternative.
-                    if ce.value().attr("lang").is_some() || ctx.hidden_for_everyone(ce) {
+                    if ce.value().attr_of("lang").is_some() || ctx.hidden_for_everyone(ce) {
                         continue;
                     }
                     if name_is(ce, "img") && nonempty(attr(ce, "alt")) {
@@ -880,6 +882,10 @@ pub fn td_headers_attr(page: &Page) -> Outcome {
         false,
         |c, e| name_is(e, "table") && matches!(c.role(e), Some("table" | "grid" | "treegrid")),
         |c, e| {
+            // No `headers` attribute anywhere in the table: nothing to check.
+            if !c.attr_within(e, "headers") {
+                return V::Pass;
+            }
             let cells = table_cells(e);
             let roles: HashMap<&str, Option<&str>> =
                 cells.iter().filter_map(|cell| cell.value().id().map(|id| (id, c.role(*cell)))).collect();

@@ -1,5 +1,7 @@
 //! Per-check context: the parsed document plus lazily built indexes (id map,
 //! `label[for]` map) so no rule scans the tree once per element.
+#[allow(unused_imports)]
+use crate::rules::dom::AttrExt;
 use super::aria;
 use super::hidden;
 use super::index::{self, PageIndex};
@@ -86,6 +88,12 @@ impl<'a> Ctx<'a> {
         self.ix.position(el.id())
     }
 
+    /// False only when no element in `el`'s subtree (itself included) can
+    /// carry the attribute.
+    pub fn attr_within(&self, el: ElementRef, attr: &str) -> bool {
+        self.ix.position(el.id()).is_none_or(|p| self.ix.attr_within(attr, p))
+    }
+
     /// Hidden for everyone (see [`hidden::hidden_for_everyone`]), looked up.
     pub fn hidden_for_everyone(&self, el: ElementRef) -> bool {
         match self.ix.position(el.id()) {
@@ -105,7 +113,7 @@ impl<'a> Ctx<'a> {
     fn inert(&self, el: ElementRef) -> bool {
         match self.ix.position(el.id()) {
             Some(_) => self.ix.flags(el.id()) & index::INERT != 0,
-            None => aria::ancestors(el).chain(Some(el)).any(|a| a.value().attr("inert").is_some()),
+            None => aria::ancestors(el).chain(Some(el)).any(|a| a.value().attr_of("inert").is_some()),
         }
     }
 
@@ -132,7 +140,7 @@ impl<'a> Ctx<'a> {
     /// Elements referenced by an IDREFS attribute (missing ids dropped).
     pub fn idrefs(&self, el: ElementRef, attr: &str) -> Vec<ElementRef<'a>> {
         el.value()
-            .attr(attr)
+            .attr_of(attr)
             .map(|v| v.split_ascii_whitespace().filter_map(|id| self.by_id(id)).collect())
             .unwrap_or_default()
     }
@@ -161,7 +169,7 @@ impl<'a> Ctx<'a> {
     /// axe's "has an accessible name" shortcut used by implicit roles.
     pub fn has_label_attr_name(&self, el: ElementRef, check_title: bool) -> bool {
         let has = |s: Option<&str>| s.is_some_and(|v| !v.trim().is_empty());
-        if has(el.value().attr("aria-label")) || (check_title && has(el.value().attr("title"))) {
+        if has(el.value().attr_of("aria-label")) || (check_title && has(el.value().attr_of("title"))) {
             return true;
         }
         self.idrefs(el, "aria-labelledby").into_iter().any(|r| !r.text().collect::<String>().trim().is_empty())
@@ -196,7 +204,35 @@ impl<'a> Ctx<'a> {
     /// does not re-enter itself.
     fn roles(&self) -> &'a [Option<&'static str>] {
         let ix: &'a PageIndex = self.ix;
-        ix.roles.get_or_init(|| self.elements().map(|e| self.compute_role(e)).collect())
+        ix.roles.get_or_init(|| {
+            // Only elements with a role attribute or a tag `implicit_role`
+            // maps can have a role; the rest stay None without being visited.
+            let mut roles = vec![None; ix.elements.len()];
+            // Tags with an unconditional implicit role need no look at the
+            // element unless it has a role attribute.
+            for (tag, role) in aria::FIXED_IMPLICIT_ROLES {
+                for p in ix.named(tag) {
+                    if ix.flags_at(*p) & index::HAS_ROLE == 0 {
+                        if let Some(slot) = roles.get_mut(*p as usize) {
+                            *slot = Some(*role);
+                        }
+                    }
+                }
+            }
+            let fixed = |t: &&str| aria::FIXED_IMPLICIT_ROLES.iter().any(|(f, _)| f == t);
+            let mut ps: Vec<u32> =
+                aria::IMPLICIT_ROLE_TAGS.iter().filter(|t| !fixed(t)).flat_map(|t| ix.named(t).iter().copied()).collect();
+            ps.extend(ix.with_flag(index::HAS_ROLE));
+            // Document order visits the tree's memory front to back.
+            ps.sort_unstable();
+            ps.dedup();
+            for p in ps {
+                if let (Some(e), Some(slot)) = (self.at(p), roles.get_mut(p as usize)) {
+                    *slot = self.compute_role(e);
+                }
+            }
+            roles
+        })
     }
 
     fn by_role(&self) -> &'a HashMap<&'static str, Vec<u32>> {
@@ -236,7 +272,7 @@ impl<'a> Ctx<'a> {
 }
 
 pub fn tabindex(el: ElementRef) -> Option<i64> {
-    el.value().attr("tabindex").and_then(|t| {
+    el.value().attr_of("tabindex").and_then(|t| {
         let t = t.trim();
         let digits: String = t.chars().enumerate().take_while(|(i, c)| c.is_ascii_digit() || (*i == 0 && (*c == '-' || *c == '+'))).map(|(_, c)| c).collect();
         digits.parse::<i64>().ok()
@@ -246,9 +282,9 @@ pub fn tabindex(el: ElementRef) -> Option<i64> {
 pub fn natively_focusable(el: ElementRef) -> bool {
     let e = el.value();
     match e.name() {
-        "a" => e.attr("href").is_some(),
-        "area" => e.attr("href").is_some(),
-        "input" => !e.attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("hidden")),
+        "a" => e.attr_of("href").is_some(),
+        "area" => e.attr_of("href").is_some(),
+        "input" => !e.attr_of("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("hidden")),
         "button" | "select" | "textarea" | "iframe" => true,
         "summary" => el
             .parent()
@@ -256,8 +292,8 @@ pub fn natively_focusable(el: ElementRef) -> bool {
             .filter(|p| p.value().name() == "details")
             .and_then(|p| p.children().filter_map(ElementRef::wrap).find(|c| c.value().name() == "summary"))
             .is_some_and(|s| s.id() == el.id()),
-        "audio" | "video" => e.attr("controls").is_some(),
-        _ => e.attr("contenteditable").is_some_and(|v| !v.eq_ignore_ascii_case("false")),
+        "audio" | "video" => e.attr_of("controls").is_some(),
+        _ => e.attr_of("contenteditable").is_some_and(|v| !v.eq_ignore_ascii_case("false")),
     }
 }
 
@@ -269,12 +305,12 @@ pub fn is_disabled(el: ElementRef) -> bool {
     if !form_control {
         return false;
     }
-    if e.attr("disabled").is_some() {
+    if e.attr_of("disabled").is_some() {
         return true;
     }
     let mut child = el;
     for a in aria::ancestors(el) {
-        if a.value().name() == "fieldset" && a.value().attr("disabled").is_some() {
+        if a.value().name() == "fieldset" && a.value().attr_of("disabled").is_some() {
             let first_legend = a.children().filter_map(ElementRef::wrap).find(|c| c.value().name() == "legend");
             if first_legend.map(|l| l.id()) != Some(child.id()) {
                 return true;

@@ -2,12 +2,14 @@
 //! attribute, inline `display`/`visibility`/`content-visibility`, natively
 //! hidden elements, closed `<details>`, and (for "hidden from assistive tech")
 //! `aria-hidden="true"` and `inert`. Class-based CSS is invisible to us.
+#[allow(unused_imports)]
+use crate::rules::dom::AttrExt;
 use scraper::ElementRef;
 
 /// The value of one property in an inline `style` attribute (lower-cased,
 /// `!important` dropped); the last declaration wins, as in CSS.
 pub fn inline_style(el: ElementRef, prop: &str) -> Option<String> {
-    style_value(el.value().attr("style")?, prop)
+    style_value(el.value().attr_of("style")?, prop)
 }
 
 /// [`inline_style`] on the attribute's text.
@@ -39,13 +41,13 @@ pub fn display_none(el: ElementRef) -> bool {
     if natively_hidden(e.name()) {
         return true;
     }
-    if e.name() == "input" && e.attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("hidden")) {
+    if e.name() == "input" && e.attr_of("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("hidden")) {
         return true;
     }
     match inline_style(el, "display") {
         Some(d) if d == "none" => true,
         Some(_) => false,
-        None => e.attr("hidden").is_some(),
+        None => e.attr_of("hidden").is_some(),
     }
 }
 
@@ -78,7 +80,7 @@ pub fn hidden_for_everyone(el: ElementRef) -> bool {
         if inline_style(anc, "content-visibility").is_some_and(|v| v == "hidden") {
             return true;
         }
-        if anc.value().name() == "details" && anc.value().attr("open").is_none() {
+        if anc.value().name() == "details" && anc.value().attr_of("open").is_none() {
             let first_summary =
                 anc.children().filter_map(ElementRef::wrap).find(|c| c.value().name() == "summary");
             if first_summary.map(|s| s.id()) != Some(child.id()) {
@@ -94,7 +96,7 @@ pub fn hidden_for_everyone(el: ElementRef) -> bool {
 pub fn aria_hidden_or_inert(el: ElementRef) -> bool {
     std::iter::once(el).chain(el.ancestors().filter_map(ElementRef::wrap)).any(|e| {
         let v = e.value();
-        v.attr("inert").is_some() || v.attr("aria-hidden").is_some_and(|a| a.trim().eq_ignore_ascii_case("true"))
+        v.attr_of("inert").is_some() || v.attr_of("aria-hidden").is_some_and(|a| a.trim().eq_ignore_ascii_case("true"))
     })
 }
 

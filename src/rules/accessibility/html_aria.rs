@@ -4,6 +4,8 @@
 //! hosted by one kind of element (the DPUB link and list-item subclasses and
 //! `doc-cover`). The element's implicit role is always allowed (redundant, not
 //! wrong).
+#[allow(unused_imports)]
+use crate::rules::dom::AttrExt;
 use super::aria::{ancestors, explicit_role, implicit_role, input_type};
 use super::ctx::{natively_focusable, Ctx};
 use super::names::labelledby_text;
@@ -138,7 +140,7 @@ static ROLE_HOSTS: &[(&str, &str, bool)] = &[
 /// table does (links, images, inputs, selects, areas).
 pub fn allowed_roles(ctx: &Ctx, el: ElementRef) -> Allowed {
     let e = el.value();
-    let has = |a: &str| e.attr(a).is_some();
+    let has = |a: &str| e.attr_of(a).is_some();
     match e.name() {
         "a" if has("href") => Only(A_HREF_ROLES),
         "area" => {
@@ -149,11 +151,11 @@ pub fn allowed_roles(ctx: &Ctx, el: ElementRef) -> Allowed {
             }
         }
         "img" => {
-            let alt = e.attr("alt");
+            let alt = e.attr_of("alt");
             let named = alt.is_some_and(|a| !a.trim().is_empty())
-                || e.attr("aria-label").is_some_and(|a| !a.trim().is_empty())
+                || e.attr_of("aria-label").is_some_and(|a| !a.trim().is_empty())
                 || (has("aria-labelledby") && !labelledby_text(ctx, el).is_empty())
-                || e.attr("title").is_some_and(|a| !a.trim().is_empty());
+                || e.attr_of("title").is_some_and(|a| !a.trim().is_empty());
             if named {
                 Only(IMG_NAMED_ROLES)
             } else {
@@ -176,7 +178,7 @@ pub fn allowed_roles(ctx: &Ctx, el: ElementRef) -> Allowed {
             }
         }
         "select" => {
-            let size = e.attr("size").and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or(0);
+            let size = e.attr_of("size").and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or(0);
             if has("multiple") || size > 1 {
                 NONE
             } else {
@@ -190,7 +192,7 @@ pub fn allowed_roles(ctx: &Ctx, el: ElementRef) -> Allowed {
 /// `Some(false)` when the role is reserved for a host element this is not.
 fn host_ok(el: ElementRef, role: &str) -> bool {
     match ROLE_HOSTS.iter().find(|(r, _, _)| *r == role) {
-        Some((_, host, href)) => el.value().name() == *host && (!href || el.value().attr("href").is_some()),
+        Some((_, host, href)) => el.value().name() == *host && (!href || el.value().attr_of("href").is_some()),
         None => true,
     }
 }

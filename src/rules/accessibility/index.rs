@@ -4,6 +4,8 @@
 //!
 //! Everything is keyed by tree position (NodeId / document-order index), not
 //! by reference, so the index can live on the `Page` that owns the tree.
+#[allow(unused_imports)]
+use crate::rules::dom::AttrExt;
 use super::hidden;
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Node};
@@ -34,6 +36,45 @@ impl Hasher for NodeHasher {
 }
 
 pub type NodeMap<V> = HashMap<NodeId, V, BuildHasherDefault<NodeHasher>>;
+
+/// Lists keyed by a name from the page (tag or attribute name), pushed to
+/// once per element or tag. Real pages use few distinct names, so the first
+/// [`NameMap::FAST_KEYS`] go in a map with the cheap unkeyed hasher; later
+/// ones go in a keyed (SipHash) map, which bounds what crafted colliding
+/// names can cost. The same key always lands in the same map.
+#[derive(Default)]
+pub struct NameMap {
+    fast: HashMap<String, Vec<u32>, BuildHasherDefault<NodeHasher>>,
+    slow: HashMap<String, Vec<u32>>,
+}
+
+impl NameMap {
+    const FAST_KEYS: usize = 64;
+
+    pub fn push(&mut self, k: &str, v: u32) {
+        if let Some(list) = self.fast.get_mut(k) {
+            list.push(v);
+        } else if let Some(list) = self.slow.get_mut(k) {
+            list.push(v);
+        } else if self.fast.len() < Self::FAST_KEYS {
+            self.fast.insert(k.to_string(), vec![v]);
+        } else {
+            self.slow.insert(k.to_string(), vec![v]);
+        }
+    }
+
+    pub fn get(&self, k: &str) -> Option<&Vec<u32>> {
+        self.fast.get(k).or_else(|| self.slow.get(k))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Vec<u32>)> {
+        self.fast.iter().chain(self.slow.iter())
+    }
+
+    pub fn into_map(self) -> HashMap<String, Vec<u32>> {
+        self.fast.into_iter().chain(self.slow).collect()
+    }
+}
 
 /// Hidden for everyone (axe `isHiddenForEveryone`).
 pub const HIDDEN_ALL: u8 = 1;
@@ -77,10 +118,15 @@ pub struct PageIndex {
     pos_by_raw: Vec<u32>,
     /// Hidden-state bits per position.
     flags: Vec<u8>,
+    /// Per position: depth below the root element, element children, and
+    /// the end (exclusive) of its subtree's positions.
+    depth: Vec<u32>,
+    kids: Vec<u32>,
+    end: Vec<u32>,
     /// Positions by lower-case local name.
-    by_name: HashMap<String, Vec<u32>>,
+    by_name: NameMap,
     /// Positions of elements carrying an attribute, by attribute local name.
-    by_attr: HashMap<String, Vec<u32>>,
+    by_attr: NameMap,
     /// Positions by id, in document order.
     ids: HashMap<String, Vec<u32>>,
     /// `label[for]` positions by the `for` value.
@@ -97,7 +143,7 @@ pub struct PageIndex {
     /// the parser), so name lookups can stand in for `Html::select`.
     pub complete: bool,
     /// Start-tag lines by lower-case tag name (see [`PageIndex::start_tag_lines`]).
-    tag_lines: OnceCell<HashMap<String, Vec<u32>>>,
+    tag_lines: OnceCell<(NameMap, NameMap)>,
     /// `dom::source_line` per position (0: unknown).
     dom_lines: OnceCell<Vec<u32>>,
 }
@@ -130,8 +176,11 @@ impl PageIndex {
             pos: NodeMap::default(),
             pos_by_raw: Vec::new(),
             flags: Vec::new(),
-            by_name: HashMap::new(),
-            by_attr: HashMap::new(),
+            depth: Vec::new(),
+            kids: Vec::new(),
+            end: Vec::new(),
+            by_name: NameMap::default(),
+            by_attr: NameMap::default(),
             ids: HashMap::new(),
             label_for: HashMap::new(),
             owners: HashMap::new(),
@@ -145,6 +194,8 @@ impl PageIndex {
         // One top-down pass: the stack holds, per open element, what its
         // children inherit (plus the first summary of a closed <details>).
         let mut stack: Vec<(Down, Option<Option<NodeId>>)> = Vec::new();
+        // Positions of the open elements (parallel to `stack`).
+        let mut open_at: Vec<u32> = Vec::new();
         let root = doc.root_element();
         for edge in root.traverse() {
             match edge {
@@ -170,7 +221,7 @@ impl PageIndex {
                             "role" => has_role = true,
                             _ => {}
                         }
-                        push(&mut ix.by_attr, k, ix.elements.len() as u32);
+                        ix.by_attr.push(k, ix.elements.len() as u32);
                     }
                     let prop = |name: &str| style.and_then(|s| hidden::style_value(s, name));
                     // Same decision as `hidden::display_none`.
@@ -221,20 +272,27 @@ impl PageIndex {
 
                     let p = ix.elements.len() as u32;
                     ix.elements.push(el.id());
+                    if let Some(k) = open_at.last().and_then(|q| ix.kids.get_mut(*q as usize)) {
+                        *k += 1;
+                    }
+                    ix.depth.push(open_at.len() as u32);
+                    ix.kids.push(0);
+                    ix.end.push(p + 1);
+                    open_at.push(p);
 
                     ix.flags.push(bits);
-                    push(&mut ix.by_name, e.name(), p);
+                    ix.by_name.push(e.name(), p);
                     if let Some(id) = e.id() {
                         push(&mut ix.ids, id, p);
                     }
                     match e.name() {
                         "label" => {
-                            if let Some(f) = e.attr("for") {
+                            if let Some(f) = e.attr_of("for") {
                                 push(&mut ix.label_for, f, p);
                             }
                         }
                         "a" => {
-                            if let Some(n) = e.attr("name") {
+                            if let Some(n) = e.attr_of("name") {
                                 ix.a_names.insert(n.to_string());
                             }
                         }
@@ -251,6 +309,9 @@ impl PageIndex {
                 ego_tree::iter::Edge::Close(node) => {
                     if matches!(node.value(), Node::Element(_)) {
                         stack.pop();
+                        if let Some(e) = open_at.pop().and_then(|q| ix.end.get_mut(q as usize)) {
+                            *e = ix.elements.len() as u32;
+                        }
                     }
                 }
             }
@@ -282,6 +343,51 @@ impl PageIndex {
     /// Hidden-state bits of an element (0 for nodes outside the index).
     pub fn flags(&self, id: NodeId) -> u8 {
         self.position(id).and_then(|p| self.flags.get(p as usize).copied()).unwrap_or(0)
+    }
+
+    /// Hidden-state bits at a position (0 outside the index).
+    pub fn flags_at(&self, p: u32) -> u8 {
+        self.flags.get(p as usize).copied().unwrap_or(0)
+    }
+
+    /// Positions whose hidden-state bits include `bit`, in document order.
+    pub fn with_flag(&self, bit: u8) -> impl Iterator<Item = u32> + '_ {
+        self.flags.iter().enumerate().filter(move |(_, f)| **f & bit != 0).map(|(p, _)| p as u32)
+    }
+
+    /// Size and shape of the subtree at position `p`, below `p` itself:
+    /// (elements, max depth, first deepest position, max element children,
+    /// first widest position; `p` itself counts for width), as a document-order
+    /// walk of the subtree finds them.
+    pub fn subtree_shape(&self, p: u32) -> Option<(usize, usize, Option<u32>, usize, Option<u32>)> {
+        let end = *self.end.get(p as usize)?;
+        let base = *self.depth.get(p as usize)?;
+        let (mut n, mut max_depth, mut deepest, mut max_kids, mut widest) = (0usize, 0usize, None, 0usize, None);
+        for q in p..end {
+            let kids = self.kids.get(q as usize).copied().unwrap_or(0) as usize;
+            if kids > max_kids {
+                max_kids = kids;
+                widest = Some(q);
+            }
+            if q != p {
+                n += 1;
+                let d = self.depth.get(q as usize).copied().unwrap_or(base).saturating_sub(base) as usize;
+                if d > max_depth {
+                    max_depth = d;
+                    deepest = Some(q);
+                }
+            }
+        }
+        Some((n, max_depth, deepest, max_kids, widest))
+    }
+
+    /// True when an element in the subtree at position `p` (itself included)
+    /// carries the attribute (by local name, any namespace: a superset).
+    pub fn attr_within(&self, name: &str, p: u32) -> bool {
+        let end = self.end.get(p as usize).copied().unwrap_or(u32::MAX);
+        let with = self.with_attr(name);
+        let first = with.partition_point(|q| *q < p);
+        with.get(first).is_some_and(|q| *q < end)
     }
 
     /// The NodeId at a document-order position.
@@ -327,9 +433,9 @@ impl PageIndex {
     /// outside comments. Built once per page (`body` is always the page's own).
     pub fn dom_source_line(&self, body: &str, p: u32) -> Option<u32> {
         let lines = self.dom_lines.get_or_init(|| {
-            let starts = crate::rules::dom::start_tag_lines(body);
+            let starts = self.dom_tag_lines(body);
             let mut lines = vec![0u32; self.elements.len()];
-            for (name, positions) in &self.by_name {
+            for (name, positions) in self.by_name.iter() {
                 let Some(found) = starts.get(name) else { continue };
                 for (p, l) in positions.iter().zip(found) {
                     if let Some(slot) = lines.get_mut(*p as usize) {
@@ -346,36 +452,53 @@ impl PageIndex {
     /// the 1-based lines of each `<name` in `body` that a space, `>`, `/`,
     /// tab, CR, LF or form feed follows, in order. One pass over the body,
     /// computed once per page (`body` is always the page's own).
-    pub fn start_tag_lines(&self, body: &str) -> &HashMap<String, Vec<u32>> {
+    pub fn start_tag_lines(&self, body: &str) -> &NameMap {
+        &self.tag_tables(body).0
+    }
+
+    /// [`crate::rules::dom::start_tag_lines`] of the page's body, from the
+    /// same pass as [`PageIndex::start_tag_lines`].
+    pub fn dom_tag_lines(&self, body: &str) -> &NameMap {
+        &self.tag_tables(body).1
+    }
+
+    /// Both start-tag tables in one scan: they visit the same `<`s and differ
+    /// only in which they record (the second skips comments, wants a letter
+    /// first and accepts the end of input as a boundary).
+    fn tag_tables(&self, body: &str) -> &(NameMap, NameMap) {
         self.tag_lines.get_or_init(|| {
             let bytes = body.as_bytes();
-            let mut out: HashMap<String, Vec<u32>> = HashMap::new();
+            let (mut all, mut dom) = (NameMap::default(), NameMap::default());
             let mut key = String::new();
-            let (mut line, mut line_at, mut i) = (1u32, 0usize, 0usize);
+            let (mut line, mut line_at, mut i, mut skip_until) = (1u32, 0usize, 0usize, 0usize);
             while let Some(off) = bytes.get(i..).and_then(|r| r.iter().position(|b| *b == b'<')) {
                 let at = i + off;
                 let start = at + 1;
-                let run = bytes
-                    .get(start..)
-                    .map_or(0, |r| r.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'-').count());
-                let boundary = matches!(bytes.get(start + run), Some(b' ' | b'>' | b'/' | b'\t' | b'\n' | b'\r' | 0x0c));
-                if run > 0 && boundary {
+                let rest = bytes.get(start..).unwrap_or(&[]);
+                let run = rest.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'-').count();
+                let next = rest.get(run).copied();
+                let boundary = matches!(next, Some(b' ' | b'>' | b'/' | b'\t' | b'\n' | b'\r' | 0x0c));
+                let in_comment = at < skip_until;
+                let for_all = run > 0 && boundary;
+                let for_dom = !in_comment && run > 0 && (boundary || next.is_none()) && rest.first().is_some_and(|c| c.is_ascii_alphabetic());
+                if for_all || for_dom {
                     line += bytes.get(line_at..at).map_or(0, |b| b.iter().filter(|c| **c == b'\n').count()) as u32;
                     line_at = at;
                     key.clear();
-                    if let Some(name) = bytes.get(start..start + run) {
-                        key.extend(name.iter().map(|c| char::from(c.to_ascii_lowercase())));
+                    key.extend(rest.iter().take(run).map(|c| char::from(c.to_ascii_lowercase())));
+                    if for_all {
+                        all.push(&key, line);
                     }
-                    match out.get_mut(key.as_str()) {
-                        Some(v) => v.push(line),
-                        None => {
-                            out.insert(key.clone(), vec![line]);
-                        }
+                    if for_dom {
+                        dom.push(&key, line);
                     }
+                }
+                if !in_comment && rest.starts_with(b"!--") {
+                    skip_until = body.get(at..).and_then(|r| r.find("-->")).map(|e| at + e + 3).unwrap_or(bytes.len());
                 }
                 i = start;
             }
-            out
+            (all, dom)
         })
     }
 }
@@ -392,6 +515,24 @@ fn push(m: &mut HashMap<String, Vec<u32>>, k: &str, p: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shared scan's comment-skipping table equals `dom::start_tag_lines`.
+    #[test]
+    fn dom_tag_table_matches_dom_start_tag_lines() {
+        for body in [
+            "<p>a</p>\n<!-- <p>c</p>\n<div> -->\n<P\tid=x>b<br/>",
+            "<!--><p>x</p>--><p>y</p><1a> <a-b>\n<x- ><p",
+            "<!-- never closed <p>\n<div>",
+            "<div><!----><span>\r\n</span><svg><rect/></svg>< p><p\x0c>",
+            "",
+        ] {
+            let ix = PageIndex::build(&Html::parse_document(body));
+            let got: std::collections::BTreeMap<String, Vec<u32>> =
+                ix.dom_tag_lines(body).iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            let want: std::collections::BTreeMap<String, Vec<u32>> = crate::rules::dom::start_tag_lines(body).into_iter().collect();
+            assert_eq!(got, want, "{body}");
+        }
+    }
 
     /// The one-pass flags agree with the per-element definitions in `hidden`.
     #[test]

@@ -1,6 +1,8 @@
 //! Accessible-name computation: the static subset of W3C accname 1.2 that axe
 //! implements (aria-labelledby, aria-label, native label/alt/caption/legend/
 //! value/title, name from content), without CSS generated content.
+#[allow(unused_imports)]
+use crate::rules::dom::AttrExt;
 use super::aria;
 use super::ctx::Ctx;
 use ego_tree::NodeId;
@@ -41,6 +43,22 @@ pub fn subtree_text(ctx: &Ctx, el: ElementRef) -> String {
     sanitize(&children_text(ctx, el, st))
 }
 
+/// `!subtree_text(ctx, el).is_empty()` without the sanitizing copies.
+pub fn has_subtree_text(ctx: &Ctx, el: ElementRef) -> bool {
+    // Text children always contribute: one with a non-space settles it.
+    if el.children().any(|c| c.value().as_text().is_some_and(|t| t.split_whitespace().next().is_some())) {
+        return true;
+    }
+    let st = State { start: el.id(), in_labelledby: false, in_subtree: true, include_hidden: false, depth: 0 };
+    children_text(ctx, el, st).split_whitespace().next().is_some()
+}
+
+/// `!label_text(ctx, el).is_empty()` without the sanitizing copies.
+pub fn has_label_text(ctx: &Ctx, el: ElementRef) -> bool {
+    let st = State { start: el.id(), in_labelledby: false, in_subtree: false, include_hidden: false, depth: 0 };
+    native_label(ctx, el, st).split_whitespace().next().is_some()
+}
+
 /// Name given by a label element (explicit or wrapping) for a form control.
 pub fn label_text(ctx: &Ctx, el: ElementRef) -> String {
     let st = State { start: el.id(), in_labelledby: false, in_subtree: false, include_hidden: false, depth: 0 };
@@ -77,7 +95,7 @@ fn text(ctx: &Ctx, el: ElementRef, st: State) -> String {
         return String::new();
     }
     let e = el.value();
-    if !st.in_labelledby && e.attr("aria-labelledby").is_some() {
+    if !st.in_labelledby && e.attr_of("aria-labelledby").is_some() {
         let t = labelledby(ctx, el, st);
         if !t.trim().is_empty() {
             return t;
@@ -90,7 +108,7 @@ fn text(ctx: &Ctx, el: ElementRef, st: State) -> String {
             return v;
         }
     }
-    if let Some(l) = nonempty(e.attr("aria-label")) {
+    if let Some(l) = nonempty(e.attr_of("aria-label")) {
         return l;
     }
     let presentational = matches!(role, Some("none" | "presentation"));
@@ -119,7 +137,7 @@ fn text(ctx: &Ctx, el: ElementRef, st: State) -> String {
             return t;
         }
     }
-    if let Some(t) = nonempty(e.attr("title")) {
+    if let Some(t) = nonempty(e.attr_of("title")) {
         return t;
     }
     String::new()
@@ -129,26 +147,26 @@ fn control_value(ctx: &Ctx, el: ElementRef, role: Option<&str>) -> Option<String
     let e = el.value();
     match (e.name(), role) {
         ("input", Some("textbox" | "searchbox" | "combobox" | "spinbutton" | "slider")) => {
-            Some(e.attr("value").unwrap_or("").to_string())
+            Some(e.attr_of("value").unwrap_or("").to_string())
         }
         ("textarea", _) => Some(el.text().collect()),
         ("select", _) => {
             let opts: Vec<ElementRef> =
                 el.descendants().filter_map(ElementRef::wrap).filter(|o| o.value().name() == "option").collect();
-            let chosen = opts.iter().find(|o| o.value().attr("selected").is_some()).or(opts.first());
+            let chosen = opts.iter().find(|o| o.value().attr_of("selected").is_some()).or(opts.first());
             Some(chosen.map(|o| o.text().collect()).unwrap_or_default())
         }
         (_, Some("textbox" | "searchbox")) if e.name() != "input" => Some(el.text().collect()),
         (_, Some("combobox" | "listbox")) => {
             let sel = el.descendants().filter_map(ElementRef::wrap).find(|o| {
-                ctx.role(*o) == Some("option") && o.value().attr("aria-selected").is_some_and(|v| v.trim() == "true")
+                ctx.role(*o) == Some("option") && o.value().attr_of("aria-selected").is_some_and(|v| v.trim() == "true")
             });
             Some(sel.map(|o| o.text().collect()).unwrap_or_default())
         }
         // Only operable range controls embed a value; a progressbar or meter is
         // an indicator whose presentational children give no text either.
         (_, Some("slider" | "spinbutton" | "scrollbar")) => {
-            nonempty(e.attr("aria-valuetext")).or_else(|| nonempty(e.attr("aria-valuenow")))
+            nonempty(e.attr_of("aria-valuetext")).or_else(|| nonempty(e.attr_of("aria-valuenow")))
         }
         _ => None,
     }
@@ -173,11 +191,11 @@ fn native_label(ctx: &Ctx, el: ElementRef, st: State) -> String {
 fn native_text(ctx: &Ctx, el: ElementRef, st: State) -> String {
     let e = el.value();
     match e.name() {
-        "img" | "area" => e.attr("alt").unwrap_or("").to_string(),
+        "img" | "area" => e.attr_of("alt").unwrap_or("").to_string(),
         "input" => {
             let ty = aria::input_type(el);
             match ty.as_str() {
-                "button" | "submit" | "reset" => match e.attr("value") {
+                "button" | "submit" | "reset" => match e.attr_of("value") {
                     Some(v) => v.to_string(),
                     None => match ty.as_str() {
                         "submit" => "Submit".into(),
@@ -186,9 +204,9 @@ fn native_text(ctx: &Ctx, el: ElementRef, st: State) -> String {
                     },
                 },
                 "image" => {
-                    let mut t = e.attr("alt").unwrap_or("").to_string();
+                    let mut t = e.attr_of("alt").unwrap_or("").to_string();
                     if t.trim().is_empty() {
-                        t = e.attr("value").unwrap_or("").to_string();
+                        t = e.attr_of("value").unwrap_or("").to_string();
                     }
                     if t.trim().is_empty() {
                         t = native_label(ctx, el, st);
@@ -201,7 +219,7 @@ fn native_text(ctx: &Ctx, el: ElementRef, st: State) -> String {
                     if !t.trim().is_empty() {
                         return t;
                     }
-                    e.attr("placeholder").unwrap_or("").to_string()
+                    e.attr_of("placeholder").unwrap_or("").to_string()
                 }
             }
         }
@@ -210,7 +228,7 @@ fn native_text(ctx: &Ctx, el: ElementRef, st: State) -> String {
             if !t.trim().is_empty() || e.name() == "select" {
                 return t;
             }
-            e.attr("placeholder").unwrap_or("").to_string()
+            e.attr_of("placeholder").unwrap_or("").to_string()
         }
         "button" | "meter" | "progress" | "output" => {
             let t = native_label(ctx, el, st);
@@ -226,7 +244,7 @@ fn native_text(ctx: &Ctx, el: ElementRef, st: State) -> String {
             if !t.trim().is_empty() {
                 return t;
             }
-            e.attr("summary").unwrap_or("").to_string()
+            e.attr_of("summary").unwrap_or("").to_string()
         }
         "svg" => el
             .children()

@@ -10,6 +10,8 @@
 //! 16px default. line-height only matters for text that wraps: that is taken
 //! as text with a `<br>` or longer than fits the nearest inline width
 //! (a 1024px viewport when none is given).
+#[allow(unused_imports)]
+use crate::rules::dom::AttrExt;
 use super::hidden::hidden_for_everyone;
 use scraper::{ElementRef, Node};
 
@@ -139,7 +141,7 @@ fn parse_value(prop: Prop, v: &str, font_px: f64) -> Option<Value> {
 }
 
 fn font_size(el: ElementRef, parent_px: f64) -> f64 {
-    let Some(style) = el.value().attr("style") else { return parent_px };
+    let Some(style) = el.value().attr_of("style") else { return parent_px };
     let Some((v, _)) = declared(style, "font-size") else { return parent_px };
     let kw = match v.as_str() {
         "xx-small" => Some(9.0),
@@ -165,7 +167,7 @@ fn font_size(el: ElementRef, parent_px: f64) -> f64 {
 
 /// Far outside the viewport through inline positioning (a common way to hide).
 fn offscreen(el: ElementRef, font_px: f64) -> bool {
-    let Some(style) = el.value().attr("style") else { return false };
+    let Some(style) = el.value().attr_of("style") else { return false };
     let positioned = declared(style, "position").is_some_and(|(p, _)| p == "absolute" || p == "fixed");
     positioned
         && ["top", "left"].iter().any(|side| {
@@ -199,7 +201,7 @@ pub fn violations<'a>(root: ElementRef<'a>) -> Vec<(ElementRef<'a>, Prop)> {
     while let Some((el, parent)) = stack.pop() {
         let font_px = font_size(el, parent.font_px);
         let mut st = State { font_px, ..parent };
-        if let Some(style) = el.value().attr("style") {
+        if let Some(style) = el.value().attr_of("style") {
             for w in ["max-width", "width"] {
                 if let Some(px) = declared(style, w).and_then(|(v, _)| length_px(&v, font_px)).filter(|p| *p > 0.0) {
                     st.width_px = st.width_px.min(px);

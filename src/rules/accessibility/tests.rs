@@ -218,3 +218,63 @@ fn indexed_dom_lines_match_the_line_index() {
         assert_eq!(crate::rules::dom::source_line(&page, e), page.line_index().get(&e.id()).copied(), "{}", e.value().name());
     }
 }
+
+/// Elements outside `IMPLICIT_ROLE_TAGS` never get an implicit role, so the
+/// per-page role table may skip them.
+#[test]
+fn implicit_roles_only_for_listed_tags() {
+    const NAMES: &[&str] = &[
+        "abbr", "address", "audio", "b", "bdi", "bdo", "blockquote", "br", "canvas", "caption", "cite", "code", "col",
+        "colgroup", "data", "del", "div", "em", "embed", "figcaption", "hgroup", "i", "iframe", "ins", "kbd", "label",
+        "legend", "map", "mark", "noscript", "object", "p", "picture", "pre", "q", "rp", "rt", "ruby", "s", "samp",
+        "small", "source", "span", "strong", "sub", "sup", "svg", "template", "time", "track", "u", "var", "video",
+        "wbr", "x-custom", "center", "font", "marquee",
+    ];
+    let body: String = NAMES
+        .iter()
+        .map(|n| format!(r#"<{n} href=x alt="" aria-label=l title=t list=d type=text tabindex=0>x</{n}>"#))
+        .collect();
+    let page = Page::html_at("https://example.com/", &[], &doc(&body));
+    let ctx = super::ctx::Ctx::new(&page).unwrap();
+    for e in page.html.as_ref().unwrap().root_element().descendants().filter_map(scraper::ElementRef::wrap) {
+        if !super::aria::IMPLICIT_ROLE_TAGS.contains(&e.value().name()) {
+            assert_eq!(super::aria::implicit_role(&ctx, e), None, "{}", e.value().name());
+        }
+    }
+}
+
+/// Tags listed with a fixed implicit role get exactly that role from
+/// `implicit_role`, wherever they appear.
+#[test]
+fn fixed_implicit_roles_match_implicit_role() {
+    let body: String = super::aria::FIXED_IMPLICIT_ROLES
+        .iter()
+        .map(|(t, _)| format!(r#"<{t} aria-label=l tabindex=0 hidden>x</{t}><div><section aria-label=s><{t}>y</{t}></section></div>"#))
+        .collect();
+    let body = format!("{body}<table><thead><tr><th>h</th></tr></thead><tbody><tr><td>d</td></tr></tbody><tfoot><tr><td>f</td></tr></tfoot></table><ul><li>a</li></ul><dl><dt>t</dt><dd>d</dd></dl><select><optgroup label=g><option>o</option></optgroup></select><details><summary>s</summary></details>");
+    let page = Page::html_at("https://example.com/", &[], &doc(&body));
+    let ctx = super::ctx::Ctx::new(&page).unwrap();
+    let mut seen = 0;
+    for e in page.html.as_ref().unwrap().root_element().descendants().filter_map(scraper::ElementRef::wrap) {
+        if let Some((_, role)) = super::aria::FIXED_IMPLICIT_ROLES.iter().find(|(t, _)| *t == e.value().name()) {
+            assert_eq!(super::aria::implicit_role(&ctx, e), Some(*role), "{}", e.value().name());
+            assert_eq!(ctx.role(e), Some(*role), "{}", e.value().name());
+            seen += 1;
+        }
+    }
+    assert!(seen > super::aria::FIXED_IMPLICIT_ROLES.len());
+}
+
+/// `dom::select_named` finds what selecting by the bare tag name finds.
+#[test]
+fn select_named_matches_select() {
+    let html = r#"<!doctype html><A href=x>1</A><svg><a href=y><text>2</text></a><style>s</style></svg><math><a>3</a></math>
+        <table><a href=z>4</a><tr><td>c</td></tr></table><p><img src=i><IMG src=j></p><template><a href=t>5</a></template><body><a>6</a></body>"#;
+    let page = Page::html_at("https://example.com/", &[], html);
+    let doc = page.html.as_ref().unwrap();
+    for name in ["a", "img", "body", "style", "td", "template", "text"] {
+        let want: Vec<_> = doc.select(&crate::rules::dom::sel(name)).map(|e| e.id()).collect();
+        let got: Vec<_> = crate::rules::dom::select_named(&page, name).iter().map(|e| e.id()).collect();
+        assert_eq!(got, want, "{name}");
+    }
+}

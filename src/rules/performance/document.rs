@@ -1,5 +1,7 @@
 //! Rules decided from the HTML itself: render-blocking tags, DOM size,
 //! unsized images, web-font display, viewport, doctype and charset.
+#[allow(unused_imports)]
+use crate::rules::dom::AttrExt;
 use super::{element, elements, has_token, html, in_head, item, lh, metric};
 use crate::model::{Domain, Severity};
 use crate::page::Page;
@@ -67,23 +69,23 @@ fn check_render_blocking(page: &Page) -> Outcome {
     let mut sheets = 0usize;
     for el in dom::select(page, &["script", "link"], &["blocking"], &dom::sel("script[src], link[rel], [blocking]")) {
         let e = el.value();
-        let explicit = e.attr("blocking").map(|b| has_token(b, "render")).unwrap_or(false);
+        let explicit = e.attr_of("blocking").map(|b| has_token(b, "render")).unwrap_or(false);
         let is_blocking = match e.name() {
-            "script" if e.attr("src").is_some() => {
-                let src = e.attr("src").unwrap_or("").trim().to_ascii_lowercase();
+            "script" if e.attr_of("src").is_some() => {
+                let src = e.attr_of("src").unwrap_or("").trim().to_ascii_lowercase();
                 explicit
                     || (in_head(el)
-                        && is_classic_script(e.attr("type"))
-                        && e.attr("async").is_none()
-                        && e.attr("defer").is_none()
+                        && is_classic_script(e.attr_of("type"))
+                        && e.attr_of("async").is_none()
+                        && e.attr_of("defer").is_none()
                         && !src.starts_with("data:")
                         && !src.starts_with("blob:"))
             }
             "link" => {
-                let rel = e.attr("rel").unwrap_or("");
+                let rel = e.attr_of("rel").unwrap_or("");
                 let sheet = has_token(rel, "stylesheet") && !has_token(rel, "alternate");
-                (sheet && e.attr("disabled").is_none() && e.attr("href").is_some() && media_can_match(e.attr("media")))
-                    || (has_token(rel, "import") && e.attr("async").is_none())
+                (sheet && e.attr_of("disabled").is_none() && e.attr_of("href").is_some() && media_can_match(e.attr_of("media")))
+                    || (has_token(rel, "import") && e.attr_of("async").is_none())
                     || explicit
             }
             _ => explicit,
@@ -104,7 +106,7 @@ fn check_render_blocking(page: &Page) -> Outcome {
     // Bytes are known only for subresources the fetcher measured.
     let mut bytes = 0u64;
     for el in &blocking {
-        let href = el.value().attr("src").or_else(|| el.value().attr("href"));
+        let href = el.value().attr_of("src").or_else(|| el.value().attr_of("href"));
         if let Some(u) = href.and_then(|h| page.final_url.join(h).ok()) {
             if let Some(b) = page.subresources.iter().find(|s| s.url == u.as_str()).and_then(|s| s.transferred_bytes) {
                 bytes += b;
@@ -197,10 +199,19 @@ pub fn dom_stats(body: ElementRef<'_>) -> DomStats<'_> {
     s
 }
 
+/// [`dom_stats`] from the page's element index (depths and child counts
+/// recorded when it was built) instead of another walk of the tree.
+fn indexed_dom_stats<'a>(page: &'a Page, body: ElementRef<'a>) -> Option<DomStats<'a>> {
+    let (ix, doc) = (page.element_index()?, page.html.as_ref()?);
+    let (elements, max_depth, deepest, max_children, widest) = ix.subtree_shape(ix.position(body.id())?)?;
+    let at = |p: Option<u32>| p.and_then(|p| ix.node(p)).and_then(|id| doc.tree.get(id)).and_then(ElementRef::wrap);
+    Some(DomStats { elements, max_depth, deepest: at(deepest), max_children, widest: at(widest) })
+}
+
 fn check_dom_size(page: &Page) -> Outcome {
     let Some(_) = html(page) else { return Outcome::NotApplicable };
-    let Some(body) = dom::select(page, &["body"], &[], &dom::sel("body")).into_iter().next() else { return Outcome::NotApplicable };
-    let s = dom_stats(body);
+    let Some(body) = dom::select_named(page, "body").into_iter().next() else { return Outcome::NotApplicable };
+    let s = indexed_dom_stats(page, body).unwrap_or_else(|| dom_stats(body));
     let n = s.elements as f64;
     if n <= DOM_ELEMENTS_P10 {
         return Outcome::Pass { code: None };
@@ -267,14 +278,14 @@ fn css_sizes(v: &str) -> bool {
 /// Whether an `<img>` is judged sized, or should be skipped, from markup alone.
 fn image_is_unsized(el: ElementRef) -> bool {
     let e = el.value();
-    let src = e.attr("src").unwrap_or("").trim().to_ascii_lowercase();
-    if src.starts_with("data:") || e.attr("hidden").is_some() {
+    let src = e.attr_of("src").unwrap_or("").trim().to_ascii_lowercase();
+    if src.starts_with("data:") || e.attr_of("hidden").is_some() {
         return false;
     }
-    let mut w = valid_dimension_attr(e.attr("width"));
-    let mut h = valid_dimension_attr(e.attr("height"));
+    let mut w = valid_dimension_attr(e.attr_of("width"));
+    let mut h = valid_dimension_attr(e.attr_of("height"));
     let mut ar = false;
-    if let Some(style) = e.attr("style") {
+    if let Some(style) = e.attr_of("style") {
         for (k, v) in inline_style(style) {
             match k.as_str() {
                 "width" if css_sizes(&v) => w = true,
@@ -295,7 +306,7 @@ fn check_unsized_images(page: &Page) -> Outcome {
     let Some(_) = html(page) else { return Outcome::NotApplicable };
     let mut any = false;
     let mut flagged = Vec::new();
-    for el in dom::select(page, &["img"], &[], &dom::sel("img")) {
+    for el in dom::select_named(page, "img") {
         any = true;
         if image_is_unsized(el) {
             flagged.push(el);
@@ -386,7 +397,7 @@ fn check_font_display(page: &Page) -> Outcome {
     let Some(_) = html(page) else { return Outcome::NotApplicable };
     let mut faces = 0usize;
     let mut bad: Vec<(ElementRef, Vec<String>)> = Vec::new();
-    for style in dom::select(page, &["style"], &[], &dom::sel("style")) {
+    for style in dom::select_named(page, "style") {
         let css: String = style.text().collect();
         if !css.to_ascii_lowercase().contains("@font-face") {
             continue;
@@ -454,7 +465,7 @@ fn check_viewport(page: &Page) -> Outcome {
     let Some(_) = html(page) else { return Outcome::NotApplicable };
     let meta = dom::select(page, &["meta"], &[], &dom::sel("meta[name]"))
         .into_iter()
-        .find(|m| m.value().attr("name").map(|n| n.trim().eq_ignore_ascii_case("viewport")).unwrap_or(false));
+        .find(|m| m.value().attr_of("name").map(|n| n.trim().eq_ignore_ascii_case("viewport")).unwrap_or(false));
     let Some(meta) = meta else {
         return Outcome::Fail(
             Violation::new(vec![metric("viewport-meta-tags", 0.0, 1.0, "count", None)])
@@ -462,7 +473,7 @@ fn check_viewport(page: &Page) -> Outcome {
                 .detail("No <meta name=\"viewport\"> tag found."),
         );
     };
-    let props = viewport_props(meta.value().attr("content").unwrap_or(""));
+    let props = viewport_props(meta.value().attr_of("content").unwrap_or(""));
     let width = props.iter().any(|(k, _)| k == "width");
     let scale = props.iter().find(|(k, _)| k == "initial-scale").map(|(_, v)| v.parse::<f64>().ok());
     if !width && scale.is_none() {
@@ -676,6 +687,23 @@ mod tests {
         let doc = scraper::Html::parse_document("<body><div><div><span></span></div></div><p></p></body>");
         let s = dom_stats(doc.select(&dom::sel("body")).next().unwrap());
         assert_eq!((s.elements, s.max_depth, s.max_children), (4, 3, 2));
+    }
+
+    /// The index-based shape equals the walk, ties included.
+    #[test]
+    fn dom_size_indexed_matches_walk() {
+        for html in [
+            "<body><div><div><span></span></div></div><p></p></body>",
+            "<body><ul><li>a<li>b</ul><ol><li><b><i>x</i></b><li>y</ol><div><span><em>z</em></span></div><template><p>t</p><p>u</p></template><svg><g><rect/></g></svg></body>",
+            "<p>x</p><table><td>1<td>2</table><!-- c --><select><option>a<option>b<option>c</select>",
+        ] {
+            let page = p(html);
+            let body = dom::select(&page, &["body"], &[], &dom::sel("body")).into_iter().next().unwrap();
+            let (a, b) = (indexed_dom_stats(&page, body).unwrap(), dom_stats(body));
+            assert_eq!((a.elements, a.max_depth, a.max_children), (b.elements, b.max_depth, b.max_children), "{html}");
+            assert_eq!(a.deepest.map(|e| e.id()), b.deepest.map(|e| e.id()), "{html}");
+            assert_eq!(a.widest.map(|e| e.id()), b.widest.map(|e| e.id()), "{html}");
+        }
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! decidable from the response and the HTML: status code, meta description,
 //! indexability directives, link text, crawlable anchors, hreflang, canonical.
 //! `document-title` and `image-alt` are axe rules and live with accessibility.
+#[allow(unused_imports)]
+use crate::rules::dom::AttrExt;
 use super::{element, elements, has_token, html, in_head, item, lh, metric};
 use crate::model::{Domain, Severity};
 use crate::page::Page;
@@ -65,7 +67,7 @@ pub const META_DESCRIPTION: Rule = Rule {
 fn meta_named<'a>(page: &'a Page, name: &str) -> Option<ElementRef<'a>> {
     dom::select(page, &["meta"], &[], &dom::sel("meta[name]"))
         .into_iter()
-        .find(|m| m.value().attr("name").map(|n| n.trim().eq_ignore_ascii_case(name)).unwrap_or(false))
+        .find(|m| m.value().attr_of("name").map(|n| n.trim().eq_ignore_ascii_case(name)).unwrap_or(false))
 }
 
 fn check_meta_description(page: &Page) -> Outcome {
@@ -77,7 +79,7 @@ fn check_meta_description(page: &Page) -> Outcome {
                 .detail("The page has no meta description."),
         );
     };
-    if meta.value().attr("content").unwrap_or("").trim().is_empty() {
+    if meta.value().attr_of("content").unwrap_or("").trim().is_empty() {
         return Outcome::Fail(
             Violation::new(vec![metric("meta-description-length", 0.0, 1.0, "chars", None), element(page, meta)])
                 .code("empty")
@@ -150,8 +152,8 @@ fn check_is_crawlable(page: &Page) -> Outcome {
     }
     if html(page).is_some() {
         for meta in dom::select(page, &["meta"], &[], &dom::sel("meta[name]")) {
-            let name = meta.value().attr("name").unwrap_or("").trim().to_ascii_lowercase();
-            if (name == "robots" || BOTS.contains(&name.as_str())) && blocks_indexing(meta.value().attr("content").unwrap_or(""), now) {
+            let name = meta.value().attr_of("name").unwrap_or("").trim().to_ascii_lowercase();
+            if (name == "robots" || BOTS.contains(&name.as_str())) && blocks_indexing(meta.value().attr_of("content").unwrap_or(""), now) {
                 ev.push(element(page, meta));
             }
         }
@@ -178,6 +180,25 @@ const NON_DESCRIPTIVE: &[(&str, &[&str])] = &[
     ("ta", &["அடுத்த பக்கம்", "மறுபக்கம்", "முந்தைய பக்கம்", "முன்பக்கம்", "மேலும் அறிக", "மேலும் தகவலுக்கு", "மேலும் தரவுகளுக்கு", "தயவுசெய்து இங்கே அழுத்தவும்", "இங்கே கிளிக் செய்யவும்"]),
     ("fa", &["اطلاعات بیشتر", "اطلاعات", "این", "اینجا بزنید", "اینجا کلیک کنید", "اینجا", "برو", "بیشتر بخوانید", "بیشتر بدانید", "بیشتر", "شروع"]),
 ];
+
+/// Longest entry of [`NON_DESCRIPTIVE`], in bytes: longer text matches none.
+/// (Evaluated at compile time over the static table, so the indexing below
+/// cannot fail at run time.)
+const NON_DESCRIPTIVE_MAX_LEN: usize = {
+    let (mut max, mut i) = (0, 0);
+    while i < NON_DESCRIPTIVE.len() {
+        let list = NON_DESCRIPTIVE[i].1;
+        let mut j = 0;
+        while j < list.len() {
+            if list[j].len() > max {
+                max = list[j].len();
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    max
+};
 
 pub const LINK_TEXT: Rule = Rule {
     id: "link-text",
@@ -208,7 +229,7 @@ fn lang_of(node: ego_tree::NodeRef<'_, Node>) -> Option<&str> {
     std::iter::once(node)
         .chain(node.ancestors())
         .filter_map(|n| n.value().as_element())
-        .find_map(|e| e.attr("lang"))
+        .find_map(|e| e.attr_of("lang"))
 }
 
 /// A link's visible-ish text (whitespace collapsed) and the language all its
@@ -232,6 +253,13 @@ fn rendered_text_nodes<'a>(a: ElementRef<'a>) -> impl Iterator<Item = ego_tree::
 /// The link text with whitespace collapsed, an approximation of innerText.
 pub fn link_text(a: ElementRef<'_>) -> String {
     let mut out = String::new();
+    link_text_into(a, &mut out);
+    out
+}
+
+/// [`link_text`] into a reused buffer.
+fn link_text_into(a: ElementRef<'_>, out: &mut String) {
+    out.clear();
     for n in a.descendants() {
         match n.value() {
             Node::Text(t) => {
@@ -253,7 +281,8 @@ pub fn link_text(a: ElementRef<'_>) -> String {
             _ => {}
         }
     }
-    out.trim_end().to_string()
+    let kept = out.trim_end().len();
+    out.truncate(kept);
 }
 
 /// The language shared by every non-blank text node of the link, if any.
@@ -276,6 +305,12 @@ pub fn link_lang(a: ElementRef<'_>) -> Option<String> {
 /// True when the text is generic in some language, or is a bare URL — the
 /// cheap pre-filter before the link's language is worked out.
 fn maybe_non_descriptive(text: &str) -> bool {
+    if text.is_ascii() {
+        // Lower-casing ASCII keeps length and is per byte: compare in place.
+        let eq = |w: &str| w.len() == text.len() && w.bytes().zip(text.bytes()).all(|(x, y)| x == y.to_ascii_lowercase());
+        return text.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("http"))
+            || (text.len() <= NON_DESCRIPTIVE_MAX_LEN && NON_DESCRIPTIVE.iter().any(|(_, list)| list.iter().any(|w| eq(w))));
+    }
     let t = text.to_lowercase();
     t.starts_with("http") || NON_DESCRIPTIVE.iter().any(|(_, list)| list.contains(&t.as_str()))
 }
@@ -305,17 +340,23 @@ fn check_link_text(page: &Page) -> Outcome {
     let mut flagged: Vec<(ElementRef, String, String, Option<String>)> = Vec::new();
     let mut any = false;
     let base = without_fragment(page.final_url.as_str());
-    for a in dom::select(page, &["a"], &[], &dom::sel("a")) {
+    let mut buf = String::new();
+    for a in dom::select_named(page, "a") {
         let e = a.value();
-        let Some(raw) = e.attr("href") else { continue };
+        let Some(raw) = e.attr_of("href") else { continue };
         any = true;
         // Text first: most links are descriptive and need no URL work at all.
-        let text = link_text(a);
-        if text.is_empty() || !maybe_non_descriptive(&text) {
+        link_text_into(a, &mut buf);
+        if buf.is_empty() || !maybe_non_descriptive(&buf) {
             continue;
         }
+        // A bare fragment resolves to this page (skipped below) without a URL parse.
+        if raw.trim().starts_with('#') {
+            continue;
+        }
+        let text = buf.clone();
         let Ok(href) = page.final_url.join(raw.trim()) else { continue };
-        if e.attr("rel").map(|r| has_token(r, "nofollow")).unwrap_or(false)
+        if e.attr_of("rel").map(|r| has_token(r, "nofollow")).unwrap_or(false)
             || matches!(href.scheme(), "javascript" | "mailto")
             || without_fragment(href.as_str()) == base
         {
@@ -405,10 +446,10 @@ fn check_crawlable_anchors(page: &Page) -> Outcome {
     let mut exact: Vec<ElementRef> = Vec::new();
     let mut review: Vec<ElementRef> = Vec::new();
     let mut any = false;
-    for a in dom::select(page, &["a"], &[], &dom::sel("a")) {
+    for a in dom::select_named(page, "a") {
         any = true;
         let e = a.value();
-        let href_attr = e.attr("href");
+        let href_attr = e.attr_of("href");
         let has_handler = e.attrs().any(|(k, _)| k.len() > 2 && k.get(..2).map(|p| p.eq_ignore_ascii_case("on")).unwrap_or(false));
         // Browsers list href-less anchors only when something listens on them.
         let mut by_script = false;
@@ -419,9 +460,16 @@ fn check_crawlable_anchors(page: &Page) -> Outcome {
                 continue;
             }
         }
-        let raw: String = href_attr.unwrap_or("").chars().filter(|c| !c.is_whitespace()).collect();
-        let raw_l = raw.to_ascii_lowercase();
-        if !e.attr("role").unwrap_or("").trim().is_empty() || raw_l.starts_with("mailto:") {
+        // Borrowed unless the href has whitespace or upper case (most don't).
+        let href_s = href_attr.unwrap_or("");
+        let raw: std::borrow::Cow<str> = if href_s.chars().any(char::is_whitespace) {
+            href_s.chars().filter(|c| !c.is_whitespace()).collect::<String>().into()
+        } else {
+            href_s.into()
+        };
+        let raw_l: std::borrow::Cow<str> =
+            if raw.bytes().any(|b| b.is_ascii_uppercase()) { raw.to_ascii_lowercase().into() } else { std::borrow::Cow::Borrowed(&*raw) };
+        if !e.attr_of("role").unwrap_or("").trim().is_empty() || raw_l.starts_with("mailto:") {
             continue;
         }
         if raw.is_empty() && href_attr.is_some() && e.id().is_some() {
@@ -429,18 +477,18 @@ fn check_crawlable_anchors(page: &Page) -> Outcome {
         }
         let failing = if raw_l.starts_with("file:") {
             true
-        } else if !e.attr("name").unwrap_or("").trim().is_empty() {
+        } else if !e.attr_of("name").unwrap_or("").trim().is_empty() {
             false
         } else if href_attr.is_none() {
-            let placeholder = !HREF_ASSOCIATED.iter().any(|h| e.attr(h).is_some())
-                && matches!(e.attr("aria-current").unwrap_or("").trim(), "page" | "location");
+            let placeholder = !HREF_ASSOCIATED.iter().any(|h| e.attr_of(h).is_some())
+                && matches!(e.attr_of("aria-current").unwrap_or("").trim(), "page" | "location");
             !placeholder
         } else if is_js_void(&raw_l) {
             true
         } else {
             // Only a URL with an authority (`//host`) can fail to resolve against
             // an http(s) base; skipping the parse for the rest keeps this linear and cheap.
-            raw.contains("//") && page.final_url.join(&raw).is_err()
+            raw.as_bytes().windows(2).any(|w| w == b"//") && page.final_url.join(&raw).is_err()
         };
         if failing {
             if by_script {
@@ -473,6 +521,10 @@ fn check_crawlable_anchors(page: &Page) -> Outcome {
 
 /// `javascript:void(0)` and its bracket-less variants (href already without whitespace).
 fn is_js_void(raw_lower: &str) -> bool {
+    // Cheap exit for the common case (no scheme at all).
+    if !raw_lower.as_bytes().contains(&b':') {
+        return false;
+    }
     raw_lower.match_indices("javascript:void").any(|(i, m)| {
         let rest = raw_lower.get(i + m.len()..).unwrap_or("");
         let rest = rest.strip_prefix('(').unwrap_or(rest);
@@ -592,13 +644,13 @@ fn check_hreflang(page: &Page) -> Outcome {
     if html(page).is_some() {
         for l in dom::select(page, &["link"], &[], &dom::sel("link[hreflang]")) {
             let e = l.value();
-            if !in_head(l) || !e.attr("rel").map(|r| has_token(r, "alternate")).unwrap_or(false) {
+            if !in_head(l) || !e.attr_of("rel").map(|r| has_token(r, "alternate")).unwrap_or(false) {
                 continue;
             }
             seen += 1;
-            if let Some(why) = reason(e.attr("hreflang").unwrap_or(""), e.attr("href")) {
+            if let Some(why) = reason(e.attr_of("hreflang").unwrap_or(""), e.attr_of("href")) {
                 bad.push(element(page, l));
-                bad.push(item(e.attr("href").unwrap_or("(no href)"), why));
+                bad.push(item(e.attr_of("href").unwrap_or("(no href)"), why));
             }
         }
     }
@@ -662,11 +714,11 @@ fn check_canonical(page: &Page) -> Outcome {
                 continue;
             }
             let e = l.value();
-            let rel = e.attr("rel").unwrap_or("");
-            let href = e.attr("href").unwrap_or("").trim();
+            let rel = e.attr_of("rel").unwrap_or("");
+            let href = e.attr_of("href").unwrap_or("").trim();
             if has_token(rel, "canonical") && !href.is_empty() {
                 decl.push((href.to_string(), element(page, l)));
-            } else if has_token(rel, "alternate") && e.attr("hreflang").is_some() && !href.is_empty() {
+            } else if has_token(rel, "alternate") && e.attr_of("hreflang").is_some() && !href.is_empty() {
                 if let Ok(u) = page.final_url.join(href) {
                     alternates.push(u.to_string());
                 }

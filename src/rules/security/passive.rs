@@ -1,5 +1,7 @@
 //! Passive checks beyond the Observatory, in the spirit of OWASP ZAP's
 //! passive scan rules: each decidable from one response and its HTML.
+#[allow(unused_imports)]
+use crate::rules::dom::AttrExt;
 use super::util::{is_html, values};
 use crate::model::{Domain, Severity};
 use crate::page::Page;
@@ -124,7 +126,7 @@ const MIXED_TARGETS: [(&str, &str, bool); 14] = [
 
 /// `<link rel>` values that load something (canonical, alternate, preconnect… do not).
 fn link_loads(el: &ElementRef) -> bool {
-    let rel = el.value().attr("rel").unwrap_or("").to_ascii_lowercase();
+    let rel = el.value().attr_of("rel").unwrap_or("").to_ascii_lowercase();
     rel.split_ascii_whitespace().any(|r| matches!(r, "stylesheet" | "icon" | "preload" | "modulepreload" | "prefetch" | "manifest" | "apple-touch-icon"))
 }
 
@@ -144,7 +146,7 @@ fn check_mixed_content(page: &Page) -> Outcome {
             if el.value().name() == "link" && !link_loads(&el) {
                 continue;
             }
-            let v = el.value().attr(attr).unwrap_or("").trim();
+            let v = el.value().attr_of(attr).unwrap_or("").trim();
             if v.get(..5).map(|p| p.eq_ignore_ascii_case("http:")).unwrap_or(false) {
                 count += 1;
                 active |= is_active;
@@ -221,7 +223,7 @@ fn check_compromised_scripts(page: &Page) -> Outcome {
             if el.value().name() == "link" && !link_loads(&el) {
                 continue;
             }
-            if compromised_host(el.value().attr(attr).unwrap_or("").trim()).is_some() && ev.len() < MAX_EVIDENCE {
+            if compromised_host(el.value().attr_of(attr).unwrap_or("").trim()).is_some() && ev.len() < MAX_EVIDENCE {
                 ev.push(dom::element(page, el));
                 confidence = 0.95;
             }

@@ -5,6 +5,8 @@
 //! is same-site when its registrable domain equals the page's; a
 //! protocol-relative `//host/…` src counts as foreign *and* insecure (it
 //! follows the page onto http when the page is served over http).
+#[allow(unused_imports)]
+use crate::rules::dom::AttrExt;
 use super::grade;
 use super::util::{is_html, registrable_domain};
 use crate::model::{Domain, Severity};
@@ -57,8 +59,8 @@ pub fn analyze(page: &Page) -> SriAnalysis {
     let mut code: Option<&'static str> = None;
     let mut foreign_seen = false;
     for s in &scripts {
-        let Some(src) = s.value().attr("src").map(str::trim).filter(|v| !v.is_empty()) else { continue };
-        let integrity = s.value().attr("integrity").map(|v| !v.trim().is_empty()).unwrap_or(false);
+        let Some(src) = s.value().attr_of("src").map(str::trim).filter(|v| !v.is_empty()) else { continue };
+        let integrity = s.value().attr_of("integrity").map(|v| !v.trim().is_empty()).unwrap_or(false);
         let lower = src.to_ascii_lowercase();
         let protocol_relative = src.starts_with("//") && !src.starts_with("///");
         let absolute = lower.starts_with("http://") || lower.starts_with("https://");

@@ -1,4 +1,6 @@
 //! Small helpers the security rules share: header joins, meta tags, hosts.
+#[allow(unused_imports)]
+use crate::rules::dom::AttrExt;
 use crate::page::{Header, Page};
 use crate::rules::dom::sel;
 
@@ -41,8 +43,8 @@ fn meta_by_attr(page: &Page, attr: &str, name: &str) -> Vec<String> {
     let s = sel("meta");
     crate::rules::dom::select(page, &["meta"], &[], &s)
         .into_iter()
-        .filter(|m| m.value().attr(attr).map(|v| v.trim().eq_ignore_ascii_case(name)).unwrap_or(false))
-        .filter_map(|m| m.value().attr("content").map(str::to_string))
+        .filter(|m| m.value().attr_of(attr).map(|v| v.trim().eq_ignore_ascii_case(name)).unwrap_or(false))
+        .filter_map(|m| m.value().attr_of("content").map(str::to_string))
         .collect()
 }
 
