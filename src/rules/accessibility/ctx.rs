@@ -219,9 +219,19 @@ impl<'a> Ctx<'a> {
                     }
                 }
             }
+            // Decided by the index build (only for elements without a role attribute).
+            for (p, role) in &ix.early_roles {
+                if let Some(slot) = roles.get_mut(*p as usize) {
+                    *slot = *role;
+                }
+            }
             let fixed = |t: &&str| aria::FIXED_IMPLICIT_ROLES.iter().any(|(f, _)| f == t);
-            let mut ps: Vec<u32> =
-                aria::IMPLICIT_ROLE_TAGS.iter().filter(|t| !fixed(t)).flat_map(|t| ix.named(t).iter().copied()).collect();
+            let early = |t: &&str| matches!(*t, "a" | "area" | "td");
+            let mut ps: Vec<u32> = aria::IMPLICIT_ROLE_TAGS
+                .iter()
+                .filter(|t| !fixed(t) && !early(t))
+                .flat_map(|t| ix.named(t).iter().copied())
+                .collect();
             ps.extend(ix.with_flag(index::HAS_ROLE));
             // Document order visits the tree's memory front to back.
             ps.sort_unstable();

@@ -135,6 +135,10 @@ pub struct PageIndex {
     owners: HashMap<String, u32>,
     /// `name` values of `<a>` elements (legacy in-page link targets).
     a_names: HashSet<String>,
+    /// Implicit roles of `a`, `area` and `td` elements without a role
+    /// attribute, decided during the build while the element is at hand
+    /// (position, role); the role computation takes them as they are.
+    pub(super) early_roles: Vec<(u32, Option<&'static str>)>,
     /// Computed role per position, filled by the first rule that asks.
     pub(super) roles: OnceCell<Vec<Option<&'static str>>>,
     /// Positions by computed role.
@@ -167,6 +171,8 @@ struct Down {
     closed_details: bool,
     aria_hidden_or_inert: bool,
     inert: bool,
+    /// The nearest `table` (self or ancestor) has an explicit grid/treegrid role.
+    grid_table: bool,
 }
 
 impl PageIndex {
@@ -185,6 +191,7 @@ impl PageIndex {
             label_for: HashMap::new(),
             owners: HashMap::new(),
             a_names: HashSet::new(),
+            early_roles: Vec::new(),
             roles: OnceCell::new(),
             by_role: OnceCell::new(),
             complete: false,
@@ -264,6 +271,11 @@ impl PageIndex {
                         closed_details: in_closed,
                         aria_hidden_or_inert,
                         inert,
+                        grid_table: if e.name() == "table" {
+                            has_role && super::aria::explicit_role(el).is_some_and(|r| r == "grid" || r == "treegrid")
+                        } else {
+                            parent.grid_table
+                        },
                     };
                     let summary = (e.name() == "details" && !open).then(|| {
                         el.children().filter_map(ElementRef::wrap).find(|c| c.value().name() == "summary").map(|s| s.id())
@@ -281,6 +293,14 @@ impl PageIndex {
                     open_at.push(p);
 
                     ix.flags.push(bits);
+                    // Same decisions as `aria::implicit_role` for these tags.
+                    if !has_role {
+                        match e.name() {
+                            "a" | "area" => ix.early_roles.push((p, e.attr_of("href").map(|_| "link"))),
+                            "td" => ix.early_roles.push((p, Some(if parent.grid_table { "gridcell" } else { "cell" }))),
+                            _ => {}
+                        }
+                    }
                     ix.by_name.push(e.name(), p);
                     if let Some(id) = e.id() {
                         push(&mut ix.ids, id, p);
