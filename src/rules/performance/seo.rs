@@ -345,13 +345,14 @@ fn check_link_text(page: &Page) -> Outcome {
         let e = a.value();
         let Some(raw) = e.attr_of("href") else { continue };
         any = true;
-        // Text first: most links are descriptive and need no URL work at all.
-        link_text_into(a, &mut buf);
-        if buf.is_empty() || !maybe_non_descriptive(&buf) {
+        // A bare fragment resolves to this page (skipped below) without a URL
+        // parse, and without visiting the link's text nodes.
+        if raw.trim().starts_with('#') {
             continue;
         }
-        // A bare fragment resolves to this page (skipped below) without a URL parse.
-        if raw.trim().starts_with('#') {
+        // Text next: most links are descriptive and need no URL work at all.
+        link_text_into(a, &mut buf);
+        if buf.is_empty() || !maybe_non_descriptive(&buf) {
             continue;
         }
         let text = buf.clone();
