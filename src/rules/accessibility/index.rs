@@ -491,7 +491,9 @@ impl PageIndex {
             let (mut all, mut dom) = (NameMap::default(), NameMap::default());
             let mut key = String::new();
             let (mut line, mut line_at, mut i, mut skip_until) = (1u32, 0usize, 0usize, 0usize);
-            while let Some(off) = bytes.get(i..).and_then(|r| r.iter().position(|b| *b == b'<')) {
+            // `str::find` of a char searches word-at-a-time; `i` is always 0 or
+            // just past a `<`, so it is a char boundary.
+            while let Some(off) = body.get(i..).and_then(|r| r.find('<')) {
                 let at = i + off;
                 let start = at + 1;
                 let rest = bytes.get(start..).unwrap_or(&[]);
@@ -504,13 +506,20 @@ impl PageIndex {
                 if for_all || for_dom {
                     line += bytes.get(line_at..at).map_or(0, |b| b.iter().filter(|c| **c == b'\n').count()) as u32;
                     line_at = at;
-                    key.clear();
-                    key.extend(rest.iter().take(run).map(|c| char::from(c.to_ascii_lowercase())));
+                    // Most tags are written in lower case: use the source bytes as the key.
+                    let name = match body.get(start..start + run) {
+                        Some(n) if !n.bytes().any(|c| c.is_ascii_uppercase()) => n,
+                        _ => {
+                            key.clear();
+                            key.extend(rest.iter().take(run).map(|c| char::from(c.to_ascii_lowercase())));
+                            key.as_str()
+                        }
+                    };
                     if for_all {
-                        all.push(&key, line);
+                        all.push(name, line);
                     }
                     if for_dom {
-                        dom.push(&key, line);
+                        dom.push(name, line);
                     }
                 }
                 if !in_comment && rest.starts_with(b"!--") {
