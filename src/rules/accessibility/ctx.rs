@@ -226,12 +226,13 @@ impl<'a> Ctx<'a> {
                 }
             }
             let fixed = |t: &&str| aria::FIXED_IMPLICIT_ROLES.iter().any(|(f, _)| f == t);
-            let early = |t: &&str| matches!(*t, "a" | "area" | "td");
+            let early = |t: &&str| matches!(*t, "a" | "area" | "td" | "img" | "th");
             let mut ps: Vec<u32> = aria::IMPLICIT_ROLE_TAGS
                 .iter()
                 .filter(|t| !fixed(t) && !early(t))
                 .flat_map(|t| ix.named(t).iter().copied())
                 .collect();
+            ps.extend(ix.late_roles.iter().copied());
             ps.extend(ix.with_flag(index::HAS_ROLE));
             // Document order visits the tree's memory front to back.
             ps.sort_unstable();
@@ -454,4 +455,27 @@ pub fn source_lines_scan(page: &Page, els: &[ElementRef]) -> Vec<Option<u32>> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod role_table_tests {
+    use super::*;
+
+    /// Roles decided during the index build equal the per-element computation.
+    #[test]
+    fn cached_roles_match_computed_roles() {
+        let html = r##"<table role="grid"><tr><th>h</th><td>a</td></tr><tr><th scope=" ROW ">r</th><td><table><tr><td>n</td><th scope=col>c</th></tr></table></td></tr></table>
+            <table><tr><td>c</td><th scope="rowgroup">g</th><th scope="bogus">b</th></tr></table><table role="treegrid"><tr><td role="cell">x</td></tr></table>
+            <a href="/x">l</a><a>n</a><a href="">e</a><a role="button" href="/y">b</a><map><area href="/z"><area></map>
+            <img alt=""><img alt="x"><img><img alt="" tabindex="0"><img alt="" aria-label="q"><img role="none" alt="">
+            <svg><a href="#s"><text>s</text></a><image alt=""/></svg>"##;
+        let page = Page::html_at("https://example.com/", &[("content-type", "text/html")], html);
+        let Some(c) = Ctx::new(&page) else { panic!("no ctx") };
+        let mut n = 0;
+        for el in c.elements() {
+            assert_eq!(c.role(el), c.compute_role(el), "{}", el.html());
+            n += 1;
+        }
+        assert!(n > 30);
+    }
 }

@@ -139,6 +139,9 @@ pub struct PageIndex {
     /// attribute, decided during the build while the element is at hand
     /// (position, role); the role computation takes them as they are.
     pub(super) early_roles: Vec<(u32, Option<&'static str>)>,
+    /// `img` and `th` elements without a role attribute whose role the build
+    /// could not decide (empty alt; no row/column scope), in document order.
+    pub(super) late_roles: Vec<u32>,
     /// Computed role per position, filled by the first rule that asks.
     pub(super) roles: OnceCell<Vec<Option<&'static str>>>,
     /// Positions by computed role.
@@ -192,6 +195,7 @@ impl PageIndex {
             owners: HashMap::new(),
             a_names: HashSet::new(),
             early_roles: Vec::new(),
+            late_roles: Vec::new(),
             roles: OnceCell::new(),
             by_role: OnceCell::new(),
             complete: false,
@@ -295,9 +299,19 @@ impl PageIndex {
                     ix.flags.push(bits);
                     // Same decisions as `aria::implicit_role` for these tags.
                     if !has_role {
+                        if e.name() == "img" && e.attr_of("alt").is_some_and(str::is_empty) {
+                            ix.late_roles.push(p);
+                        }
                         match e.name() {
                             "a" | "area" => ix.early_roles.push((p, e.attr_of("href").map(|_| "link"))),
                             "td" => ix.early_roles.push((p, Some(if parent.grid_table { "gridcell" } else { "cell" }))),
+                            // Only an empty alt makes the role depend on more than the element.
+                            "img" if e.attr_of("alt").is_none_or(|a| !a.is_empty()) => ix.early_roles.push((p, Some("img"))),
+                            "th" => match e.attr_of("scope").map(|s| s.trim().to_ascii_lowercase()).as_deref() {
+                                Some("row" | "rowgroup") => ix.early_roles.push((p, Some("rowheader"))),
+                                Some("col" | "colgroup") => ix.early_roles.push((p, Some("columnheader"))),
+                                _ => ix.late_roles.push(p),
+                            },
                             _ => {}
                         }
                     }
