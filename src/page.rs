@@ -4,6 +4,9 @@
 use scraper::Html;
 use url::Url;
 
+pub mod budget;
+pub use budget::{LimitHit, Limits, LIMITS};
+
 /// One HTTP response header. Names are lower-case; repeated headers
 /// (notably `set-cookie`) stay as separate entries, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,8 +99,13 @@ pub struct Page {
     pub truncated: bool,
     /// The decoded body as text, when it was text and valid UTF-8 (or decoded lossily).
     pub body: Option<String>,
-    /// Parsed HTML, when the response was HTML.
+    /// Parsed HTML, when the response was HTML (only as far as the work
+    /// budget allowed: see `limits_hit`).
     pub html: Option<Html>,
+    /// The budget limits this page went past; empty for every real page.
+    /// When not empty, `html` holds the document up to the point where the
+    /// limit was hit, and rules that read it report `page_too_complex`.
+    pub limits_hit: Vec<LimitHit>,
     pub http_probe: Option<HttpProbe>,
     pub subresources: Vec<Subresource>,
     /// Status of `/.well-known/security.txt`, when it was checked.
@@ -135,7 +143,11 @@ impl Page {
                     v.contains("html") || v.trim().is_empty()
                 })
                 .unwrap_or(true);
-        let html = if is_html { body.as_deref().map(Html::parse_document) } else { None };
+        let parsed = if is_html { body.as_deref().map(|b| budget::parse(b, &LIMITS)) } else { None };
+        let (html, limits_hit) = match parsed {
+            Some(p) => (Some(p.html), p.limits_hit),
+            None => (None, Vec::new()),
+        };
         let decoded_bytes = body.as_ref().map(|b| b.len() as u64).unwrap_or(0);
         Page {
             requested_url,
@@ -150,6 +162,7 @@ impl Page {
             truncated: false,
             body,
             html,
+            limits_hit,
             http_probe: None,
             subresources: Vec::new(),
             security_txt_status: None,
@@ -198,6 +211,11 @@ impl Page {
     pub fn element_index(&self) -> Option<&crate::rules::accessibility::index::PageIndex> {
         let html = self.html.as_ref()?;
         Some(self.element_index.get_or_init(|| crate::rules::accessibility::index::PageIndex::build(html)))
+    }
+
+    /// The work-budget limits this page hit (see [`budget::LIMITS`]).
+    pub fn analysis_limits(&self) -> &[LimitHit] {
+        &self.limits_hit
     }
 
     pub fn is_https(&self) -> bool {
