@@ -55,6 +55,10 @@ fn shapes() -> Vec<(&'static str, Box<dyn Fn(usize) -> String>)> {
         ("nested span in button", Box::new(|t| repeat(&format!("{HEAD}<button>"), "<span>t", "</button>", t))),
         ("id flood", Box::new(|t| repeat(HEAD, "<div id=\"x\" aria-labelledby=\"x x\"><label for=\"x\">l</label><input id=\"x\"></div>", TAIL, t))),
         ("labelledby list", Box::new(|t| repeat(&format!("{HEAD}<span id=\"a\">a</span><button aria-labelledby=\""), "a ", "\">b</button></body></html>", t))),
+        ("many labelledby one big target", Box::new(|t| {
+            let target = format!("<div id=\"x\">{}</div>", "<span>t</span> ".repeat(t / 40));
+            repeat(&format!("{HEAD}{target}"), "<button aria-labelledby=\"x\"></button>", TAIL, t)
+        })),
         ("deep svg", Box::new(|t| repeat(&format!("{HEAD}<svg>"), "<g>", "</svg>", t))),
         ("deep tables", Box::new(|t| repeat(HEAD, "<table><tr><td>", "x", t))),
         ("deep then flat p", Box::new(|t| repeat(&format!("{HEAD}{}", "<div>".repeat(250)), "<p>x</p>", TAIL, t))),

@@ -117,7 +117,7 @@ pub fn check_answers(host: &str, ips: &[IpAddr]) -> Result<(), FetchError> {
 /// Same-origin scripts, stylesheets, images and preloaded fonts referenced by
 /// the page, in document order, deduplicated, at most `max`.
 pub fn subresource_candidates(page: &Page, max: usize) -> Vec<(Url, &'static str)> {
-    let Some(html) = page.html.as_ref() else { return Vec::new() };
+    let Some(html) = page.html() else { return Vec::new() };
     let base = page.final_url.clone();
     let origin = base.origin();
     let mut out: Vec<(Url, &'static str)> = Vec::new();

@@ -82,6 +82,9 @@ pub struct HstsPreloadEntry {
     pub force_https: bool,
 }
 
+/// Child → (1-based rank among same-name siblings, how many share the name).
+pub type SiblingRanks = std::collections::HashMap<ego_tree::NodeId, (u32, u32)>;
+
 #[derive(Debug)]
 pub struct Page {
     /// The URL the user submitted.
@@ -101,11 +104,15 @@ pub struct Page {
     pub body: Option<String>,
     /// Parsed HTML, when the response was HTML (only as far as the work
     /// budget allowed: see `limits_hit`).
-    pub html: Option<Html>,
+    html: Option<Html>,
+    /// Set whenever a rule reads the parsed document (see `rules::run_all`).
+    document_read: std::cell::Cell<bool>,
     /// The budget limits this page went past; empty for every real page.
     /// When not empty, `html` holds the document up to the point where the
     /// limit was hit, and rules that read it report `page_too_complex`.
     pub limits_hit: Vec<LimitHit>,
+    /// Bytes of the body the parsed document was built from.
+    pub parsed_bytes: usize,
     pub http_probe: Option<HttpProbe>,
     pub subresources: Vec<Subresource>,
     /// Status of `/.well-known/security.txt`, when it was checked.
@@ -119,6 +126,9 @@ pub struct Page {
     pub hsts_preload: Vec<HstsPreloadEntry>,
     /// Start-tag source lines by node, built on first use (see `rules::dom`).
     line_index: std::cell::OnceCell<std::collections::HashMap<ego_tree::NodeId, u32>>,
+    /// Ranks of the children of large parents among same-name siblings,
+    /// computed per parent on first use (see `rules::dom::css_path`).
+    sibling_ranks: std::cell::RefCell<std::collections::HashMap<ego_tree::NodeId, std::rc::Rc<SiblingRanks>>>,
     /// Element index (by name, attribute, id; hidden state; roles) shared by
     /// the rules, built on first use.
     element_index: std::cell::OnceCell<crate::rules::accessibility::index::PageIndex>,
@@ -144,9 +154,9 @@ impl Page {
                 })
                 .unwrap_or(true);
         let parsed = if is_html { body.as_deref().map(|b| budget::parse(b, &LIMITS)) } else { None };
-        let (html, limits_hit) = match parsed {
-            Some(p) => (Some(p.html), p.limits_hit),
-            None => (None, Vec::new()),
+        let (html, limits_hit, parsed_bytes) = match parsed {
+            Some(p) => (Some(p.html), p.limits_hit, p.parsed_bytes),
+            None => (None, Vec::new(), 0),
         };
         let decoded_bytes = body.as_ref().map(|b| b.len() as u64).unwrap_or(0);
         Page {
@@ -162,7 +172,9 @@ impl Page {
             truncated: false,
             body,
             html,
+            document_read: std::cell::Cell::new(false),
             limits_hit,
+            parsed_bytes,
             http_probe: None,
             subresources: Vec::new(),
             security_txt_status: None,
@@ -170,6 +182,7 @@ impl Page {
             cors_preflight: None,
             hsts_preload: Vec::new(),
             line_index: std::cell::OnceCell::new(),
+            sibling_ranks: Default::default(),
             element_index: std::cell::OnceCell::new(),
         }
     }
@@ -198,8 +211,28 @@ impl Page {
         self.headers.iter().filter(move |h| h.name == name).map(|h| h.value.as_str())
     }
 
+    /// The parsed HTML document, when the response was HTML. Reading it is
+    /// recorded, so a rule that looked at a document cut by the work budget
+    /// can be told apart from one that only read headers.
+    pub fn html(&self) -> Option<&Html> {
+        self.document_read.set(true);
+        self.html.as_ref()
+    }
+
+    /// Forgets the parsed document (tests of non-HTML responses).
+    pub fn drop_document(&mut self) {
+        self.html = None;
+    }
+
+    /// Clears the read mark; returns whether the document was read since
+    /// the last call.
+    pub fn take_document_read(&self) -> bool {
+        self.document_read.replace(false)
+    }
+
     /// NodeId → 1-based source line of the start tag, computed once.
     pub fn line_index(&self) -> &std::collections::HashMap<ego_tree::NodeId, u32> {
+        self.document_read.set(true);
         self.line_index.get_or_init(|| match (self.body.as_deref(), self.html.as_ref()) {
             (Some(body), Some(html)) => crate::rules::dom::build_line_index(body, html),
             _ => std::collections::HashMap::new(),
@@ -209,8 +242,20 @@ impl Page {
     /// The rules' shared element index (elements by name, attribute and id,
     /// hidden state, roles), built once per page; None when the page is not HTML.
     pub fn element_index(&self) -> Option<&crate::rules::accessibility::index::PageIndex> {
+        self.document_read.set(true);
         let html = self.html.as_ref()?;
         Some(self.element_index.get_or_init(|| crate::rules::accessibility::index::PageIndex::build(html)))
+    }
+
+    /// The ranks of `parent`'s children (see [`SiblingRanks`]), computed by
+    /// `compute` the first time they are asked for.
+    pub fn sibling_ranks(&self, parent: ego_tree::NodeId, compute: impl FnOnce() -> SiblingRanks) -> std::rc::Rc<SiblingRanks> {
+        if let Some(r) = self.sibling_ranks.borrow().get(&parent) {
+            return r.clone();
+        }
+        let r = std::rc::Rc::new(compute());
+        self.sibling_ranks.borrow_mut().insert(parent, r.clone());
+        r
     }
 
     /// The work-budget limits this page hit (see [`budget::LIMITS`]).

@@ -68,7 +68,7 @@ fn rules_survive_cut_and_spliced_pages() {
     // Non-HTML and empty bodies still get the header-level rules.
     for body in ["", "\u{0}\u{1}\u{2}", "{\"json\": true}"] {
         let mut page = Page::html_at("http://example.com", &[("content-type", "application/octet-stream")], body);
-        page.html = None;
+        page.drop_document();
         rules::run_all(&page);
     }
     assert!(runs > 300);

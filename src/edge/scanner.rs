@@ -47,6 +47,12 @@ pub fn analyse(org: &str, project: &str, asset: &str, page: &Page) -> ScanDone {
         obj.insert("transferred_bytes".into(), json!(page.transferred_bytes));
         obj.insert("content_encoding".into(), json!(page.content_encoding));
         obj.insert("rules_run".into(), json!(results.len()));
+        // The work-budget limits the page went past (empty for real pages):
+        // findings of rules that read the cut document carry page_too_complex.
+        obj.insert("limits_hit".into(), json!(page.limits_hit.iter().map(|l| l.as_str()).collect::<Vec<_>>()));
+        if !page.limits_hit.is_empty() {
+            obj.insert("analysed_bytes".into(), json!(page.parsed_bytes));
+        }
     }
     ScanDone { asset: asset.to_string(), observations, summary }
 }

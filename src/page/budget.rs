@@ -33,7 +33,9 @@ pub struct Limits {
     /// The sum over all tags of the depth they are parsed at: what the
     /// parser's walks of its stack of open elements can cost. It bounds
     /// "deep, then wide" pages that stay under `depth` but make every tag
-    /// (stray end tags included) walk a deep stack.
+    /// (stray end tags included) walk a deep stack. Since it includes the sum
+    /// of every element's depth, it also bounds what any rule pays for one
+    /// walk of each element's ancestors or of each element's subtree.
     pub nesting_work: u64,
     /// Bytes of HTML source parsed (the fetcher's body cap is the same size).
     pub html_bytes: usize,
@@ -104,16 +106,24 @@ pub fn parse(body: &str, limits: &Limits) -> Parsed {
     let sink = BudgetSink::new(limits);
     let mut parser = html5ever::driver::parse_document(sink, Default::default());
     let mut at = 0;
-    let mut work = 0u64;
+    let (mut work, mut other_work) = (0u64, 0u64);
     while at < end {
         let next = floor_char_boundary(body, (at + CHUNK).min(end)).max(ceil_char_boundary(body, at + 1).min(end));
-        let depth_before = parser.tokenizer.sink.sink.current_depth.get();
+        let (depth_before, elements_before) = {
+            let sink = &parser.tokenizer.sink.sink;
+            sink.chunk_max_depth.set(0);
+            (sink.current_depth.get(), sink.elements.get())
+        };
         parser.process(StrTendril::from_slice(&body[at..next]));
         let sink = &parser.tokenizer.sink.sink;
-        // Every tag in the chunk may walk the whole stack: charge each one
-        // the deeper of the depths seen at the chunk's two ends.
-        let tags = body.as_bytes()[at..next].iter().filter(|&&c| c == b'<').count() as u64;
-        work += tags * u64::from(depth_before.max(sink.current_depth.get()).max(1));
+        // Elements are charged their exact depth (in `depth_sum`); every
+        // other tag in the chunk (end tags, comments) may walk the whole
+        // stack, so it is charged the deepest point the chunk reached.
+        let tags = body.as_bytes()[at..next].iter().filter(|&&c| c == b'<').count();
+        let others = tags.saturating_sub(sink.elements.get() - elements_before) as u64;
+        let deepest = depth_before.max(sink.chunk_max_depth.get()).max(1);
+        other_work += others * u64::from(deepest);
+        work = sink.depth_sum.get() + other_work;
         at = next;
         if sink.elements.get() > limits.elements {
             hits.push(LimitHit::Elements);
@@ -274,6 +284,10 @@ struct BudgetSink {
     elements: Cell<usize>,
     /// Depth of the element appended last: where the parser is working.
     current_depth: Cell<u32>,
+    /// The deepest element appended in the current chunk.
+    chunk_max_depth: Cell<u32>,
+    /// The sum of the depths of all elements appended.
+    depth_sum: Cell<u64>,
     too_deep: Cell<bool>,
     /// Depth of each element that has been appended somewhere.
     depth: RefCell<HashMap<ego_tree::NodeId, u32>>,
@@ -286,18 +300,26 @@ impl BudgetSink {
             max_depth: limits.depth,
             elements: Cell::new(0),
             current_depth: Cell::new(0),
+            chunk_max_depth: Cell::new(0),
+            depth_sum: Cell::new(0),
             too_deep: Cell::new(false),
             depth: RefCell::new(HashMap::new()),
         }
     }
 
+    fn depth_of(&self, id: &ego_tree::NodeId) -> u32 {
+        self.depth.borrow().get(id).copied().unwrap_or(0)
+    }
+
     fn placed(&self, parent: &ego_tree::NodeId, child: &NodeOrText<ego_tree::NodeId>) {
         if let NodeOrText::AppendNode(id) = child {
-            let d = self.depth.borrow().get(parent).copied().unwrap_or(0) + 1;
-            if d > self.max_depth {
+            let d = self.depth_of(parent) + 1;
+            if d >= self.max_depth {
                 self.too_deep.set(true);
             }
             self.current_depth.set(d);
+            self.chunk_max_depth.set(self.chunk_max_depth.get().max(d));
+            self.depth_sum.set(self.depth_sum.get() + u64::from(d));
             self.depth.borrow_mut().insert(*id, d);
         }
     }
@@ -335,8 +357,15 @@ impl TreeSink for BudgetSink {
         self.inner.create_pi(target, data)
     }
     fn append(&self, parent: &Self::Handle, child: NodeOrText<Self::Handle>) {
-        self.placed(parent, &child);
-        self.inner.append(parent, child)
+        // Past the depth limit, new nodes become siblings at the limit (as
+        // Chromium's parser does past 512), so no tree is ever deeper than
+        // `depth` even in the chunk that crosses it.
+        let parent = match child {
+            NodeOrText::AppendNode(_) if self.depth_of(parent) >= self.max_depth => self.parent_of(parent).unwrap_or(*parent),
+            _ => *parent,
+        };
+        self.placed(&parent, &child);
+        self.inner.append(&parent, child)
     }
     fn append_based_on_parent_node(&self, element: &Self::Handle, prev_element: &Self::Handle, child: NodeOrText<Self::Handle>) {
         let parent = self.parent_of(element).unwrap_or(*prev_element);
@@ -394,6 +423,8 @@ mod tests {
         assert_eq!(p.limits_hit, vec![LimitHit::Depth]);
         let divs = p.html.select(&scraper::Selector::parse("div").unwrap()).count();
         assert!(divs > LIMITS.depth as usize && divs <= LIMITS.depth as usize + CHUNK / 5 + 1, "{divs}");
+        let deepest = p.html.tree.nodes().map(|n| n.ancestors().count()).max().unwrap_or(0);
+        assert_eq!(deepest, LIMITS.depth as usize);
     }
 
     #[test]
@@ -409,6 +440,16 @@ mod tests {
         let p = parse(&body, &Limits { nesting_work: 100, elements: 1000, depth: 100, ..small() });
         assert_eq!(p.limits_hit, vec![LimitHit::NestingWork]);
         assert!(p.nesting_work > 100);
+    }
+
+    #[test]
+    fn nesting_work_counts_the_depth_of_every_element_even_within_one_chunk() {
+        // Three 30-deep excursions that start and end shallow inside one chunk.
+        let body = format!("<body>{}", format!("{}{}", "<i>".repeat(30), "</i>".repeat(30)).repeat(3));
+        let p = parse(&body, &Limits { nesting_work: 1_000_000, elements: 1000, depth: 100, ..small() });
+        assert!(p.limits_hit.is_empty());
+        // html, head, body and 90 i elements at depths 3..=32 (the document is 0).
+        assert!(p.nesting_work >= 3 * (3..=32).sum::<u64>(), "{}", p.nesting_work);
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub fn sel(s: &str) -> Selector {
 /// those candidates. Same elements, same order (the tree's node order, as
 /// `Html::select` yields them).
 pub fn select<'a>(page: &'a Page, names: &[&str], attrs: &[&str], selector: &Selector) -> Vec<ElementRef<'a>> {
-    let Some(html) = page.html.as_ref() else { return Vec::new() };
+    let Some(html) = page.html() else { return Vec::new() };
     let ix = match page.element_index() {
         Some(ix) if ix.complete => ix,
         // Detached elements exist only in the tree's node list: scan it all.
@@ -44,7 +44,7 @@ pub fn select<'a>(page: &'a Page, names: &[&str], attrs: &[&str], selector: &Sel
 /// with that local name (a type selector without namespace matches any
 /// namespace), so the index's name list needs no selector matching.
 pub fn select_named<'a>(page: &'a Page, name: &str) -> Vec<ElementRef<'a>> {
-    let Some(html) = page.html.as_ref() else { return Vec::new() };
+    let Some(html) = page.html() else { return Vec::new() };
     match page.element_index() {
         Some(ix) if ix.complete => {
             let mut ids: Vec<ego_tree::NodeId> = ix.named(name).iter().filter_map(|p| ix.node(*p)).collect();
@@ -57,7 +57,7 @@ pub fn select_named<'a>(page: &'a Page, name: &str) -> Vec<ElementRef<'a>> {
 
 /// A CSS selector that identifies the element: its id when unique-looking,
 /// else a child-index path from the root.
-pub fn css_path(el: ElementRef) -> String {
+pub fn css_path(page: &Page, el: ElementRef) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut cur = Some(el);
     while let Some(e) = cur {
@@ -71,11 +71,9 @@ pub fn css_path(el: ElementRef) -> String {
         let parent = e.parent().and_then(ElementRef::wrap);
         match parent {
             Some(p) => {
-                let same: Vec<ElementRef> =
-                    p.children().filter_map(ElementRef::wrap).filter(|c| c.value().name() == name).collect();
-                if same.len() > 1 {
-                    let idx = same.iter().position(|c| c.id() == e.id()).unwrap_or(0) + 1;
-                    parts.push(format!("{name}:nth-of-type({idx})"));
+                let (rank, same) = sibling_rank(page, p, e);
+                if same > 1 {
+                    parts.push(format!("{name}:nth-of-type({rank})"));
                 } else {
                     parts.push(name);
                 }
@@ -88,6 +86,37 @@ pub fn css_path(el: ElementRef) -> String {
     }
     parts.reverse();
     parts.join(" > ")
+}
+
+/// Parents with more element children than this have their children's
+/// ranks computed once and kept, so evidence on a page with 100 000
+/// siblings does not count them once per listed element.
+const RANK_MEMO_CHILDREN: usize = 32;
+
+/// The element's 1-based rank among its parent's children of the same name,
+/// and how many there are.
+fn sibling_rank(page: &Page, parent: ElementRef, el: ElementRef) -> (u32, u32) {
+    let name = el.value().name();
+    let children = || parent.children().filter_map(ElementRef::wrap);
+    if children().nth(RANK_MEMO_CHILDREN).is_none() {
+        let same: Vec<ElementRef> = children().filter(|c| c.value().name() == name).collect();
+        let rank = same.iter().position(|c| c.id() == el.id()).unwrap_or(0) + 1;
+        return (rank as u32, same.len() as u32);
+    }
+    page.sibling_ranks(parent.id(), || {
+        let mut seen: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+        let ranked: Vec<(ego_tree::NodeId, &str, u32)> = children()
+            .map(|c| {
+                let n = seen.entry(c.value().name()).or_insert(0);
+                *n += 1;
+                (c.id(), c.value().name(), *n)
+            })
+            .collect();
+        ranked.into_iter().map(|(id, n, r)| (id, (r, seen.get(n).copied().unwrap_or(1)))).collect()
+    })
+    .get(&el.id())
+    .copied()
+    .unwrap_or((1, 1))
 }
 
 /// The element's outer HTML, cut to [`SNIPPET_MAX`] characters. Serialises
@@ -247,7 +276,7 @@ pub fn start_tag_lines_by_name(body: &str) -> NameMap {
 /// Element evidence for a violation.
 pub fn element(page: &Page, el: ElementRef) -> Evidence {
     Evidence::Element {
-        selector: css_path(el),
+        selector: css_path(page, el),
         snippet: snippet(el),
         line: source_line(page, el),
         needs_review: false,

@@ -159,8 +159,102 @@ pub struct RuleResult {
 
 /// Runs every rule over the page.
 pub fn run_all(page: &Page) -> Vec<RuleResult> {
-    all().into_iter().map(|rule| RuleResult { rule, outcome: (rule.check)(page) }).collect()
+    all().into_iter().map(|rule| run_one(rule, page)).collect()
+}
+
+/// Runs one rule. On a page cut by the work budget, a rule that read the
+/// document did not see all of it, so nothing it says is final: a pass
+/// becomes a needs-review finding and a failure's evidence needs review,
+/// both with the reason `page_too_complex`. Rules that only read headers
+/// keep their outcome.
+pub fn run_one(rule: &'static Rule, page: &Page) -> RuleResult {
+    page.take_document_read();
+    let outcome = (rule.check)(page);
+    let outcome = if !page.limits_hit.is_empty() && page.take_document_read() { too_complex(page, outcome) } else { outcome };
+    RuleResult { rule, outcome }
+}
+
+/// The reason code of findings whose rule could not look at the whole page.
+pub const PAGE_TOO_COMPLEX: &str = "page_too_complex";
+
+fn too_complex(page: &Page, outcome: Outcome) -> Outcome {
+    let limits: Vec<String> = page.limits_hit.iter().map(|l| l.describe(&crate::page::LIMITS)).collect();
+    let note = format!(
+        "The page has {}, past the analysis budget; only its first {} bytes were analysed, so this rule could not look at everything.",
+        limits.join(", "),
+        page.parsed_bytes
+    );
+    let reason = Evidence::Item { value: PAGE_TOO_COMPLEX.to_string(), note };
+    match outcome {
+        Outcome::Fail(mut v) => {
+            for e in v.evidence.iter_mut() {
+                if let Evidence::Element { needs_review, .. } = e {
+                    *needs_review = true;
+                }
+            }
+            v.evidence.insert(0, reason);
+            v.confidence = v.confidence.min(0.4);
+            v.code = v.code.or_else(|| Some(PAGE_TOO_COMPLEX.to_string()));
+            let detail = v.detail.take().map(|d| format!(": {d}")).unwrap_or_default();
+            v.detail = Some(format!("Needs review ({PAGE_TOO_COMPLEX}), the page was analysed in part{detail}"));
+            Outcome::Fail(v)
+        }
+        Outcome::Pass { .. } | Outcome::NotApplicable => Outcome::Fail(
+            Violation::new(vec![reason])
+                .severity(Severity::Info)
+                .confidence(0.4)
+                .code(PAGE_TOO_COMPLEX)
+                .detail(format!("Needs review ({PAGE_TOO_COMPLEX}): nothing was found in the part of the page analysed, but the rest was not checked")),
+        ),
+    }
 }
 
 /// Maximum element evidence items kept per finding; the total is reported alongside.
 pub const MAX_EVIDENCE: usize = 20;
+
+#[cfg(test)]
+mod budget_tests {
+    use super::*;
+
+    fn deep_page(extra: &str) -> Page {
+        let body = format!("<!doctype html><html lang=en><head><title>t</title></head><body>{extra}{}x", "<div>".repeat(2000));
+        Page::html_at("https://example.com/", &[("content-type", "text/html")], &body)
+    }
+
+    #[test]
+    fn a_page_past_a_limit_never_passes_a_document_rule() {
+        let page = deep_page("<img src=a.png>");
+        assert_eq!(page.limits_hit, vec![crate::page::LimitHit::Depth]);
+        let results = run_all(&page);
+        for r in &results {
+            let reads_document = { page.take_document_read(); (r.rule.check)(&page); page.take_document_read() };
+            match (&r.outcome, reads_document) {
+                (Outcome::Fail(v), true) => {
+                    assert!(v.confidence <= 0.4, "{}", r.rule.id);
+                    assert!(matches!(&v.evidence[0], Evidence::Item { value, .. } if value == PAGE_TOO_COMPLEX), "{}", r.rule.id);
+                    assert!(v.evidence.iter().all(|e| !matches!(e, Evidence::Element { needs_review: false, .. })), "{}", r.rule.id);
+                }
+                (o, true) => panic!("{} read the cut document and said {o:?}", r.rule.id),
+                (_, false) => {}
+            }
+        }
+        // The missing alt text found before the cut is still reported, for review.
+        let alt = results.iter().find(|r| r.rule.id == "image-alt").map(|r| &r.outcome);
+        assert!(matches!(alt, Some(Outcome::Fail(v)) if v.evidence.iter().any(|e| matches!(e, Evidence::Element { needs_review: true, .. }))));
+        // Header rules are untouched: a missing X-Content-Type-Options is a plain failure.
+        let xcto = results.iter().find(|r| r.rule.id == "x-content-type-options").map(|r| &r.outcome);
+        assert!(matches!(xcto, Some(Outcome::Fail(v)) if v.confidence > 0.4
+            && !v.evidence.iter().any(|e| matches!(e, Evidence::Item { value, .. } if value == PAGE_TOO_COMPLEX))));
+    }
+
+    #[test]
+    fn a_page_within_the_budget_is_not_touched() {
+        let page = Page::html_at("https://example.com/", &[("content-type", "text/html")], "<!doctype html><html lang=en><title>t</title><img src=a.png>");
+        assert!(page.limits_hit.is_empty());
+        for r in run_all(&page) {
+            if let Outcome::Fail(v) = &r.outcome {
+                assert_ne!(v.code.as_deref(), Some(PAGE_TOO_COMPLEX), "{}", r.rule.id);
+            }
+        }
+    }
+}

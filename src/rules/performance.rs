@@ -59,7 +59,7 @@ pub(crate) fn element(page: &Page, el: ElementRef) -> Evidence {
 
 /// The parsed document, when the page was HTML.
 pub(crate) fn html(page: &Page) -> Option<&Html> {
-    page.html.as_ref()
+    page.html()
 }
 
 /// True when `el` sits inside `<head>` (the parser moves head-only content
@@ -110,7 +110,7 @@ mod tests {
             &[],
             "<!doctype html>\n<html><body>\n<IMG src=a>\n<p><img src=b></p>\n<imgx>\n\n<img\tsrc=c><a href=x>y</a></body></html>",
         );
-        let doc = page.html.as_ref().unwrap();
+        let doc = page.html().unwrap();
         let els: Vec<ElementRef> = doc.select(&dom::sel("img, a, p")).collect();
         let batched = elements(&page, els.clone());
         for (e, ev) in els.iter().zip(&batched) {

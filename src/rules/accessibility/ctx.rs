@@ -14,6 +14,10 @@ pub struct Ctx<'a> {
     pub page: &'a Page,
     pub doc: &'a Html,
     ix: &'a PageIndex,
+    /// Text of aria-labelledby targets, by (target, hidden included), for
+    /// the names that reference them directly: a thousand buttons labelled
+    /// by one large element cost one walk of it, not a thousand.
+    pub(super) labelledby_memo: std::cell::RefCell<HashMap<(ego_tree::NodeId, bool), std::rc::Rc<str>>>,
 }
 
 /// Where a rule's candidates come from. Each is a superset of what the rule's
@@ -38,9 +42,9 @@ pub enum Candidates {
 
 impl<'a> Ctx<'a> {
     pub fn new(page: &'a Page) -> Option<Ctx<'a>> {
-        let doc = page.html.as_ref()?;
+        let doc = page.html()?;
         let ix = page.element_index()?;
-        Some(Ctx { page, doc, ix })
+        Some(Ctx { page, doc, ix, labelledby_memo: Default::default() })
     }
 
     fn at(&self, p: u32) -> Option<ElementRef<'a>> {
@@ -80,6 +84,15 @@ impl<'a> Ctx<'a> {
                 self.by_role().iter().filter(|(r, _)| f(r)).for_each(|(_, v)| out.extend_from_slice(v));
             }
             Candidates::Union(cs) => cs.iter().for_each(|c| self.positions(*c, out)),
+        }
+    }
+
+    /// True when `inner` is `outer` or one of its descendants (false for
+    /// elements outside the index).
+    pub fn within(&self, outer: ElementRef, inner: ElementRef) -> bool {
+        match (self.ix.position(outer.id()), self.ix.position(inner.id())) {
+            (Some(p), Some(q)) => self.ix.within(p, q),
+            _ => inner.ancestors().any(|a| a.id() == outer.id()) || inner.id() == outer.id(),
         }
     }
 
@@ -350,7 +363,7 @@ pub fn finish(page: &Page, applicable: bool, fails: &[ElementRef], reviews: &[El
         .iter()
         .enumerate()
         .map(|(i, e)| Evidence::Element {
-            selector: dom::css_path(*e),
+            selector: dom::css_path(page, *e),
             snippet: dom::snippet(*e),
             line: lines.get(i).copied().flatten(),
             needs_review: i >= listed_fails.len(),
@@ -406,7 +419,7 @@ pub fn source_lines(page: &Page, els: &[ElementRef]) -> Vec<Option<u32>> {
 /// [`source_lines`] by scanning the source once per distinct name.
 pub fn source_lines_scan(page: &Page, els: &[ElementRef]) -> Vec<Option<u32>> {
     let mut out = vec![None; els.len()];
-    let (Some(body), Some(doc)) = (page.body.as_deref(), page.html.as_ref()) else { return out };
+    let (Some(body), Some(doc)) = (page.body.as_deref(), page.html()) else { return out };
     if els.is_empty() {
         return out;
     }

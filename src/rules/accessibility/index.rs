@@ -424,6 +424,12 @@ impl PageIndex {
         with.get(first).is_some_and(|q| *q < end)
     }
 
+    /// True when the element at position `q` is in the subtree at `p`
+    /// (itself included).
+    pub fn within(&self, p: u32, q: u32) -> bool {
+        p <= q && self.end.get(p as usize).is_some_and(|end| q < *end)
+    }
+
     /// The NodeId at a document-order position.
     pub fn node(&self, p: u32) -> Option<NodeId> {
         self.elements.get(p as usize).copied()

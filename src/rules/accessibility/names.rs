@@ -10,6 +10,11 @@ use scraper::{ElementRef, Node};
 
 const MAX_DEPTH: usize = 48;
 
+/// Text gathered for one name stops growing past this many bytes: a name is
+/// read to a person, and no real one comes near it, while a hostile page
+/// can reference a megabyte of text from every element.
+pub const MAX_NAME_BYTES: usize = 1024;
+
 #[derive(Clone, Copy)]
 struct State {
     start: NodeId,
@@ -21,7 +26,14 @@ struct State {
 
 /// Collapses whitespace runs and trims.
 pub fn sanitize(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len().min(MAX_NAME_BYTES + 64));
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// The element's accessible name (sanitized).
@@ -66,21 +78,37 @@ pub fn label_text(ctx: &Ctx, el: ElementRef) -> String {
 }
 
 fn labelledby(ctx: &Ctx, el: ElementRef, st: State) -> String {
-    let refs = ctx.idrefs(el, "aria-labelledby");
-    let parts: Vec<String> = refs
-        .into_iter()
-        .map(|r| {
-            let inner = State {
-                in_labelledby: true,
-                in_subtree: false,
-                include_hidden: st.include_hidden || ctx.hidden_from_at(r),
-                depth: st.depth + 1,
-                ..st
-            };
-            text(ctx, r, inner)
-        })
-        .collect();
-    parts.join(" ")
+    let Some(list) = el.value().attr_of("aria-labelledby") else { return String::new() };
+    let mut out = String::new();
+    let mut first = true;
+    for r in list.split_ascii_whitespace().filter_map(|id| ctx.by_id(id)) {
+        if out.len() > MAX_NAME_BYTES {
+            break;
+        }
+        if !first {
+            out.push(' ');
+        }
+        first = false;
+        let include_hidden = st.include_hidden || ctx.hidden_from_at(r);
+        let inner = State { in_labelledby: true, in_subtree: false, include_hidden, depth: st.depth + 1, ..st };
+        // A target's text depends on the element being named only when that
+        // element is inside it, and on the depth it is reached at: memoise
+        // the common case of a direct reference from outside.
+        let start_inside = ctx.doc.tree.get(st.start).and_then(ElementRef::wrap).is_some_and(|s| ctx.within(r, s));
+        if st.depth == 0 && !start_inside {
+            let key = (r.id(), include_hidden);
+            let known = ctx.labelledby_memo.borrow().get(&key).cloned();
+            let t = known.unwrap_or_else(|| {
+                let t: std::rc::Rc<str> = text(ctx, r, inner).into();
+                ctx.labelledby_memo.borrow_mut().insert(key, t.clone());
+                t
+            });
+            out.push_str(&t);
+        } else {
+            out.push_str(&text(ctx, r, inner));
+        }
+    }
+    out
 }
 
 fn nonempty(s: Option<&str>) -> Option<String> {
@@ -279,6 +307,9 @@ fn children_text(ctx: &Ctx, el: ElementRef, st: State) -> String {
     }
     let mut out = String::new();
     for child in el.children() {
+        if out.len() > MAX_NAME_BYTES {
+            break;
+        }
         match child.value() {
             Node::Text(t) => out.push_str(t),
             Node::Element(_) => {

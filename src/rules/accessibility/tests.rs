@@ -188,7 +188,7 @@ fn large_page_timing() {
 fn batch_source_lines_match_single_lookups() {
     let html = "<!doctype html>\n<html lang=en><head><title>t</title></head>\n<body>\n<p>a</p>\n<div><p>b</p>\n<span>c</span></div>\n<P>d</P><pre>x</pre>\n</body></html>";
     let page = Page::html_at("https://example.com/", &[], html);
-    let doc = page.html.as_ref().unwrap();
+    let doc = page.html().unwrap();
     let els: Vec<scraper::ElementRef> = doc.root_element().descendants().filter_map(scraper::ElementRef::wrap).collect();
     let batch = super::ctx::source_lines(&page, &els);
     for (e, l) in els.iter().zip(batch) {
@@ -201,7 +201,7 @@ fn indexed_source_lines_match_the_scan() {
     let html = "<!doctype html>\n<HTML><head><title>t</title></head>\n<body>\n<!-- <p>c</p> -->\n<p>a</p><Div\n><P\tid=x>b</P></div>\n\
                 <svg><foreignObject><p>f</p></foreignObject></svg>\n<a<b>z</a<b><x-y>q</x-y>\n<li>1<li>2<table><td>c</table>\n<p";
     let page = Page::html_at("https://example.com/", &[], html);
-    let doc = page.html.as_ref().unwrap();
+    let doc = page.html().unwrap();
     let els: Vec<scraper::ElementRef> = doc.root_element().descendants().filter_map(scraper::ElementRef::wrap).collect();
     assert_eq!(super::ctx::source_lines(&page, &els), super::ctx::source_lines_scan(&page, &els));
     let rev: Vec<scraper::ElementRef> = els.iter().rev().copied().collect();
@@ -213,7 +213,7 @@ fn indexed_dom_lines_match_the_line_index() {
     let html = "<!doctype html>\n<HTML><head><title>t</title></head>\n<body>\n<!-- <p>c</p>\n<div> -->\n<p>a</p><Div\n><P\tid=x>b</P></div>\n\
                 <svg><foreignObject><p>f</p></foreignObject></svg>\n<a<b>z</a<b><x-y>q</x-y>\n<li>1<li>2<table><td>c</table>\n<p";
     let page = Page::html_at("https://example.com/", &[], html);
-    let doc = page.html.as_ref().unwrap();
+    let doc = page.html().unwrap();
     for e in doc.root_element().descendants().filter_map(scraper::ElementRef::wrap) {
         assert_eq!(crate::rules::dom::source_line(&page, e), page.line_index().get(&e.id()).copied(), "{}", e.value().name());
     }
@@ -236,7 +236,7 @@ fn implicit_roles_only_for_listed_tags() {
         .collect();
     let page = Page::html_at("https://example.com/", &[], &doc(&body));
     let ctx = super::ctx::Ctx::new(&page).unwrap();
-    for e in page.html.as_ref().unwrap().root_element().descendants().filter_map(scraper::ElementRef::wrap) {
+    for e in page.html().unwrap().root_element().descendants().filter_map(scraper::ElementRef::wrap) {
         if !super::aria::IMPLICIT_ROLE_TAGS.contains(&e.value().name()) {
             assert_eq!(super::aria::implicit_role(&ctx, e), None, "{}", e.value().name());
         }
@@ -255,7 +255,7 @@ fn fixed_implicit_roles_match_implicit_role() {
     let page = Page::html_at("https://example.com/", &[], &doc(&body));
     let ctx = super::ctx::Ctx::new(&page).unwrap();
     let mut seen = 0;
-    for e in page.html.as_ref().unwrap().root_element().descendants().filter_map(scraper::ElementRef::wrap) {
+    for e in page.html().unwrap().root_element().descendants().filter_map(scraper::ElementRef::wrap) {
         if let Some((_, role)) = super::aria::FIXED_IMPLICIT_ROLES.iter().find(|(t, _)| *t == e.value().name()) {
             assert_eq!(super::aria::implicit_role(&ctx, e), Some(*role), "{}", e.value().name());
             assert_eq!(ctx.role(e), Some(*role), "{}", e.value().name());
@@ -271,7 +271,7 @@ fn select_named_matches_select() {
     let html = r#"<!doctype html><A href=x>1</A><svg><a href=y><text>2</text></a><style>s</style></svg><math><a>3</a></math>
         <table><a href=z>4</a><tr><td>c</td></tr></table><p><img src=i><IMG src=j></p><template><a href=t>5</a></template><body><a>6</a></body>"#;
     let page = Page::html_at("https://example.com/", &[], html);
-    let doc = page.html.as_ref().unwrap();
+    let doc = page.html().unwrap();
     for name in ["a", "img", "body", "style", "td", "template", "text"] {
         let want: Vec<_> = doc.select(&crate::rules::dom::sel(name)).map(|e| e.id()).collect();
         let got: Vec<_> = crate::rules::dom::select_named(&page, name).iter().map(|e| e.id()).collect();

@@ -202,7 +202,7 @@ pub fn dom_stats(body: ElementRef<'_>) -> DomStats<'_> {
 /// [`dom_stats`] from the page's element index (depths and child counts
 /// recorded when it was built) instead of another walk of the tree.
 fn indexed_dom_stats<'a>(page: &'a Page, body: ElementRef<'a>) -> Option<DomStats<'a>> {
-    let (ix, doc) = (page.element_index()?, page.html.as_ref()?);
+    let (ix, doc) = (page.element_index()?, page.html()?);
     let (elements, max_depth, deepest, max_children, widest) = ix.subtree_shape(ix.position(body.id())?)?;
     let at = |p: Option<u32>| p.and_then(|p| ix.node(p)).and_then(|id| doc.tree.get(id)).and_then(ElementRef::wrap);
     Some(DomStats { elements, max_depth, deepest: at(deepest), max_children, widest: at(widest) })

@@ -67,7 +67,7 @@ pub const VERSION_DISCLOSURE_RULE: Rule = Rule {
 // ---------------------------------------------------------------- permissions-policy
 
 fn check_permissions_policy(page: &Page) -> Outcome {
-    if !is_html(page) || page.html.is_none() {
+    if !is_html(page) || page.html().is_none() {
         return Outcome::NotApplicable;
     }
     if values(&page.headers, "permissions-policy").any(|v| !v.trim().is_empty()) {
@@ -134,7 +134,7 @@ fn check_mixed_content(page: &Page) -> Outcome {
     if page.final_url.scheme() != "https" {
         return Outcome::NotApplicable;
     }
-    let Some(_) = page.html.as_ref() else { return Outcome::NotApplicable };
+    let Some(_) = page.html() else { return Outcome::NotApplicable };
     let mut ev = Vec::new();
     let mut active = false;
     let mut count = 0usize;
@@ -213,7 +213,7 @@ fn compromised_host(url: &str) -> Option<&'static str> {
 }
 
 fn check_compromised_scripts(page: &Page) -> Outcome {
-    let Some(_) = page.html.as_ref() else { return Outcome::NotApplicable };
+    let Some(_) = page.html() else { return Outcome::NotApplicable };
     let mut ev = Vec::new();
     let mut confidence: f32 = 0.5;
     for (selector, attr) in [("script[src]", "src"), ("link[href]", "href")] {

@@ -48,7 +48,7 @@ pub fn analyze(page: &Page) -> SriAnalysis {
         out.code = "sri-not-implemented-response-not-html";
         return out;
     }
-    let Some(_) = page.html.as_ref() else { return out };
+    let Some(_) = page.html() else { return out };
     let site = registrable_domain(&site_host(page));
     let page_https = page.final_url.scheme() == "https";
     let sel = dom::sel("script");
@@ -116,7 +116,7 @@ fn detail(code: &str) -> &'static str {
 fn check(page: &Page) -> Outcome {
     let a = analyze(page);
     let mut ev: Vec<Evidence> = Vec::new();
-    if let Some(html) = page.html.as_ref() {
+    if let Some(html) = page.html() {
         for (id, note) in a.offenders.iter().take(MAX_EVIDENCE) {
             if let Some(el) = html.tree.get(*id).and_then(scraper::ElementRef::wrap) {
                 let mut e = dom::element(page, el);

@@ -39,7 +39,7 @@ pub fn meta_named(page: &Page, name: &str) -> Vec<String> {
 }
 
 fn meta_by_attr(page: &Page, attr: &str, name: &str) -> Vec<String> {
-    let Some(_) = page.html.as_ref() else { return Vec::new() };
+    let Some(_) = page.html() else { return Vec::new() };
     let s = sel("meta");
     crate::rules::dom::select(page, &["meta"], &[], &s)
         .into_iter()
