@@ -473,7 +473,10 @@ pub fn valid_lang(page: &Page) -> Outcome {
 }
 
 fn has_lang_text(ctx: &Ctx, e: ElementRef) -> bool {
-    for c in e.children() {
+    // An explicit stack, not recursion; the walk stops at descendants with
+    // their own lang, so over all elements each node is visited once.
+    let mut stack: Vec<ego_tree::NodeRef<Node>> = e.children().collect();
+    while let Some(c) = stack.pop() {
         match c.value() {
             Node::Text(t) if !t.trim().is_empty() => return true,
             Node::Element(_) => {
@@ -486,9 +489,7 @@ fn has_lang_text(ctx: &Ctx, e: ElementRef) -> bool {
                     if name_is(ce, "img") && nonempty(attr(ce, "alt")) {
                         return true;
                     }
-                    if has_lang_text(ctx, ce) {
-                        return true;
-                    }
+                    stack.extend(ce.children());
                 }
             }
             _ => {}
