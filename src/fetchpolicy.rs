@@ -73,7 +73,7 @@ pub fn resolve_redirect(current: &Url, location: &str) -> Result<TargetUrl, Fetc
 }
 
 #[derive(Deserialize)]
-struct DohAnswer {
+struct DohRecord {
     #[serde(rename = "type")]
     rtype: u16,
     data: String,
@@ -83,22 +83,80 @@ struct DohAnswer {
 struct DohResponse {
     #[serde(rename = "Status")]
     status: u32,
+    #[serde(rename = "TC", default)]
+    truncated: bool,
     #[serde(rename = "Answer", default)]
-    answer: Vec<DohAnswer>,
+    answer: Vec<DohRecord>,
 }
 
-/// Addresses of the A (1) or AAAA (28) records in a DoH JSON answer.
-/// NXDOMAIN (status 3) is `Ok(vec![])`; other DNS errors are `Err`.
-pub fn parse_doh(body: &str) -> Result<Vec<IpAddr>, FetchError> {
+pub const RTYPE_A: u16 = 1;
+pub const RTYPE_AAAA: u16 = 28;
+
+/// What one DoH query (A or AAAA) said, once its answer passed the checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DohAnswer {
+    /// NOERROR: the A/AAAA addresses (empty: the name has none of this type).
+    Addresses(Vec<IpAddr>),
+    /// NXDOMAIN without address records: the name does not exist.
+    NxDomain,
+    /// SERVFAIL: the resolver could not answer this type.
+    ServFail,
+}
+
+/// Checks one DoH JSON answer and fails closed on anything we cannot trust
+/// entirely: a truncated answer (`TC`), an A/AAAA record whose `data` is not
+/// an address of that family, NXDOMAIN carrying address records, rcodes
+/// other than NOERROR/NXDOMAIN/SERVFAIL, or unparseable JSON. Records of
+/// other types (CNAME chains) are skipped; NXDOMAIN with only a CNAME chain
+/// is an ordinary dangling alias. All failures are `dns_error`.
+pub fn parse_doh(body: &str) -> Result<DohAnswer, FetchError> {
     let r: DohResponse = serde_json::from_str(body).map_err(|_| FetchError::dns("Malformed DNS-over-HTTPS answer."))?;
+    if r.truncated {
+        return Err(FetchError::dns("Truncated DNS answer (TC): the full address set is unknown."));
+    }
+    let mut ips = Vec::new();
+    for a in &r.answer {
+        let data = a.data.trim();
+        let ip = match a.rtype {
+            RTYPE_A => data.parse::<std::net::Ipv4Addr>().map(IpAddr::V4).ok(),
+            RTYPE_AAAA => data.parse::<std::net::Ipv6Addr>().map(IpAddr::V6).ok(),
+            _ => continue,
+        };
+        let Some(ip) = ip else {
+            let kind = if a.rtype == RTYPE_A { "A" } else { "AAAA" };
+            return Err(FetchError::dns(format!("Unparseable {kind} record in the DNS answer.")));
+        };
+        ips.push(ip);
+    }
     match r.status {
-        0 | 3 => Ok(r
-            .answer
-            .iter()
-            .filter(|a| a.rtype == 1 || a.rtype == 28)
-            .filter_map(|a| a.data.trim().parse::<IpAddr>().ok())
-            .collect()),
+        0 => Ok(DohAnswer::Addresses(ips)),
+        3 if ips.is_empty() => Ok(DohAnswer::NxDomain),
+        3 => Err(FetchError::dns("NXDOMAIN answer that carries addresses.")),
+        2 => Ok(DohAnswer::ServFail),
         s => Err(FetchError::dns(format!("DNS lookup failed (rcode {s})."))),
+    }
+}
+
+/// Combines the A and AAAA answers into the addresses to check. One family's
+/// SERVFAIL next to usable addresses of the other is tolerated (resolvers and
+/// authoritative servers that break on AAAA are common); SERVFAIL with
+/// nothing usable beside it is `dns_error`.
+pub fn combine_answers(a: DohAnswer, aaaa: DohAnswer) -> Result<Vec<IpAddr>, FetchError> {
+    let addrs = |x: &DohAnswer| match x {
+        DohAnswer::Addresses(v) => v.clone(),
+        _ => Vec::new(),
+    };
+    match (&a, &aaaa) {
+        (DohAnswer::ServFail, DohAnswer::ServFail) => Err(FetchError::dns("DNS lookup failed (SERVFAIL).")),
+        (DohAnswer::ServFail, other) | (other, DohAnswer::ServFail) => {
+            let ips = addrs(other);
+            if ips.is_empty() {
+                Err(FetchError::dns("DNS lookup failed (SERVFAIL) and no other addresses were found."))
+            } else {
+                Ok(ips)
+            }
+        }
+        _ => Ok(addrs(&a).into_iter().chain(addrs(&aaaa)).collect()),
     }
 }
 
@@ -157,18 +215,94 @@ mod tests {
         assert_eq!(resolve_redirect(&cur, "file:///etc/passwd").map_err(|e| e.code), Err("blocked_target"));
     }
 
+    fn ip(s: &str) -> IpAddr {
+        s.parse().expect("ip")
+    }
+
     #[test]
     fn doh_answers() {
         let body = r#"{"Status":0,"Answer":[{"name":"x.","type":5,"TTL":1,"data":"y."},{"name":"y.","type":1,"TTL":1,"data":"93.184.216.34"}]}"#;
-        let ips = parse_doh(body).expect("parses");
-        assert_eq!(ips, vec!["93.184.216.34".parse::<IpAddr>().expect("ip")]);
+        let ips = combine_answers(parse_doh(body).expect("parses"), DohAnswer::Addresses(vec![])).expect("addresses");
+        assert_eq!(ips, vec![ip("93.184.216.34")]);
         assert!(check_answers("x", &ips).is_ok());
-        let private: Vec<IpAddr> = vec!["93.184.216.34".parse().expect("ip"), "10.1.2.3".parse().expect("ip")];
+        let private: Vec<IpAddr> = vec![ip("93.184.216.34"), ip("10.1.2.3")];
         assert_eq!(check_answers("x", &private).map_err(|e| e.code), Err("blocked_target"));
         assert_eq!(check_answers("x", &[]).map_err(|e| e.code), Err("target_unreachable"));
-        assert_eq!(parse_doh(r#"{"Status":3}"#), Ok(vec![]));
-        assert!(parse_doh(r#"{"Status":2}"#).is_err());
-        assert!(parse_doh("<html>").is_err());
+        assert_eq!(parse_doh(r#"{"Status":3}"#), Ok(DohAnswer::NxDomain));
+        assert_eq!(parse_doh(r#"{"Status":2}"#), Ok(DohAnswer::ServFail));
+        assert_eq!(parse_doh(r#"{"Status":5}"#).map_err(|e| e.code), Err("dns_error"));
+        assert_eq!(parse_doh("<html>").map_err(|e| e.code), Err("dns_error"));
+        let v6 = r#"{"Status":0,"Answer":[{"type":28,"data":" 2606:2800:220:1::1 "}]}"#;
+        assert_eq!(parse_doh(v6), Ok(DohAnswer::Addresses(vec![ip("2606:2800:220:1::1")])));
+    }
+
+    #[test]
+    fn truncated_answers_fail_closed() {
+        for body in [
+            r#"{"Status":0,"TC":true,"Answer":[{"type":1,"data":"93.184.216.34"}]}"#,
+            r#"{"Status":0,"TC":true}"#,
+            r#"{"Status":3,"TC":true}"#,
+            r#"{"Status":2,"TC":true}"#,
+        ] {
+            let e = parse_doh(body).expect_err(body);
+            assert_eq!((e.code, e.transient), ("dns_error", true), "{body}");
+            assert!(e.message.contains("Truncated"));
+        }
+        assert!(parse_doh(r#"{"Status":0,"TC":false,"Answer":[{"type":1,"data":"93.184.216.34"}]}"#).is_ok());
+    }
+
+    #[test]
+    fn address_data_must_parse_as_its_family() {
+        for (rtype, data) in [
+            (1, "2606:2800:220:1::1"),
+            (1, "93.184.216"),
+            (1, "093.184.216.34"),
+            (1, "0x5d.184.216.34"),
+            (1, "example.com."),
+            (1, ""),
+            (28, "93.184.216.34"),
+            (28, "2606:2800:220:1::1%eth0"),
+            (28, "[2606:2800:220:1::1]"),
+            (28, "not an address"),
+        ] {
+            let body = format!(r#"{{"Status":0,"Answer":[{{"type":{rtype},"data":"{data}"}},{{"type":1,"data":"93.184.216.34"}}]}}"#);
+            assert_eq!(parse_doh(&body).map_err(|e| e.code), Err("dns_error"), "type {rtype} data {data:?}");
+        }
+        // Other record types carry names, not addresses: skipped.
+        let cname = r#"{"Status":0,"Answer":[{"type":5,"data":"not-an-ip.example."},{"type":1,"data":"93.184.216.34"}]}"#;
+        assert_eq!(parse_doh(cname), Ok(DohAnswer::Addresses(vec![ip("93.184.216.34")])));
+    }
+
+    #[test]
+    fn nxdomain_with_addresses_fails_closed() {
+        for body in [
+            r#"{"Status":3,"Answer":[{"type":1,"data":"93.184.216.34"}]}"#,
+            r#"{"Status":3,"Answer":[{"type":5,"data":"y."},{"type":28,"data":"2606:2800:220:1::1"}]}"#,
+        ] {
+            assert_eq!(parse_doh(body).map_err(|e| e.code), Err("dns_error"), "{body}");
+        }
+        // A dangling alias (CNAME to a name that does not exist) is plain NXDOMAIN.
+        assert_eq!(parse_doh(r#"{"Status":3,"Answer":[{"type":5,"data":"gone.example."}]}"#), Ok(DohAnswer::NxDomain));
+    }
+
+    #[test]
+    fn one_family_servfail_next_to_good_addresses_is_not_a_failure() {
+        let a = DohAnswer::Addresses(vec![ip("93.184.216.34")]);
+        let aaaa = DohAnswer::Addresses(vec![ip("2606:2800:220:1::1")]);
+        assert_eq!(combine_answers(a.clone(), DohAnswer::ServFail), Ok(vec![ip("93.184.216.34")]));
+        assert_eq!(combine_answers(DohAnswer::ServFail, aaaa.clone()), Ok(vec![ip("2606:2800:220:1::1")]));
+        assert_eq!(combine_answers(a.clone(), aaaa), Ok(vec![ip("93.184.216.34"), ip("2606:2800:220:1::1")]));
+        // The addresses that are used are still checked.
+        let private = combine_answers(DohAnswer::Addresses(vec![ip("10.0.0.5")]), DohAnswer::ServFail).expect("combined");
+        assert_eq!(check_answers("x", &private).map_err(|e| e.code), Err("blocked_target"));
+        // SERVFAIL with nothing usable beside it fails.
+        for other in [DohAnswer::ServFail, DohAnswer::NxDomain, DohAnswer::Addresses(vec![])] {
+            assert_eq!(combine_answers(DohAnswer::ServFail, other.clone()).map_err(|e| e.code), Err("dns_error"));
+            assert_eq!(combine_answers(other, DohAnswer::ServFail).map_err(|e| e.code), Err("dns_error"));
+        }
+        // No SERVFAIL: the union (NXDOMAIN has none, so the name does not resolve).
+        assert_eq!(combine_answers(DohAnswer::NxDomain, DohAnswer::NxDomain), Ok(vec![]));
+        assert_eq!(combine_answers(a, DohAnswer::Addresses(vec![])), Ok(vec![ip("93.184.216.34")]));
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! `Idempotency-Key` on Run Scan, as Stripe defines it: the same key from the
-//! same org within 24 hours replays the original response; the same key with
-//! a different body is refused.
+//! `Idempotency-Key` on Run Scan, as Stripe defines it: the same key sent to
+//! the same project of the same org within 24 hours replays the original
+//! response; the same key with a different body is refused. The same key sent
+//! to another project is another request (keys are scoped per org and project).
 use crate::error::ApiError;
 use crate::ids::sha256_hex;
 use serde_json::{Map, Value};

@@ -87,13 +87,58 @@ pub fn sha256_hex(s: &str) -> String {
 
 /// The public prefix of an API key's secret (`kr_live_` and 40 base62 chars).
 pub const KEY_PREFIX: &str = "kr_live_";
+/// Base62 characters after the prefix (scripts/keylib.mjs mints exactly this many).
+pub const KEY_SECRET_LEN: usize = 40;
 
-/// True when the string has the shape of one of our keys; lets us refuse junk
-/// without a database round trip.
-pub fn looks_like_key(s: &str) -> bool {
-    s.strip_prefix(KEY_PREFIX)
-        .map(|rest| rest.len() >= 32 && rest.len() <= 128 && rest.bytes().all(|b| b.is_ascii_alphanumeric()))
-        .unwrap_or(false)
+/// A presented API key secret of exactly our format. Only a value of this type
+/// is ever hashed and looked up, so junk is refused without a D1 round trip.
+#[derive(Clone, PartialEq, Eq)]
+pub struct KeySecret(String);
+
+impl KeySecret {
+    pub fn parse(s: &str) -> Option<KeySecret> {
+        let rest = s.strip_prefix(KEY_PREFIX)?;
+        (rest.len() == KEY_SECRET_LEN && rest.bytes().all(|b| b.is_ascii_alphanumeric())).then(|| KeySecret(s.to_string()))
+    }
+    /// The stored form (lower-case hex SHA-256).
+    pub fn hash(&self) -> String {
+        sha256_hex(&self.0)
+    }
+}
+
+// The secret never reaches a log through `{:?}`.
+impl std::fmt::Debug for KeySecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeySecret(..)")
+    }
+}
+
+/// What an `Authorization` header presents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Bearer {
+    /// No header, or not the Bearer scheme.
+    Missing,
+    /// A Bearer token that is not of our key format.
+    Malformed,
+    Key(KeySecret),
+}
+
+impl Bearer {
+    pub fn parse(header: Option<&str>) -> Bearer {
+        let Some((scheme, token)) = header.and_then(|h| h.trim().split_once(' ')) else { return Bearer::Missing };
+        if !scheme.eq_ignore_ascii_case("bearer") {
+            return Bearer::Missing;
+        }
+        KeySecret::parse(token.trim()).map_or(Bearer::Malformed, Bearer::Key)
+    }
+    /// A short label for the request log line.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Bearer::Missing => "missing",
+            Bearer::Malformed => "malformed",
+            Bearer::Key(_) => "key",
+        }
+    }
 }
 
 #[cfg(test)]
@@ -136,10 +181,45 @@ mod tests {
     }
 
     #[test]
-    fn key_shape() {
-        assert!(looks_like_key(&format!("kr_live_{}", "a1B2".repeat(10))));
-        assert!(!looks_like_key("kr_live_short"));
-        assert!(!looks_like_key("Bearer kr_live_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"));
+    fn key_secret_format() {
+        let good = format!("kr_live_{}", "a1B2".repeat(10));
+        let k = KeySecret::parse(&good).expect("our format");
+        assert_eq!(k.hash(), sha256_hex(&good));
+        assert_eq!(format!("{k:?}"), "KeySecret(..)");
+        // Wrong prefix, wrong length (short, the old loose 32 and 41), non-base62.
+        for bad in [
+            format!("kr_test_{}", "a1B2".repeat(10)),
+            format!("KR_LIVE_{}", "a1B2".repeat(10)),
+            format!("kr_live{}", "a1B2".repeat(10)),
+            "kr_live_short".to_string(),
+            format!("kr_live_{}", "a".repeat(32)),
+            format!("kr_live_{}", "a".repeat(39)),
+            format!("kr_live_{}", "a".repeat(41)),
+            format!("kr_live_{}-", "a".repeat(39)),
+            format!("kr_live_{}_", "a".repeat(39)),
+            format!("kr_live_{}é", "a".repeat(38)),
+            format!(" kr_live_{}", "a".repeat(40)),
+            String::new(),
+            KEY_PREFIX.to_string(),
+        ] {
+            assert!(KeySecret::parse(&bad).is_none(), "{bad:?}");
+        }
         assert_eq!(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    #[test]
+    fn bearer_header() {
+        let good = format!("kr_live_{}", "Z9".repeat(20));
+        let key = KeySecret::parse(&good).expect("good");
+        assert_eq!(Bearer::parse(Some(&format!("Bearer {good}"))), Bearer::Key(key.clone()));
+        assert_eq!(Bearer::parse(Some(&format!("  bearer   {good} "))), Bearer::Key(key));
+        assert_eq!(Bearer::parse(None), Bearer::Missing);
+        assert_eq!(Bearer::parse(Some("")), Bearer::Missing);
+        assert_eq!(Bearer::parse(Some(&format!("Basic {good}"))), Bearer::Missing);
+        assert_eq!(Bearer::parse(Some(&good)), Bearer::Missing);
+        assert_eq!(Bearer::parse(Some("Bearer kr_live_abc123def456")), Bearer::Malformed);
+        assert_eq!(Bearer::parse(Some(&format!("Bearer {good}x"))), Bearer::Malformed);
+        assert_eq!(Bearer::parse(Some(&format!("Bearer Bearer {good}"))), Bearer::Malformed);
+        assert_eq!(Bearer::parse(Some("Bearer ")), Bearer::Missing);
     }
 }

@@ -1,8 +1,10 @@
 //! Edge website-audit API. Pure domain modules compile natively and are unit
 //! tested with `cargo test`; the Worker glue lives in `edge` (wasm32 only).
+pub mod body;
 pub mod dashboard;
 pub mod error;
 pub mod fetchpolicy;
+pub mod filters;
 pub mod findings;
 pub mod idempotency;
 pub mod ids;
@@ -23,3 +25,9 @@ pub mod triage;
 
 #[cfg(target_arch = "wasm32")]
 mod edge;
+
+// The store's statement builder is pure: compiled natively for its tests
+// (bind counts), and into the Worker as `edge::store::sql`.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "edge/store/sql.rs"]
+mod store_sql;

@@ -14,6 +14,8 @@ pub enum Route {
     ScanSarif { org: String, project: String, scan: String },
     ListFindings { org: String, project: String },
     Finding { org: String, project: String, finding: String },
+    /// A finding's whole history, paginated (GET finding shows the latest 50).
+    FindingHistory { org: String, project: String, finding: String },
     CommandCenter { org: String, project: String },
     Schedules { org: String, project: String },
     Schedule { org: String, project: String, schedule: String },
@@ -40,6 +42,7 @@ impl Route {
             | Route::ScanSarif { org, project, .. }
             | Route::ListFindings { org, project }
             | Route::Finding { org, project, .. }
+            | Route::FindingHistory { org, project, .. }
             | Route::CommandCenter { org, project }
             | Route::Schedules { org, project }
             | Route::Schedule { org, project, .. } => Some((org, project)),
@@ -71,6 +74,7 @@ impl Route {
             Route::ScanSarif { .. } => "scans.sarif",
             Route::ListFindings { .. } => "findings.list",
             Route::Finding { .. } => "findings.one",
+            Route::FindingHistory { .. } => "findings.history",
             Route::CommandCenter { .. } => "command_center",
             Route::Schedules { .. } => "schedules",
             Route::Schedule { .. } => "schedules.one",
@@ -96,6 +100,9 @@ pub fn match_path(path: &str) -> Option<Route> {
             }
             ["findings"] => Some(Route::ListFindings { org: s(org), project: s(project) }),
             ["findings", finding] => Some(Route::Finding { org: s(org), project: s(project), finding: s(finding) }),
+            ["findings", finding, "history"] => {
+                Some(Route::FindingHistory { org: s(org), project: s(project), finding: s(finding) })
+            }
             ["command-center"] => Some(Route::CommandCenter { org: s(org), project: s(project) }),
             ["schedules"] => Some(Route::Schedules { org: s(org), project: s(project) }),
             ["schedules", id] => Some(Route::Schedule { org: s(org), project: s(project), schedule: s(id) }),
@@ -120,6 +127,11 @@ mod tests {
         assert!(matches!(match_path(&format!("{base}/scans/x/findings.sarif")), Some(Route::ScanSarif { .. })));
         assert!(matches!(match_path(&format!("{base}/findings")), Some(Route::ListFindings { .. })));
         assert!(matches!(match_path(&format!("{base}/findings/f")), Some(Route::Finding { .. })));
+        let history = match_path(&format!("{base}/findings/f/history"));
+        assert_eq!(history, Some(Route::FindingHistory { org: "o".into(), project: "p".into(), finding: "f".into() }));
+        assert_eq!(history.as_ref().map(|r| r.methods()), Some(&["GET"][..]));
+        assert_eq!(history.as_ref().map(|r| r.required_scope("GET")), Some("audit:read"));
+        assert_eq!(match_path(&format!("{base}/findings/f/history/x")), None);
         assert!(matches!(match_path(&format!("{base}/command-center")), Some(Route::CommandCenter { .. })));
         assert_eq!(match_path("/"), None);
         assert_eq!(match_path("/api/v1/orgs/o/projects/p/audit/nope"), None);

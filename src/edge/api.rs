@@ -4,7 +4,7 @@ use super::config::Config;
 use super::http::{self, MAX_BODY};
 use super::{ratelimiter, schedules, store, triage};
 use crate::error::ApiError;
-use crate::ids::{self, OrgId, ProjectId};
+use crate::ids::{self, Bearer, OrgId, ProjectId};
 use crate::pagination::{self, Cursor};
 use crate::ratelimit::{Bucket, Decision};
 use crate::router::{match_path, Route};
@@ -43,13 +43,16 @@ pub async fn handle(mut req: Request, env: &Env) -> worker::Result<Response> {
     let cfg = Config::from_env(env);
     let mut org_for_log: Option<String> = None;
     let mut decision: Option<Decision> = None;
+    // How the key was judged ("missing", "malformed", "unknown_key", "ok"); logged.
+    let mut auth: Option<&'static str> = None;
+    let mut health_cached: Option<bool> = None;
     let result: Result<Response, ApiError> = match &route {
         None => Err(ApiError::NotFound),
         Some(r) if !r.methods().contains(&method.as_ref()) => Err(ApiError::MethodNotAllowed(r.methods().to_vec())),
-        Some(Route::Health) => health(env, &request_id).await,
+        Some(Route::Health) => health(env, &request_id, &mut health_cached).await,
         Some(Route::DevEnqueue { scan }) if cfg.development => dev_enqueue(env, scan, &request_id).await,
         Some(Route::DevEnqueue { .. }) => Err(ApiError::NotFound),
-        Some(r) => match admit(&req, env, &cfg, r).await {
+        Some(r) => match admit(&req, env, &cfg, r, &mut auth).await {
             Err(e) => {
                 if let ApiError::RateLimited(d) = &e {
                     decision = Some(*d);
@@ -77,26 +80,62 @@ pub async fn handle(mut req: Request, env: &Env) -> worker::Result<Response> {
     if let Some(d) = &decision {
         http::set_rate_headers(&mut resp, d)?;
     }
-    console_log!(
-        "{}",
-        json!({
-            "type": "request",
-            "request_id": request_id,
-            "method": method.as_ref(),
-            "route": route.as_ref().map(Route::name).unwrap_or("unknown"),
-            "org": org_for_log,
-            "status": resp.status_code(),
-            "duration_ms": Date::now().as_millis().saturating_sub(started),
-        })
-    );
+    let mut line = json!({
+        "type": "request",
+        "request_id": request_id,
+        "method": method.as_ref(),
+        "route": route.as_ref().map(Route::name).unwrap_or("unknown"),
+        "org": org_for_log,
+        "status": resp.status_code(),
+        "duration_ms": Date::now().as_millis().saturating_sub(started),
+    });
+    if let Some(obj) = line.as_object_mut() {
+        if let Some(a) = auth {
+            obj.insert("auth".into(), json!(a));
+        }
+        if let Some(c) = health_cached {
+            obj.insert("health_cached".into(), json!(c));
+        }
+    }
+    console_log!("{}", line);
     Ok(resp)
 }
 
-async fn health(env: &Env, request_id: &str) -> Result<Response, ApiError> {
-    let db = env.d1("DB")?;
-    let ok = db.prepare("SELECT 1 AS ok").first::<Value>(None).await.is_ok();
+/// How long an isolate reuses its last D1 check for `/health`: anyone may call
+/// it, so it must not cost a D1 query per call.
+const HEALTH_CACHE_MS: u64 = 10_000;
+
+thread_local! {
+    /// (when D1 was last checked, epoch ms; whether it answered). Workers run one
+    /// thread per isolate, so this is per isolate.
+    static HEALTH: std::cell::Cell<Option<(u64, bool)>> = const { std::cell::Cell::new(None) };
+}
+
+async fn health(env: &Env, request_id: &str, cached_for_log: &mut Option<bool>) -> Result<Response, ApiError> {
+    let now = Date::now().as_millis();
+    let (checked_at, ok, cached) = match HEALTH.with(|h| h.get()) {
+        Some((at, ok)) if now.saturating_sub(at) < HEALTH_CACHE_MS => (at, ok, true),
+        last => {
+            // Concurrent callers reuse the last answer while this check runs.
+            if let Some((_, last_ok)) = last {
+                HEALTH.with(|h| h.set(Some((now, last_ok))));
+            }
+            let ok = match env.d1("DB") {
+                Ok(db) => store::health::ping(&db).await.is_ok(),
+                Err(_) => false,
+            };
+            HEALTH.with(|h| h.set(Some((now, ok))));
+            (now, ok, false)
+        }
+    };
+    *cached_for_log = Some(cached);
     let status = if ok { 200 } else { 503 };
-    Ok(http::ok(status, json!({ "status": if ok { "ok" } else { "degraded" }, "d1": ok }), request_id)?)
+    let mut resp = http::ok(status, json!({ "status": if ok { "ok" } else { "degraded" }, "d1": ok }), request_id)?;
+    // Evidence of the cache without changing the body: hit or miss, and when
+    // (epoch ms) the reported D1 check ran.
+    resp.headers_mut().set("x-health-cache", if cached { "hit" } else { "miss" })?;
+    resp.headers_mut().set("x-health-checked-at", &checked_at.to_string())?;
+    Ok(resp)
 }
 
 async fn dev_enqueue(env: &Env, scan: &str, request_id: &str) -> Result<Response, ApiError> {
@@ -108,21 +147,16 @@ async fn dev_enqueue(env: &Env, scan: &str, request_id: &str) -> Result<Response
 /// Authentication, path validation, authorization and rate limiting, in that
 /// order: an unauthenticated caller learns nothing about paths, and a caller
 /// of another org is refused before anything about that org is looked up.
-async fn admit(req: &Request, env: &Env, cfg: &Config, route: &Route) -> Result<(Principal, ProjectId, Decision), ApiError> {
+async fn admit(req: &Request, env: &Env, cfg: &Config, route: &Route, auth: &mut Option<&'static str>) -> Result<(Principal, ProjectId, Decision), ApiError> {
     let (org_raw, project_raw) = route.project_params().ok_or(ApiError::NotFound)?;
-    let secret = req
-        .headers()
-        .get("authorization")
-        .ok()
-        .flatten()
-        .and_then(|h| {
-            let (scheme, token) = h.trim().split_once(' ')?;
-            scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string())
-        })
-        .filter(|t| ids::looks_like_key(t))
-        .ok_or(ApiError::Unauthorized)?;
+    let bearer = Bearer::parse(req.headers().get("authorization").ok().flatten().as_deref());
+    *auth = Some(bearer.label());
+    // Missing or malformed tokens end here, before any D1 query.
+    let Bearer::Key(secret) = bearer else { return Err(ApiError::Unauthorized) };
     let db = env.d1("DB")?;
-    let key = store::keys::find_active(&db, &ids::sha256_hex(&secret)).await?.ok_or(ApiError::Unauthorized)?;
+    let key = store::keys::find_active(&db, &secret.hash()).await?;
+    *auth = Some(if key.is_some() { "ok" } else { "unknown_key" });
+    let key = key.ok_or(ApiError::Unauthorized)?;
     let org = OrgId::parse(org_raw).ok_or_else(|| ApiError::invalid("org_id", "must be a UUID"))?;
     if key.org_id != org.as_str() {
         return Err(ApiError::Forbidden);
@@ -152,6 +186,7 @@ async fn dispatch(route: &Route, req: &mut Request, ctx: &Ctx<'_>) -> Result<Res
         Route::ListFindings { .. } => triage::list_findings(ctx).await,
         Route::Finding { finding, .. } if req.method() == worker::Method::Patch => triage::patch_finding(req, ctx, finding).await,
         Route::Finding { finding, .. } => triage::get_finding(ctx, finding).await,
+        Route::FindingHistory { finding, .. } => triage::finding_history(ctx, finding).await,
         Route::CommandCenter { .. } => triage::command_center(ctx).await,
         Route::Schedules { .. } if req.method() == worker::Method::Post => schedules::create(req, ctx).await,
         Route::Schedules { .. } => schedules::list(ctx).await,
@@ -164,17 +199,22 @@ async fn dispatch(route: &Route, req: &mut Request, ctx: &Ctx<'_>) -> Result<Res
     }
 }
 
-/// Reads a JSON object body of at most [`MAX_BODY`] bytes.
+/// Reads a JSON object body of at most [`MAX_BODY`] bytes. The body is read
+/// as a stream (chunked bodies have no Content-Length) and reading stops at
+/// the first byte past the cap.
 pub async fn json_object(req: &mut Request) -> Result<Map<String, Value>, ApiError> {
-    let declared = req.headers().get("content-length").ok().flatten().and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY as u64) {
-        return Err(ApiError::PayloadTooLarge { limit: MAX_BODY });
+    use futures_util::StreamExt;
+    crate::body::check_declared(req.headers().get("content-length").ok().flatten().as_deref(), MAX_BODY)?;
+    let unreadable = || ApiError::invalid("body", "could not be read");
+    let mut body = crate::body::CappedBody::new(MAX_BODY);
+    // No body at all reads as empty (then "is not valid JSON", as before).
+    if req.inner().body().is_some() {
+        let mut stream = req.stream().map_err(|_| unreadable())?;
+        while let Some(chunk) = stream.next().await {
+            body.push(&chunk.map_err(|_| unreadable())?)?;
+        }
     }
-    let bytes = req.bytes().await.map_err(|_| ApiError::invalid("body", "could not be read"))?;
-    if bytes.len() > MAX_BODY {
-        return Err(ApiError::PayloadTooLarge { limit: MAX_BODY });
-    }
-    match serde_json::from_slice::<Value>(&bytes) {
+    match serde_json::from_slice::<Value>(&body.into_bytes()) {
         Ok(Value::Object(m)) => Ok(m),
         Ok(_) => Err(ApiError::invalid("body", "must be a JSON object")),
         Err(_) => Err(ApiError::invalid("body", "is not valid JSON")),
@@ -188,9 +228,11 @@ async fn run_scan(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, ApiError
     let org = ctx.principal.org.as_str();
     let db = ctx.env.d1("DB")?;
     let now = Date::now().as_millis() as i64;
-    if let Some(key) = &idem_key {
+    let project = ctx.project.as_str();
+    let scope = idem_key.as_deref().map(|key| store::idempotency::Scope { org, project, key });
+    if let Some(scope) = scope {
         use store::idempotency::Reservation;
-        match store::idempotency::reserve(&db, org, key, &crate::idempotency::body_hash(&body), now).await? {
+        match store::idempotency::reserve(&db, scope, &crate::idempotency::body_hash(&body), now).await? {
             Reservation::New => {}
             Reservation::Replay { status, body } => {
                 let mut resp = http::raw_json(status, body, ctx.request_id)?;
@@ -209,7 +251,7 @@ async fn run_scan(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, ApiError
         let scan = Scan {
             id: ids::uuid_v4().map_err(ApiError::Internal)?,
             org_id: org.to_string(),
-            project_id: ctx.project.as_str().to_string(),
+            project_id: project.to_string(),
             url: run.target.as_str().to_string(),
             trigger: run.trigger,
             status: ScanStatus::Queued,
@@ -224,15 +266,15 @@ async fn run_scan(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, ApiError
         Ok::<Scan, ApiError>(scan)
     }
     .await;
-    match (created, &idem_key) {
-        (Ok(scan), Some(key)) => {
+    match (created, scope) {
+        (Ok(scan), Some(scope)) => {
             let body = crate::error::envelope(scan.to_json(), ctx.request_id, None).to_string();
-            store::idempotency::complete(&db, org, key, 202, &body).await?;
+            store::idempotency::complete(&db, scope, 202, &body).await?;
             Ok(http::raw_json(202, body, ctx.request_id)?)
         }
         (Ok(scan), None) => Ok(http::ok(202, scan.to_json(), ctx.request_id)?),
-        (Err(e), Some(key)) => {
-            let _ = store::idempotency::release(&db, org, key).await;
+        (Err(e), Some(scope)) => {
+            let _ = store::idempotency::release(&db, scope).await;
             Err(e)
         }
         (Err(e), None) => Err(e),
@@ -244,34 +286,22 @@ pub fn q<'a>(ctx: &'a Ctx<'_>, name: &str) -> Option<&'a str> {
     ctx.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
 }
 
-/// Every value of a query parameter, repeated or comma-separated.
-pub fn qs<'a>(ctx: &'a Ctx<'_>, name: &str) -> Vec<&'a str> {
-    ctx.query
-        .iter()
-        .filter(|(k, _)| k == name)
-        .flat_map(|(_, v)| v.split(','))
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .collect()
+/// Every distinct value of a multi-value filter (at most 20), parsed.
+pub fn qs<T>(ctx: &Ctx<'_>, name: &str, parse: fn(&str) -> Option<T>, allowed: &str) -> Result<Vec<T>, ApiError> {
+    crate::filters::parse_values(&ctx.query, name, parse, allowed)
 }
 
 async fn list_scans(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
-    let status = match q(ctx, "status") {
-        None => None,
-        Some(s) => Some(ScanStatus::parse(s).ok_or_else(|| ApiError::invalid("status", "must be one of queued, running, completed, failed"))?),
-    };
-    let trigger = match q(ctx, "trigger") {
-        None => None,
-        Some(s) => Some(Trigger::parse(s).ok_or_else(|| ApiError::invalid("trigger", "must be one of manual, scheduled, post_deploy"))?),
-    };
+    let statuses = qs(ctx, "status", ScanStatus::parse, "queued, running, completed, failed")?;
+    let triggers = qs(ctx, "trigger", Trigger::parse, "manual, scheduled, post_deploy")?;
     let limit = pagination::parse_limit(q(ctx, "limit"))?;
     let cursor = pagination::parse_cursor(q(ctx, "cursor"))?;
     let db = ctx.env.d1("DB")?;
     let filter = store::scans::ListFilter {
         org: ctx.principal.org.as_str(),
         project: ctx.project.as_str(),
-        status,
-        trigger,
+        statuses,
+        triggers,
         cursor,
         limit,
     };

@@ -72,7 +72,7 @@ impl<'a> Fetcher<'a> {
         if self.checked.borrow().contains(&host) {
             return Ok(());
         }
-        let mut ips = Vec::new();
+        let mut answers = Vec::with_capacity(2);
         for rtype in ["A", "AAAA"] {
             let mut u = Url::parse(&self.cfg.doh_url).map_err(|_| FetchError::dns("DOH_URL is not a URL."))?;
             u.query_pairs_mut().append_pair("name", &host).append_pair("type", rtype);
@@ -86,8 +86,11 @@ impl<'a> Fetcher<'a> {
                 return Err(FetchError::dns(format!("DNS-over-HTTPS answered {}.", resp.status_code())));
             }
             let body = resp.text().await.map_err(|e| FetchError::dns(e.to_string()))?;
-            ips.extend(policy::parse_doh(&body)?);
+            answers.push(policy::parse_doh(&body)?);
         }
+        let aaaa = answers.pop().unwrap_or(policy::DohAnswer::ServFail);
+        let a = answers.pop().unwrap_or(policy::DohAnswer::ServFail);
+        let ips = policy::combine_answers(a, aaaa)?;
         policy::check_answers(&host, &ips)?;
         self.checked.borrow_mut().insert(host);
         Ok(())

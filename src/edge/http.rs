@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use worker::{Headers, Response, Result};
 
 /// Largest request body we read (the 64 KiB).
-pub const MAX_BODY: usize = 64 * 1024;
+pub use crate::body::MAX_BODY;
 
 fn json_response(status: u16, body: &Value, request_id: &str) -> Result<Response> {
     raw_json(status, body.to_string(), request_id)

@@ -8,7 +8,7 @@ use crate::error::ApiError;
 use crate::findings::FindingStatus;
 use crate::ids;
 use crate::model::{Domain, Severity};
-use crate::pagination::{self, Cursor};
+use crate::pagination::{self, Cursor, SeqCursor};
 use crate::sarif;
 use crate::scoring::health_score;
 use crate::time::rfc3339;
@@ -16,17 +16,11 @@ use crate::triage::{parse_patch, transition_allowed};
 use serde_json::{json, Map, Value};
 use worker::{Date, Request, Response};
 
-fn parse_list<T>(ctx: &Ctx<'_>, name: &str, parse: fn(&str) -> Option<T>, allowed: &str) -> Result<Vec<T>, ApiError> {
-    qs(ctx, name)
-        .into_iter()
-        .map(|v| parse(v).ok_or_else(|| ApiError::invalid(name, format!("must be one or more of {allowed}"))))
-        .collect()
-}
-
 pub async fn list_findings(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
-    let statuses = parse_list(ctx, "status", FindingStatus::parse, "new, acknowledged, in_progress, resolved, ignored")?;
-    let severities = parse_list(ctx, "severity", Severity::parse, "critical, high, medium, low, info")?;
-    let domains = parse_list(ctx, "domain", Domain::parse, "security, performance, accessibility")?;
+    let statuses = qs(ctx, "status", FindingStatus::parse, "new, acknowledged, in_progress, resolved, ignored")?;
+    let severities = qs(ctx, "severity", Severity::parse, "critical, high, medium, low, info")?;
+    let domains = qs(ctx, "domain", Domain::parse, "security, performance, accessibility")?;
+    let rule_ids = crate::filters::values(&ctx.query, "rule_id")?;
     let by_recency = match q(ctx, "sort") {
         None | Some("priority") => false,
         Some("recency") => true,
@@ -45,7 +39,7 @@ pub async fn list_findings(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
         statuses,
         severities,
         domains,
-        rule_id: q(ctx, "rule_id"),
+        rule_ids,
         scan_id: scan_id.as_deref(),
         owner_id: q(ctx, "owner_id"),
         by_recency,
@@ -67,25 +61,38 @@ async fn find(ctx: &Ctx<'_>, finding_id: &str) -> Result<crate::findings::Findin
     store::get(&db, ctx.principal.org.as_str(), ctx.project.as_str(), &id).await?.ok_or(ApiError::NotFound)
 }
 
+/// Changes shown inline on a finding; the rest are paged at `…/history`.
+pub const INLINE_HISTORY: u32 = 50;
+
+fn event_json(e: &store::Event) -> Value {
+    json!({
+        "actor": e.actor,
+        "field": e.field,
+        "from": e.from_value,
+        "to": e.to_value,
+        "note": e.note,
+        "at": rfc3339(e.at as i64),
+    })
+}
+
 async fn with_history(ctx: &Ctx<'_>, f: &crate::findings::Finding) -> Result<Value, ApiError> {
     let db = ctx.env.d1("DB")?;
-    let history: Vec<Value> = store::events(&db, &f.id)
-        .await?
-        .into_iter()
-        .map(|e| {
-            json!({
-                "actor": e.actor,
-                "field": e.field,
-                "from": e.from_value,
-                "to": e.to_value,
-                "note": e.note,
-                "at": rfc3339(e.at as i64),
-            })
-        })
-        .collect();
+    let (events, older) = store::latest_events(&db, &f.id, INLINE_HISTORY).await?;
     let mut v = f.to_json();
-    v["history"] = Value::Array(history);
+    v["history"] = Value::Array(events.iter().map(event_json).collect());
+    v["history_truncated"] = Value::Bool(older);
     Ok(v)
+}
+
+/// `GET …/findings/:id/history`: every change, oldest first, cursor-paginated.
+pub async fn finding_history(ctx: &Ctx<'_>, finding_id: &str) -> Result<Response, ApiError> {
+    let limit = pagination::parse_limit(q(ctx, "limit"))?;
+    let cursor = pagination::parse_seq_cursor(q(ctx, "cursor"))?;
+    let f = find(ctx, finding_id).await?;
+    let db = ctx.env.d1("DB")?;
+    let (events, more) = store::events_page(&db, &f.id, cursor.map(|c| (c.ms, c.seq)), limit).await?;
+    let next = if more { events.last().map(|e| SeqCursor { ms: e.at as i64, seq: e.seq as i64 }.encode()) } else { None };
+    Ok(http::page(events.iter().map(event_json).collect(), next, limit, ctx.request_id, &[])?)
 }
 
 pub async fn get_finding(ctx: &Ctx<'_>, finding_id: &str) -> Result<Response, ApiError> {

@@ -35,14 +35,21 @@ async function freePort() {
  * A fake DNS-over-HTTPS JSON endpoint. Answers from `records`
  * (name -> [addresses]); unknown names get 93.184.216.34 (a public address,
  * never contacted: the fetcher's override sends the connection to loopback).
+ * `respond(name, type)`, if given, may return a whole DoH JSON answer
+ * (e.g. `{ Status: 2 }` or `{ Status: 0, TC: true }`) to send instead.
  */
-export function startDoh(records) {
+export function startDoh(records, respond) {
   const queries = [];
   const server = createServer((req, res) => {
     const u = new URL(req.url, 'http://x');
     const name = (u.searchParams.get('name') ?? '').replace(/\.$/, '');
     const type = u.searchParams.get('type') ?? 'A';
     queries.push({ name, type });
+    const custom = respond?.(name, type);
+    if (custom) {
+      res.writeHead(200, { 'content-type': 'application/dns-json' });
+      return res.end(JSON.stringify(custom));
+    }
     const addrs = records[name] ?? (type === 'A' ? ['93.184.216.34'] : []);
     const want = type === 'AAAA' ? (a) => a.includes(':') : (a) => !a.includes(':');
     const Answer = addrs.filter(want).map((data) => ({ name: `${name}.`, type: type === 'AAAA' ? 28 : 1, TTL: 60, data }));

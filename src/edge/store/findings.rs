@@ -186,78 +186,18 @@ pub async fn for_scan(
     after: Option<(i64, String)>,
     limit: u32,
 ) -> Result<(Vec<Finding>, bool)> {
-    let mut sql = format!("SELECT {COLS} FROM scan_findings sf JOIN findings f ON f.id = sf.finding_id WHERE sf.scan_id = ?1");
-    let mut binds = vec![s(scan_id)];
-    if let Some((score, id)) = &after {
-        binds.push(n(*score));
-        binds.push(s(id));
-        sql.push_str(" AND (f.score < ?2 OR (f.score = ?2 AND f.id > ?3))");
-    }
-    binds.push(n(limit as i64 + 1));
-    sql.push_str(&format!(" ORDER BY f.score DESC, f.id ASC LIMIT ?{}", binds.len()));
-    let rows: Vec<Row> = db.prepare(sql).bind(&binds)?.all().await?.results()?;
+    let stmt = super::sql::findings_for_scan(COLS, scan_id, after.as_ref(), limit)?;
+    let rows: Vec<Row> = super::prepare(db, stmt)?.all().await?.results()?;
     let more = rows.len() > limit as usize;
     Ok((rows.into_iter().take(limit as usize).map(from_row).collect(), more))
 }
 
 /// Filters of the findings list. Empty vectors mean "any".
-pub struct ListFilter<'a> {
-    pub org: &'a str,
-    pub project: &'a str,
-    pub statuses: Vec<FindingStatus>,
-    pub severities: Vec<Severity>,
-    pub domains: Vec<Domain>,
-    pub rule_id: Option<&'a str>,
-    pub scan_id: Option<&'a str>,
-    pub owner_id: Option<&'a str>,
-    pub by_recency: bool,
-    pub after: Option<(i64, String)>,
-    pub limit: u32,
-}
-
-fn push_in(sql: &mut String, binds: &mut Vec<JsValue>, col: &str, values: &[&str]) {
-    if values.is_empty() {
-        return;
-    }
-    let mut marks = Vec::new();
-    for v in values {
-        binds.push(s(v));
-        marks.push(format!("?{}", binds.len()));
-    }
-    sql.push_str(&format!(" AND {col} IN ({})", marks.join(", ")));
-}
+pub use super::sql::FindingList as ListFilter;
 
 /// A page of findings and whether more follow.
 pub async fn list(db: &D1Database, f: &ListFilter<'_>) -> Result<(Vec<Finding>, bool)> {
-    let mut sql = format!("SELECT {COLS} FROM findings f WHERE f.org_id = ?1 AND f.project_id = ?2");
-    let mut binds = vec![s(f.org), s(f.project)];
-    push_in(&mut sql, &mut binds, "f.status", &f.statuses.iter().map(|x| x.as_str()).collect::<Vec<_>>());
-    push_in(&mut sql, &mut binds, "f.severity", &f.severities.iter().map(|x| x.as_str()).collect::<Vec<_>>());
-    push_in(&mut sql, &mut binds, "f.domain", &f.domains.iter().map(|x| x.as_str()).collect::<Vec<_>>());
-    for (col, v) in [("f.rule_id", f.rule_id), ("f.owner_id", f.owner_id)] {
-        if let Some(v) = v {
-            binds.push(s(v));
-            sql.push_str(&format!(" AND {col} = ?{}", binds.len()));
-        }
-    }
-    if let Some(scan) = f.scan_id {
-        binds.push(s(scan));
-        sql.push_str(&format!(" AND f.id IN (SELECT finding_id FROM scan_findings WHERE scan_id = ?{})", binds.len()));
-    }
-    if let Some((k, id)) = &f.after {
-        binds.push(n(*k));
-        binds.push(s(id));
-        let (a, b) = (binds.len() - 1, binds.len());
-        if f.by_recency {
-            sql.push_str(&format!(" AND (f.last_seen_at < ?{a} OR (f.last_seen_at = ?{a} AND f.id < ?{b}))"));
-        } else {
-            sql.push_str(&format!(" AND (f.score < ?{a} OR (f.score = ?{a} AND f.id > ?{b}))"));
-        }
-    }
-    binds.push(n(f.limit as i64 + 1));
-    let order = if f.by_recency { "f.last_seen_at DESC, f.id DESC" } else { "f.score DESC, f.id ASC" };
-    sql.push_str(&format!(" ORDER BY {order} LIMIT ?{}", binds.len()));
-    let rows: Vec<Row> = db.prepare(sql).bind(&binds)?.all().await?.results()?;
+    let rows: Vec<Row> = super::prepare(db, super::sql::findings_list(COLS, f)?)?.all().await?.results()?;
     let more = rows.len() > f.limit as usize;
     Ok((rows.into_iter().take(f.limit as usize).map(from_row).collect(), more))
 }
@@ -271,8 +211,10 @@ pub async fn get(db: &D1Database, org: &str, project: &str, id: &str) -> Result<
     Ok(row.map(from_row))
 }
 
-#[derive(Debug, Deserialize, serde::Serialize)]
+#[derive(Debug, Deserialize)]
 pub struct Event {
+    /// The row's sequence number: with `at`, the history's order and cursor.
+    pub seq: f64,
     pub actor: String,
     pub field: String,
     pub from_value: Option<String>,
@@ -281,12 +223,38 @@ pub struct Event {
     pub at: f64,
 }
 
-pub async fn events(db: &D1Database, finding_id: &str) -> Result<Vec<Event>> {
-    db.prepare("SELECT actor, field, from_value, to_value, note, at FROM finding_events WHERE finding_id = ?1 ORDER BY at, rowid")
-        .bind(&[s(finding_id)])?
+const EVENT_COLS: &str = "rowid AS seq, actor, field, from_value, to_value, note, at";
+
+/// The latest `count` changes of a finding, oldest first, and whether older ones exist.
+pub async fn latest_events(db: &D1Database, finding_id: &str, count: u32) -> Result<(Vec<Event>, bool)> {
+    let mut rows: Vec<Event> = db
+        .prepare(format!("SELECT {EVENT_COLS} FROM finding_events WHERE finding_id = ?1 ORDER BY at DESC, rowid DESC LIMIT ?2"))
+        .bind(&[s(finding_id), n(count as i64 + 1)])?
         .all()
         .await?
-        .results()
+        .results()?;
+    let more = rows.len() > count as usize;
+    rows.truncate(count as usize);
+    rows.reverse();
+    Ok((rows, more))
+}
+
+/// A page of a finding's changes, oldest first, after (at, seq); and whether more follow.
+pub async fn events_page(db: &D1Database, finding_id: &str, after: Option<(i64, i64)>, limit: u32) -> Result<(Vec<Event>, bool)> {
+    let stmt = match after {
+        None => db
+            .prepare(format!("SELECT {EVENT_COLS} FROM finding_events WHERE finding_id = ?1 ORDER BY at, rowid LIMIT ?2"))
+            .bind(&[s(finding_id), n(limit as i64 + 1)])?,
+        Some((at, seq)) => db
+            .prepare(format!(
+                "SELECT {EVENT_COLS} FROM finding_events WHERE finding_id = ?1 AND (at > ?2 OR (at = ?2 AND rowid > ?3)) \
+                 ORDER BY at, rowid LIMIT ?4"
+            ))
+            .bind(&[s(finding_id), n(at), n(seq), n(limit as i64 + 1)])?,
+    };
+    let rows: Vec<Event> = stmt.all().await?.results()?;
+    let more = rows.len() > limit as usize;
+    Ok((rows.into_iter().take(limit as usize).collect(), more))
 }
 
 /// One field change to apply to a finding, with its history event.

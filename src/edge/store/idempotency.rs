@@ -22,17 +22,28 @@ struct Row {
     response: Option<String>,
 }
 
-/// Takes the key for this org, or reports what it already holds. Keys older
-/// than 24 hours are forgotten first, in the same transaction.
-pub async fn reserve(db: &D1Database, org: &str, key: &str, hash: &str, now: i64) -> Result<Reservation> {
+/// Where a key lives: keys are scoped to one project of one org.
+#[derive(Clone, Copy)]
+pub struct Scope<'a> {
+    pub org: &'a str,
+    pub project: &'a str,
+    pub key: &'a str,
+}
+
+/// Takes the key for this org and project, or reports what it already holds.
+/// Keys older than 24 hours are forgotten first, in the same transaction.
+pub async fn reserve(db: &D1Database, k: Scope<'_>, hash: &str, now: i64) -> Result<Reservation> {
+    let (org, project, key) = (k.org, k.project, k.key);
     let res = db
         .batch(vec![
-            db.prepare("DELETE FROM idempotency_keys WHERE org_id = ?1 AND key = ?2 AND created_at < ?3")
-                .bind(&[s(org), s(key), n(now - TTL_MS)])?,
-            db.prepare("INSERT OR IGNORE INTO idempotency_keys (org_id, key, request_hash, created_at) VALUES (?1, ?2, ?3, ?4)")
-                .bind(&[s(org), s(key), s(hash), n(now)])?,
-            db.prepare("SELECT request_hash, status_code, response FROM idempotency_keys WHERE org_id = ?1 AND key = ?2")
-                .bind(&[s(org), s(key)])?,
+            db.prepare("DELETE FROM idempotency_keys WHERE org_id = ?1 AND project_id = ?2 AND key = ?3 AND created_at < ?4")
+                .bind(&[s(org), s(project), s(key), n(now - TTL_MS)])?,
+            db.prepare(
+                "INSERT OR IGNORE INTO idempotency_keys (org_id, project_id, key, request_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .bind(&[s(org), s(project), s(key), s(hash), n(now)])?,
+            db.prepare("SELECT request_hash, status_code, response FROM idempotency_keys WHERE org_id = ?1 AND project_id = ?2 AND key = ?3")
+                .bind(&[s(org), s(project), s(key)])?,
         ])
         .await?;
     let inserted = res.get(1).and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) > 0;
@@ -48,18 +59,18 @@ pub async fn reserve(db: &D1Database, org: &str, key: &str, hash: &str, now: i64
     })
 }
 
-pub async fn complete(db: &D1Database, org: &str, key: &str, status: u16, body: &str) -> Result<()> {
-    db.prepare("UPDATE idempotency_keys SET status_code = ?3, response = ?4 WHERE org_id = ?1 AND key = ?2")
-        .bind(&[s(org), s(key), n(status as i64), s(body)])?
+pub async fn complete(db: &D1Database, k: Scope<'_>, status: u16, body: &str) -> Result<()> {
+    db.prepare("UPDATE idempotency_keys SET status_code = ?4, response = ?5 WHERE org_id = ?1 AND project_id = ?2 AND key = ?3")
+        .bind(&[s(k.org), s(k.project), s(k.key), n(status as i64), s(body)])?
         .run()
         .await?;
     Ok(())
 }
 
 /// Frees a key whose request failed, so the client may retry with it.
-pub async fn release(db: &D1Database, org: &str, key: &str) -> Result<()> {
-    db.prepare("DELETE FROM idempotency_keys WHERE org_id = ?1 AND key = ?2 AND status_code IS NULL")
-        .bind(&[s(org), s(key)])?
+pub async fn release(db: &D1Database, k: Scope<'_>) -> Result<()> {
+    db.prepare("DELETE FROM idempotency_keys WHERE org_id = ?1 AND project_id = ?2 AND key = ?3 AND status_code IS NULL")
+        .bind(&[s(k.org), s(k.project), s(k.key)])?
         .run()
         .await?;
     Ok(())

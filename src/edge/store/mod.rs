@@ -1,10 +1,12 @@
 //! D1 storage adapters. All SQL lives here; handlers and the consumer call
 //! these functions with parsed values.
 pub mod findings;
+pub mod health;
 pub mod idempotency;
 pub mod keys;
 pub mod scans;
 pub mod schedules;
+pub mod sql;
 
 use wasm_bindgen::JsValue;
 
@@ -13,4 +15,25 @@ pub(crate) fn s(v: &str) -> JsValue {
 }
 pub(crate) fn n(v: i64) -> JsValue {
     JsValue::from_f64(v as f64)
+}
+
+/// Prepares a statement built by [`sql`], binding its parameters.
+pub(crate) fn prepare(db: &worker::D1Database, stmt: sql::Stmt) -> worker::Result<worker::D1PreparedStatement> {
+    let binds: Vec<JsValue> = stmt
+        .params
+        .iter()
+        .map(|p| match p {
+            sql::Param::Text(t) => s(t),
+            sql::Param::Num(x) => JsValue::from_f64(*x),
+        })
+        .collect();
+    db.prepare(stmt.sql).bind(&binds)
+}
+
+/// A statement past D1's parameter limit is a bug (filters are capped before
+/// they get here): refuse it as an internal error instead of sending it.
+impl From<sql::TooManyBinds> for worker::Error {
+    fn from(e: sql::TooManyBinds) -> Self {
+        worker::Error::RustError(e.to_string())
+    }
 }

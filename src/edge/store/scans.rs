@@ -1,6 +1,5 @@
 //! Scans in D1.
 use super::{n, s};
-use crate::pagination::Cursor;
 use crate::scan::{Scan, ScanStatus, Trigger};
 use serde::Deserialize;
 use serde_json::Value;
@@ -99,36 +98,11 @@ pub async fn get_by_id(db: &D1Database, id: &str) -> Result<Option<StoredScan>> 
     Ok(row.map(from_row))
 }
 
-pub struct ListFilter<'a> {
-    pub org: &'a str,
-    pub project: &'a str,
-    pub status: Option<ScanStatus>,
-    pub trigger: Option<Trigger>,
-    pub cursor: Option<Cursor>,
-    pub limit: u32,
-}
+pub use super::sql::ScanList as ListFilter;
 
 /// Newest first; returns up to `limit` scans and whether more follow.
 pub async fn list(db: &D1Database, f: &ListFilter<'_>) -> Result<(Vec<Scan>, bool)> {
-    let mut sql = format!("SELECT {COLS} FROM scans WHERE org_id = ?1 AND project_id = ?2");
-    let mut binds = vec![s(f.org), s(f.project)];
-    if let Some(st) = f.status {
-        binds.push(s(st.as_str()));
-        sql.push_str(&format!(" AND status = ?{}", binds.len()));
-    }
-    if let Some(t) = f.trigger {
-        binds.push(s(t.as_str()));
-        sql.push_str(&format!(" AND trigger = ?{}", binds.len()));
-    }
-    if let Some(c) = &f.cursor {
-        binds.push(n(c.ms));
-        binds.push(s(&c.id));
-        let (a, b) = (binds.len() - 1, binds.len());
-        sql.push_str(&format!(" AND (inserted_at < ?{a} OR (inserted_at = ?{a} AND id < ?{b}))"));
-    }
-    binds.push(n(f.limit as i64 + 1));
-    sql.push_str(&format!(" ORDER BY inserted_at DESC, id DESC LIMIT ?{}", binds.len()));
-    let rows: Vec<Row> = db.prepare(sql).bind(&binds)?.all().await?.results()?;
+    let rows: Vec<Row> = super::prepare(db, super::sql::scans_list(COLS, f)?)?.all().await?.results()?;
     let more = rows.len() > f.limit as usize;
     let scans = rows.into_iter().take(f.limit as usize).map(|r| from_row(r).scan).collect();
     Ok((scans, more))
