@@ -161,7 +161,16 @@ export class Worker {
       payload = JSON.stringify(body);
       h['content-type'] ??= 'application/json';
     }
-    const r = await fetch(`${this.base}${path}`, { method, headers: h, body: payload });
+    let r;
+    try {
+      r = await fetch(`${this.base}${path}`, { method, headers: h, body: payload });
+    } catch (e) {
+      // A test that blocked the event loop (spawnSync) can leave a pooled
+      // keep-alive connection the server has since closed: retry a safe
+      // request once on a fresh connection.
+      if (!['GET', 'HEAD'].includes(method) || e?.cause?.code !== 'UND_ERR_SOCKET') throw e;
+      r = await fetch(`${this.base}${path}`, { method, headers: h });
+    }
     const text = await r.text();
     let json = null;
     try {
