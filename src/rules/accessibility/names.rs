@@ -26,6 +26,16 @@ struct State {
 
 /// Collapses whitespace runs and trims.
 pub fn sanitize(s: &str) -> String {
+    // Already collapsed (the memoised names are): one copy, no re-split.
+    let b = s.as_bytes();
+    let collapsed = s.is_ascii()
+        && b.first().is_none_or(|c| !c.is_ascii_whitespace())
+        && b.last().is_none_or(|c| !c.is_ascii_whitespace())
+        && !b.windows(2).any(|w| w[0] == b' ' && w[1] == b' ')
+        && !b.iter().any(|c| c.is_ascii_whitespace() && *c != b' ');
+    if collapsed {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len().min(MAX_NAME_BYTES + 64));
     for w in s.split_whitespace() {
         if !out.is_empty() {
@@ -98,8 +108,9 @@ fn labelledby(ctx: &Ctx, el: ElementRef, st: State) -> String {
         if st.depth == 0 && !start_inside {
             let key = (r.id(), include_hidden);
             let known = ctx.labelledby_memo.borrow().get(&key).cloned();
+            // Kept collapsed: at depth 0 every caller collapses the name anyway.
             let t = known.unwrap_or_else(|| {
-                let t: std::rc::Rc<str> = text(ctx, r, inner).into();
+                let t: std::rc::Rc<str> = sanitize(&text(ctx, r, inner)).into();
                 ctx.labelledby_memo.borrow_mut().insert(key, t.clone());
                 t
             });
