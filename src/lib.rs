@@ -2,6 +2,7 @@
 //! tested with `cargo test`; the Worker glue lives in `edge` (wasm32 only).
 pub mod dashboard;
 pub mod error;
+pub mod fanout;
 pub mod fetchpolicy;
 pub mod findings;
 pub mod idempotency;
@@ -15,6 +16,7 @@ pub mod router;
 pub mod rules;
 pub mod sarif;
 pub mod scan;
+pub mod scanlimits;
 pub mod schedule;
 pub mod scoring;
 pub mod ssrf;
