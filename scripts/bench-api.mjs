@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker, projectPath } from '../tests/integration/harness.mjs';
+import { API_CONFIG } from './devconfig.mjs';
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -59,9 +60,9 @@ function load() {
   flush();
   const t0 = Date.now();
   for (const [i, c] of chunks.entries()) {
-    const f = join(w.persist, `load-${i}.sql`);
+    const f = join(w.dir, `load-${i}.sql`);
     writeFileSync(f, c);
-    w.wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', w.persist, '--file', f]);
+    w.wrangler(['d1', 'execute', 'DB', '--local', '-c', API_CONFIG, '--persist-to', w.persist, '--file', f]);
     rmSync(f);
   }
   w.query('ANALYZE');

@@ -48,7 +48,8 @@ function wrangler(args) {
 }
 
 function target(opts) {
-  const t = opts.remote ? ['--remote'] : ['--local'];
+  // The API Worker's config names the D1 database (the scanner's names the same one).
+  const t = ['-c', join(root, 'wrangler.api.toml'), opts.remote ? '--remote' : '--local'];
   if (opts['persist-to']) t.push('--persist-to', opts['persist-to']);
   return t;
 }

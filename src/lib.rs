@@ -3,6 +3,7 @@
 pub mod body;
 pub mod dashboard;
 pub mod error;
+pub mod fanout;
 pub mod fetchpolicy;
 pub mod filters;
 pub mod findings;
@@ -17,6 +18,7 @@ pub mod router;
 pub mod rules;
 pub mod sarif;
 pub mod scan;
+pub mod scanlimits;
 pub mod schedule;
 pub mod scoring;
 pub mod ssrf;

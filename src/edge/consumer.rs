@@ -1,16 +1,19 @@
-//! The queue consumer: the scan state machine. Every message is acked or
-//! retried individually; nothing here returns `Err` (that would panic the
-//! instance and fail the whole batch).
+//! The queue consumer: the scan state machine, and the schedule fan-out's
+//! pages. A batch is worked on `CONSUMER_CONCURRENCY` messages at a time;
+//! every message is acked or retried individually as soon as it is done;
+//! nothing here returns `Err` (that would panic the instance and fail the
+//! whole batch).
 use super::config::Config;
-use super::jobs::ScanJob;
+use super::housekeeping;
 use super::scanner;
-use crate::fetchpolicy::FetchError;
 use super::store;
+use crate::fanout::{self, Job};
+use crate::fetchpolicy::FetchError;
+use crate::scanlimits::{CONSUMER_CONCURRENCY, LEASE_MS};
+use futures::stream::{self, StreamExt};
 use serde_json::json;
-use worker::{console_error, console_log, Date, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
+use worker::{console_error, console_log, Date, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, RawMessage};
 
-/// How long a consumer owns a running scan before another may take over.
-pub const LEASE_MS: i64 = 120_000;
 /// Processing attempts before a transiently failing scan is failed for good.
 pub const MAX_ATTEMPTS: u32 = 3;
 
@@ -26,25 +29,58 @@ fn backoff_secs(base: u32, attempts: u32) -> u32 {
 
 pub async fn consume(batch: MessageBatch<serde_json::Value>, env: Env) {
     let cfg = Config::from_env(&env);
-    let dead_letter = batch.queue().ends_with("-dlq");
-    for msg in batch.raw_iter() {
-        let job: Option<ScanJob> = msg.body().as_string().and_then(|s| serde_json::from_str(&s).ok());
-        let next = match job {
-            None => {
-                console_error!("{}", json!({ "type": "queue", "event": "malformed_message", "queue": batch.queue() }));
-                Next::Ack
+    let queue = batch.queue();
+    let dead_letter = queue.ends_with("-dlq");
+    let (env, cfg, queue) = (&env, &cfg, queue.as_str());
+    stream::iter(batch.raw_iter())
+        .for_each_concurrent(CONSUMER_CONCURRENCY, |msg| async move {
+            let next = handle(env, cfg, queue, dead_letter, &msg).await;
+            match next {
+                Next::Ack => msg.ack(),
+                Next::Retry { delay_secs } => {
+                    msg.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(delay_secs).build())
+                }
             }
-            Some(job) if dead_letter => {
-                dead_lettered(&env, &job.scan_id).await;
-                Next::Ack
-            }
-            Some(job) => process(&env, &cfg, &job.scan_id).await,
-        };
-        match next {
-            Next::Ack => msg.ack(),
-            Next::Retry { delay_secs } => {
-                msg.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(delay_secs).build())
-            }
+        })
+        .await;
+}
+
+async fn handle(env: &Env, cfg: &Config, queue: &str, dead_letter: bool, msg: &RawMessage) -> Next {
+    match msg.body().as_string().as_deref().and_then(fanout::parse_job) {
+        None => {
+            console_error!("{}", json!({ "type": "queue", "event": "malformed_message", "queue": queue }));
+            Next::Ack
+        }
+        Some(Job::Scan(job)) if dead_letter => {
+            dead_lettered(env, &job.scan_id).await;
+            Next::Ack
+        }
+        // The slots stay due; the next minute's cron sends the org again.
+        Some(Job::SchedulePage(page)) if dead_letter => {
+            console_error!("{}", json!({ "type": "schedules", "org": page.org_id, "event": "dead_lettered" }));
+            Next::Ack
+        }
+        Some(Job::Scan(job)) => process(env, cfg, &job.scan_id).await,
+        Some(Job::SchedulePage(page)) => schedule_page(env, cfg, &page.org_id).await,
+    }
+}
+
+async fn schedule_page(env: &Env, cfg: &Config, org: &str) -> Next {
+    let started = Date::now().as_millis();
+    match housekeeping::schedule_page(env, cfg, org).await {
+        Ok(o) => {
+            console_log!(
+                "{}",
+                json!({
+                    "type": "schedules", "org": org, "due": o.due, "created": o.created, "skipped_over_cap": o.skipped,
+                    "taken_by_other_run": o.lost, "more": o.more, "duration_ms": Date::now().as_millis().saturating_sub(started),
+                })
+            );
+            Next::Ack
+        }
+        Err(e) => {
+            console_error!("{}", json!({ "type": "schedules", "org": org, "event": "infra_error", "error": e.to_string() }));
+            Next::Retry { delay_secs: 10 }
         }
     }
 }
@@ -96,6 +132,8 @@ async fn try_process(env: &Env, cfg: &Config, scan_id: &str) -> worker::Result<N
                 "ttfb_ms": done.summary.get("ttfb_ms"),
                 "fetch_ms": done.summary.get("total_ms"),
                 "decoded_bytes": done.summary.get("decoded_bytes"),
+                "subrequests": done.summary.get("subrequests"),
+                "aux_skipped": done.summary.get("aux_skipped"),
                 "findings": done.observations.len(),
             });
             ("completed", None)

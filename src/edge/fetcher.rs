@@ -1,27 +1,77 @@
 //! The guarded fetcher: every hop validated by the SSRF module, every
 //! hostname checked over DNS-over-HTTPS before any connection, manual
 //! redirects (at most 5), time budgets, a streamed body cap, GET/HEAD only.
-//! Policy lives in `crate::fetchpolicy`; this file is the I/O.
+//! Policy lives in `crate::fetchpolicy` and `crate::scanlimits`; this file
+//! is the I/O.
+//!
+//! After the main document, the auxiliary requests (subresource HEADs, the
+//! http:// and https:// probes, the CORS probe, security.txt) all run at
+//! once under one shared deadline, so a far-away origin costs about two
+//! round trips beyond the main document rather than one per request. Every
+//! fetch and DoH query is counted against the scan's subrequest budget;
+//! auxiliary requests that do not fit are skipped and counted.
 use super::config::Config;
 use crate::fetchpolicy::{self as policy, FetchError};
 use crate::overrides::HostOverrides;
 use crate::page::{CorsPreflight, Header, Hop, HttpProbe, HttpsProbe, Page, Subresource, Timings};
+use crate::scanlimits::{SubrequestBudget, DOH_PER_HOST, SCAN_SUBREQUESTS};
 use crate::ssrf::{self, TargetUrl};
-use futures_util::future::{select, Either};
-use futures_util::StreamExt;
+use futures::future::{join, join_all, select, Either, FutureExt, LocalBoxFuture, Shared};
+use futures::StreamExt;
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::HashMap;
+use std::future::Future;
+use std::rc::Rc;
 use std::time::Duration;
 use url::Url;
 use worker::{AbortController, Date, Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect, Response};
 
+/// Why a request did not happen: the fetch failed, or the scan's subrequest
+/// budget had no room for it.
+#[derive(Debug, Clone)]
+enum Failure {
+    Fetch(FetchError),
+    OverBudget,
+}
+
+impl From<FetchError> for Failure {
+    fn from(e: FetchError) -> Self {
+        Failure::Fetch(e)
+    }
+}
+
+impl Failure {
+    /// The main document cannot run out of budget (`MAIN_MAX_SUBREQUESTS`
+    /// fits), but if it ever did the scan fails with a verdict, not a retry.
+    fn into_main_error(self) -> FetchError {
+        match self {
+            Failure::Fetch(e) => e,
+            Failure::OverBudget => FetchError {
+                code: "too_many_redirects",
+                message: format!("The scan's budget of {SCAN_SUBREQUESTS} requests ran out on the main document."),
+                transient: false,
+            },
+        }
+    }
+}
+
+/// An auxiliary request's outcome.
+enum Aux<T> {
+    Done(T),
+    Failed,
+    /// Not made (or cut short) for want of subrequest budget.
+    Skipped,
+}
+
+type DnsCheck = Shared<LocalBoxFuture<'static, Result<(), Failure>>>;
+
 pub struct Fetcher<'a> {
     cfg: &'a Config,
     overrides: HostOverrides,
-    /// Hostnames whose DNS answers were already checked in this scan.
-    checked: RefCell<HashSet<String>>,
-    /// Whether any connection was attempted (for the logs and tests).
-    pub connections: RefCell<u32>,
+    /// DNS checks by hostname for this scan. Shared futures: concurrent
+    /// requests to one host wait for one lookup, later ones reuse its answer.
+    dns: RefCell<HashMap<String, DnsCheck>>,
+    budget: Rc<SubrequestBudget>,
 }
 
 fn now() -> u64 {
@@ -33,77 +83,109 @@ fn header_list(h: &Headers) -> Vec<Header> {
     h.entries().map(|(name, value)| Header { name: name.to_ascii_lowercase(), value }).collect()
 }
 
+/// Awaits `fut` until `deadline`; None when time ran out first.
+async fn until<F: Future>(fut: F, deadline: u64) -> Option<F::Output> {
+    let budget = deadline.saturating_sub(now()).max(1);
+    let timer = Delay::from(Duration::from_millis(budget));
+    match select(Box::pin(fut), Box::pin(timer)).await {
+        Either::Left((out, _)) => Some(out),
+        Either::Right(_) => None,
+    }
+}
+
+/// Sends `req`, aborting it if no response arrives by `deadline`.
+async fn timed(req: Request, deadline: u64) -> Result<Response, FetchError> {
+    if deadline <= now() {
+        return Err(FetchError::timeout("The time budget ran out."));
+    }
+    let budget_ms = deadline.saturating_sub(now());
+    let controller = AbortController::default();
+    let signal = controller.signal();
+    let fetch = Fetch::Request(req);
+    match until(fetch.send_with_signal(&signal), deadline).await {
+        Some(Ok(resp)) => Ok(resp),
+        Some(Err(e)) => Err(FetchError::unreachable(format!("Connection failed: {e}"))),
+        None => {
+            controller.abort();
+            Err(FetchError::timeout(format!("No response within {budget_ms} ms.")))
+        }
+    }
+}
+
+/// One DoH query (A or AAAA), within the deadline and at most the per-request budget.
+async fn doh_query(doh_url: &str, host: &str, rtype: &str, deadline: u64) -> Result<policy::DohAnswer, FetchError> {
+    let mut u = Url::parse(doh_url).map_err(|_| FetchError::dns("DOH_URL is not a URL."))?;
+    u.query_pairs_mut().append_pair("name", host).append_pair("type", rtype);
+    let headers = Headers::new();
+    let _ = headers.set("accept", "application/dns-json");
+    let mut init = RequestInit::new();
+    init.with_method(Method::Get).with_headers(headers);
+    let req = Request::new_with_init(u.as_str(), &init).map_err(|e| FetchError::dns(e.to_string()))?;
+    let deadline = deadline.min(now() + policy::AUX_BUDGET_MS);
+    let mut resp = timed(req, deadline).await.map_err(|e| FetchError::dns(format!("DNS-over-HTTPS: {}", e.message)))?;
+    if resp.status_code() != 200 {
+        return Err(FetchError::dns(format!("DNS-over-HTTPS answered {}.", resp.status_code())));
+    }
+    let body = until(resp.text(), deadline)
+        .await
+        .ok_or_else(|| FetchError::dns("DNS-over-HTTPS answer did not arrive in time."))?
+        .map_err(|e| FetchError::dns(e.to_string()))?;
+    policy::parse_doh(&body)
+}
+
+/// Resolves `host` (A and AAAA at once) and refuses it if any answer is not public.
+async fn lookup(doh_url: String, host: String, deadline: u64, budget: Rc<SubrequestBudget>) -> Result<(), Failure> {
+    if !budget.try_take(DOH_PER_HOST) {
+        return Err(Failure::OverBudget);
+    }
+    let (a, aaaa) = join(doh_query(&doh_url, &host, "A", deadline), doh_query(&doh_url, &host, "AAAA", deadline)).await;
+    // One family's SERVFAIL beside usable addresses of the other is not a
+    // failure; every other doubtful answer is (see fetchpolicy::combine_answers).
+    let ips = policy::combine_answers(a?, aaaa?)?;
+    policy::check_answers(&host, &ips)?;
+    Ok(())
+}
+
 impl<'a> Fetcher<'a> {
     pub fn new(cfg: &'a Config) -> Self {
         let (overrides, _errors) = HostOverrides::parse(&cfg.host_overrides);
-        Fetcher { cfg, overrides, checked: RefCell::new(HashSet::new()), connections: RefCell::new(0) }
+        Fetcher { cfg, overrides, dns: RefCell::new(HashMap::new()), budget: Rc::new(SubrequestBudget::new(SCAN_SUBREQUESTS)) }
     }
 
-    /// Runs `fut` with a time budget, aborting the request when it runs out.
-    async fn timed(&self, req: Request, budget_ms: u64) -> Result<Response, FetchError> {
-        let controller = AbortController::default();
-        let signal = controller.signal();
-        let fetch = Fetch::Request(req);
-        let fut = Box::pin(fetch.send_with_signal(&signal));
-        let timer = Box::pin(Delay::from(Duration::from_millis(budget_ms.max(1))));
-        let outcome = select(fut, timer).await;
-        let result = match outcome {
-            Either::Left((Ok(resp), _)) => Ok(resp),
-            Either::Left((Err(e), _)) => Err(FetchError::unreachable(format!("Connection failed: {e}"))),
-            Either::Right(_) => {
-                controller.abort();
-                Err(FetchError::timeout(format!("No response within {budget_ms} ms.")))
-            }
-        };
-        result
+    /// Subrequests made, and auxiliary requests skipped for want of budget.
+    pub fn subrequests(&self) -> (u32, u32) {
+        (self.budget.used(), self.budget.skipped())
     }
 
     /// Checks every A/AAAA answer for the URL's hostname (IP literals were
-    /// judged by the validator). Names are checked once per scan.
-    async fn check_dns(&self, url: &Url) -> Result<(), FetchError> {
-        let Some(url::Host::Domain(host)) = url.host() else {
-            return match url.host() {
-                Some(url::Host::Ipv4(ip)) => ssrf::blocked_ip(ip.into()).map_or(Ok(()), |w| Err(FetchError::blocked(w))),
-                Some(url::Host::Ipv6(ip)) => ssrf::blocked_ip(ip.into()).map_or(Ok(()), |w| Err(FetchError::blocked(w))),
-                _ => Err(FetchError::blocked("URL has no host.")),
-            };
+    /// judged by the validator). Each name is looked up once per scan.
+    async fn check_dns(&self, url: &Url, deadline: u64) -> Result<(), Failure> {
+        let host = match url.host() {
+            Some(url::Host::Domain(host)) => host.to_ascii_lowercase(),
+            Some(url::Host::Ipv4(ip)) => return ssrf::blocked_ip(ip.into()).map_or(Ok(()), |w| Err(FetchError::blocked(w).into())),
+            Some(url::Host::Ipv6(ip)) => return ssrf::blocked_ip(ip.into()).map_or(Ok(()), |w| Err(FetchError::blocked(w).into())),
+            None => return Err(FetchError::blocked("URL has no host.").into()),
         };
-        let host = host.to_ascii_lowercase();
-        if self.checked.borrow().contains(&host) {
-            return Ok(());
-        }
-        let mut answers = Vec::with_capacity(2);
-        for rtype in ["A", "AAAA"] {
-            let mut u = Url::parse(&self.cfg.doh_url).map_err(|_| FetchError::dns("DOH_URL is not a URL."))?;
-            u.query_pairs_mut().append_pair("name", &host).append_pair("type", rtype);
-            let headers = Headers::new();
-            let _ = headers.set("accept", "application/dns-json");
-            let mut init = RequestInit::new();
-            init.with_method(Method::Get).with_headers(headers);
-            let req = Request::new_with_init(u.as_str(), &init).map_err(|e| FetchError::dns(e.to_string()))?;
-            let mut resp = self.timed(req, policy::AUX_BUDGET_MS).await.map_err(|e| FetchError::dns(format!("DNS-over-HTTPS: {}", e.message)))?;
-            if resp.status_code() != 200 {
-                return Err(FetchError::dns(format!("DNS-over-HTTPS answered {}.", resp.status_code())));
-            }
-            let body = resp.text().await.map_err(|e| FetchError::dns(e.to_string()))?;
-            answers.push(policy::parse_doh(&body)?);
-        }
-        let aaaa = answers.pop().unwrap_or(policy::DohAnswer::ServFail);
-        let a = answers.pop().unwrap_or(policy::DohAnswer::ServFail);
-        let ips = policy::combine_answers(a, aaaa)?;
-        policy::check_answers(&host, &ips)?;
-        self.checked.borrow_mut().insert(host);
-        Ok(())
+        let check = self
+            .dns
+            .borrow_mut()
+            .entry(host.clone())
+            .or_insert_with(|| lookup(self.cfg.doh_url.clone(), host, deadline, self.budget.clone()).boxed_local().shared())
+            .clone();
+        check.await
     }
 
     /// One request (no redirects followed), through the development host
     /// override when one applies.
-    async fn request(&self, method: Method, url: &Url, budget_ms: u64) -> Result<Response, FetchError> {
-        self.request_with(method, url, budget_ms, &[]).await
+    async fn request(&self, method: Method, url: &Url, deadline: u64) -> Result<Response, Failure> {
+        self.request_with(method, url, deadline, &[]).await
     }
 
-    async fn request_with(&self, method: Method, url: &Url, budget_ms: u64, extra: &[(&str, &str)]) -> Result<Response, FetchError> {
-        self.check_dns(url).await?;
+    async fn request_with(&self, method: Method, url: &Url, deadline: u64, extra: &[(&str, &str)]) -> Result<Response, Failure> {
+        self.check_dns(url, deadline).await?;
+        if !self.budget.try_take(1) {
+            return Err(Failure::OverBudget);
+        }
         let headers = Headers::new();
         for (k, v) in extra {
             let _ = headers.set(k, v);
@@ -125,27 +207,25 @@ impl<'a> Fetcher<'a> {
         let mut init = RequestInit::new();
         init.with_method(method).with_headers(headers).with_redirect(RequestRedirect::Manual);
         let req = Request::new_with_init(&connect, &init).map_err(|e| FetchError::blocked(e.to_string()))?;
-        *self.connections.borrow_mut() += 1;
-        self.timed(req, budget_ms).await
+        Ok(timed(req, deadline).await?)
     }
 
     /// Follows redirects by hand, re-validating each hop.
-    async fn follow(&self, start: &Url, method: Method, deadline: u64) -> Result<(Vec<Hop>, Url, Response), FetchError> {
+    async fn follow(&self, start: &Url, method: Method, deadline: u64) -> Result<(Vec<Hop>, Url, Response), Failure> {
         let mut hops = Vec::new();
         let mut url = start.clone();
         loop {
-            let budget = deadline.saturating_sub(now());
-            if budget == 0 {
-                return Err(FetchError::timeout("Time budget exhausted while following redirects."));
+            if deadline <= now() {
+                return Err(FetchError::timeout("Time budget exhausted while following redirects.").into());
             }
-            let resp = self.request(method.clone(), &url, budget).await?;
+            let resp = self.request(method.clone(), &url, deadline).await?;
             let status = resp.status_code();
             let location = resp.headers().get("location").ok().flatten();
             match (policy::is_redirect(status), location) {
                 (true, Some(loc)) => {
                     hops.push(Hop { url: url.to_string(), status, location: Some(loc.clone()) });
                     if hops.len() > policy::MAX_REDIRECTS {
-                        return Err(FetchError::too_many_redirects());
+                        return Err(FetchError::too_many_redirects().into());
                     }
                     url = policy::resolve_redirect(&url, &loc)?.into_url();
                 }
@@ -160,28 +240,26 @@ impl<'a> Fetcher<'a> {
         let mut stream = resp.stream().map_err(|e| FetchError::unreachable(e.to_string()))?;
         let mut body = Vec::new();
         loop {
-            let budget = deadline.saturating_sub(now());
-            let next = Box::pin(stream.next());
-            let timer = Box::pin(Delay::from(Duration::from_millis(budget.max(1))));
-            match select(next, timer).await {
-                Either::Left((Some(Ok(chunk)), _)) => {
+            match until(stream.next(), deadline).await {
+                Some(Some(Ok(chunk))) => {
                     body.extend_from_slice(&chunk);
                     if body.len() > policy::MAX_BODY_BYTES {
                         return Err(FetchError::too_large());
                     }
                 }
-                Either::Left((Some(Err(e)), _)) => return Err(FetchError::unreachable(format!("Body read failed: {e}"))),
-                Either::Left((None, _)) => return Ok(body),
-                Either::Right(_) => return Err(FetchError::timeout("The body did not arrive within the time budget.")),
+                Some(Some(Err(e))) => return Err(FetchError::unreachable(format!("Body read failed: {e}"))),
+                Some(None) => return Ok(body),
+                None => return Err(FetchError::timeout("The body did not arrive within the time budget.")),
             }
         }
     }
 
-    /// Fetches the page and what the rules need around it.
+    /// Fetches the page and what the rules need around it. The main budget
+    /// covers DNS checks, redirects and the body.
     pub async fn fetch_page(&self, target: &TargetUrl) -> Result<Page, FetchError> {
         let t0 = now();
         let deadline = t0 + self.cfg.scan_budget_ms;
-        let (hops, final_url, mut resp) = self.follow(target.as_url(), Method::Get, deadline).await?;
+        let (hops, final_url, mut resp) = self.follow(target.as_url(), Method::Get, deadline).await.map_err(Failure::into_main_error)?;
         let ttfb = now().saturating_sub(t0);
         let headers = header_list(resp.headers());
         let status = resp.status_code();
@@ -202,19 +280,24 @@ impl<'a> Fetcher<'a> {
         Ok(page)
     }
 
-    /// Best-effort auxiliary requests; their failures never fail the scan.
-    async fn probe_extras(&self, page: &mut Page) {
-        let aux_deadline = || now() + policy::AUX_BUDGET_MS;
-        // Subresources: HEAD, same origin, a handful.
-        for (url, kind) in policy::subresource_candidates(page, policy::MAX_SUBRESOURCES) {
-            let Ok(valid) = ssrf::validate(url.as_str()) else { continue };
-            if let Ok((_, _, resp)) = self.follow(valid.as_url(), Method::Head, aux_deadline()).await {
-                let headers = header_list(resp.headers());
-                let transferred = headers.iter().find(|h| h.name == "content-length").and_then(|h| h.value.trim().parse().ok());
-                page.subresources.push(Subresource { url: url.to_string(), kind: kind.to_string(), status: resp.status_code(), headers, transferred_bytes: transferred });
+    /// Runs one auxiliary request, sorting its outcome.
+    async fn aux<T>(&self, fut: impl Future<Output = Result<T, Failure>>) -> Aux<T> {
+        match fut.await {
+            Ok(v) => Aux::Done(v),
+            Err(Failure::OverBudget) => {
+                self.budget.note_skipped();
+                Aux::Skipped
             }
+            Err(Failure::Fetch(_)) => Aux::Failed,
         }
-        let origin_url = |scheme: &str, path: &str| -> Option<Url> {
+    }
+
+    /// Best-effort auxiliary requests, all at once; their failures never fail
+    /// the scan. The probes come first so that, when the budget runs short,
+    /// subresource HEADs are what gets skipped.
+    async fn probe_extras(&self, page: &mut Page) {
+        let deadline = now() + policy::AUX_BUDGET_MS;
+        let origin_url = |scheme: &str, path: &str| -> Option<TargetUrl> {
             let mut u = page.final_url.clone();
             u.set_scheme(scheme).ok()?;
             if scheme == "http" && u.port() == Some(443) {
@@ -222,43 +305,72 @@ impl<'a> Fetcher<'a> {
             }
             u.set_path(path);
             u.set_query(None);
-            Some(u)
+            ssrf::validate(u.as_str()).ok()
         };
-        // The http:// form: does it redirect to https?
-        if let Some(http) = origin_url("http", "/").and_then(|u| ssrf::validate(u.as_str()).ok()) {
-            page.http_probe = Some(match self.follow(http.as_url(), Method::Get, aux_deadline()).await {
-                Ok((mut hops, last, resp)) => {
-                    hops.push(Hop { url: last.to_string(), status: resp.status_code(), location: None });
-                    HttpProbe { hops, final_url: Some(last.to_string()) }
-                }
-                Err(_) => HttpProbe { hops: vec![], final_url: None },
-            });
-        }
-        // The first https response (HSTS is judged on it).
-        if let Some(https) = origin_url("https", page.requested_url.path()).and_then(|u| ssrf::validate(u.as_str()).ok()) {
-            page.https_probe = Some(if https.as_url() == &page.requested_url && page.redirects.is_empty() {
-                HttpsProbe::Response { url: https.as_str().to_string(), status: page.status, headers: page.headers.clone() }
-            } else {
-                match self.request(Method::Head, https.as_url(), policy::AUX_BUDGET_MS).await {
-                    Ok(resp) => HttpsProbe::Response { url: https.as_str().to_string(), status: resp.status_code(), headers: header_list(resp.headers()) },
-                    Err(_) => HttpsProbe::Unreachable,
-                }
-            });
-        }
-        // CORS: does the page answer a foreign Origin by trusting it?
-        if let Ok(target) = ssrf::validate(page.final_url.as_str()) {
+        let http_target = origin_url("http", "/");
+        // The first https response (HSTS is judged on it): the page itself
+        // when it was requested over https and answered without a redirect.
+        let https_target = origin_url("https", page.requested_url.path());
+        let https_is_page = https_target.as_ref().is_some_and(|t| t.as_url() == &page.requested_url) && page.redirects.is_empty();
+        let cors_target = ssrf::validate(page.final_url.as_str()).ok();
+        let security_txt = origin_url(page.final_url.scheme(), "/.well-known/security.txt");
+        let subresources: Vec<(Url, &'static str, TargetUrl)> = policy::subresource_candidates(page, policy::MAX_SUBRESOURCES)
+            .into_iter()
+            .filter_map(|(url, kind)| ssrf::validate(url.as_str()).ok().map(|t| (url, kind, t)))
+            .collect();
+
+        let http_probe = async {
+            let t = http_target.as_ref()?;
+            Some(self.aux(self.follow(t.as_url(), Method::Get, deadline)).await)
+        };
+        let https_probe = async {
+            let t = https_target.as_ref().filter(|_| !https_is_page)?;
+            Some(self.aux(self.request(Method::Head, t.as_url(), deadline)).await)
+        };
+        let cors = async {
+            let t = cors_target.as_ref()?;
             let origin = [("origin", policy::CORS_PROBE_ORIGIN)];
-            if let Ok(resp) = self.request_with(Method::Head, target.as_url(), policy::AUX_BUDGET_MS, &origin).await {
-                page.cors_preflight = Some(CorsPreflight {
-                    origin: Some(policy::CORS_PROBE_ORIGIN.to_string()),
-                    status: resp.status_code(),
-                    headers: header_list(resp.headers()),
-                });
+            Some(self.aux(self.request_with(Method::Head, t.as_url(), deadline, &origin)).await)
+        };
+        let sec_txt = async {
+            let t = security_txt.as_ref()?;
+            Some(self.aux(self.request(Method::Get, t.as_url(), deadline)).await)
+        };
+        let subs = join_all(subresources.iter().map(|(_, _, t)| self.aux(self.follow(t.as_url(), Method::Head, deadline))));
+        let (((http, https), (cors, sec_txt)), subs) = join(join(join(http_probe, https_probe), join(cors, sec_txt)), subs).await;
+
+        match http {
+            Some(Aux::Done((mut hops, last, resp))) => {
+                hops.push(Hop { url: last.to_string(), status: resp.status_code(), location: None });
+                page.http_probe = Some(HttpProbe { hops, final_url: Some(last.to_string()) });
             }
+            Some(Aux::Failed) => page.http_probe = Some(HttpProbe { hops: vec![], final_url: None }),
+            Some(Aux::Skipped) | None => {}
         }
-        if let Some(st) = origin_url(page.final_url.scheme(), "/.well-known/security.txt").and_then(|u| ssrf::validate(u.as_str()).ok()) {
-            if let Ok(resp) = self.request(Method::Get, st.as_url(), policy::AUX_BUDGET_MS).await {
-                page.security_txt_status = Some(resp.status_code());
+        if let Some(t) = &https_target {
+            let url = t.as_str().to_string();
+            page.https_probe = match https {
+                _ if https_is_page => Some(HttpsProbe::Response { url, status: page.status, headers: page.headers.clone() }),
+                Some(Aux::Done(resp)) => Some(HttpsProbe::Response { url, status: resp.status_code(), headers: header_list(resp.headers()) }),
+                Some(Aux::Failed) => Some(HttpsProbe::Unreachable),
+                Some(Aux::Skipped) | None => None,
+            };
+        }
+        if let Some(Aux::Done(resp)) = cors {
+            page.cors_preflight = Some(CorsPreflight {
+                origin: Some(policy::CORS_PROBE_ORIGIN.to_string()),
+                status: resp.status_code(),
+                headers: header_list(resp.headers()),
+            });
+        }
+        if let Some(Aux::Done(resp)) = sec_txt {
+            page.security_txt_status = Some(resp.status_code());
+        }
+        for ((url, kind, _), outcome) in subresources.iter().zip(subs) {
+            if let Aux::Done((_, _, resp)) = outcome {
+                let headers = header_list(resp.headers());
+                let transferred = headers.iter().find(|h| h.name == "content-length").and_then(|h| h.value.trim().parse().ok());
+                page.subresources.push(Subresource { url: url.to_string(), kind: kind.to_string(), status: resp.status_code(), headers, transferred_bytes: transferred });
             }
         }
     }

@@ -1,9 +1,11 @@
-//! Cron work. Every minute: enqueue due schedules, recover stuck scans.
+//! Cron work. Every minute: fan due schedules out through the queue (the
+//! consumer claims them, see `schedule_page`), recover stuck scans.
 //! Hourly (`17 * * * *`): purge expired idempotency keys and apply retention.
 use super::config::Config;
 use super::consumer::MAX_ATTEMPTS;
 use super::jobs;
 use super::store::{self, schedules};
+use crate::fanout::{self, DueOrg};
 use crate::ids;
 use serde::Deserialize;
 use serde_json::json;
@@ -13,6 +15,7 @@ use worker::{console_error, console_log, Date, Env};
 pub const MAINTENANCE_CRON: &str = "17 * * * *";
 /// A queued scan untouched this long is assumed to have lost its message.
 const QUEUED_STALE_MS: i64 = 10 * 60_000;
+/// Stuck scans recovered per minute.
 const BATCH: i64 = 50;
 /// Rows deleted per statement, and statements per run, so one run stays
 /// well inside D1's limits and the Worker's time.
@@ -38,10 +41,10 @@ pub async fn run(env: &Env, cron: &str) {
             json!({ "purged_idempotency_keys": keys, "deleted_scans": scans, "deleted_findings": findings })
         })
     } else {
-        let due = run_schedules(env, &cfg).await;
+        let fanned = fan_out_schedules(env).await;
         let recovered = recover_stuck(env).await;
-        match (due, recovered) {
-            (Ok((created, skipped)), Ok(r)) => Ok(json!({ "scheduled_scans": created, "skipped_over_cap": skipped, "recovered_scans": r })),
+        match (fanned, recovered) {
+            (Ok(orgs), Ok(r)) => Ok(json!({ "schedule_pages_sent": orgs, "recovered_scans": r })),
             (Err(e), _) | (_, Err(e)) => Err(e),
         }
     };
@@ -51,35 +54,82 @@ pub async fn run(env: &Env, cron: &str) {
     }
 }
 
-/// Creates one scan per due slot. Returns (scans created, slots skipped by the cap).
-async fn run_schedules(env: &Env, cfg: &Config) -> worker::Result<(u32, u32)> {
+/// Fans the due schedules out: one page message per org with due schedules,
+/// longest-waiting org first within each listing page. The consumer claims
+/// the slots (`schedule_page`). Returns the number of orgs sent.
+async fn fan_out_schedules(env: &Env) -> worker::Result<usize> {
     let db = env.d1("DB")?;
     let now = now();
-    let (mut created, mut skipped) = (0, 0);
-    for row in schedules::due(&db, now, BATCH as u32).await? {
-        let Some(cadence) = row.cadence() else { continue };
-        // Skip every missed slot: one run now, then the next future slot.
-        let next = cadence.next_after(now);
-        let over_cap = schedules::scheduled_scans_since(&db, &row.org_id, now - 3_600_000).await? >= cfg.scheduled_per_hour as u64;
-        let scan_id = if over_cap { None } else { Some(ids::uuid_v4().map_err(worker::Error::RustError)?) };
-        if !schedules::claim_slot(&db, &row, next, scan_id.as_deref(), now).await? {
-            continue; // another cron invocation took this slot
-        }
-        match scan_id {
-            Some(id) => {
-                // If this send fails the scan stays queued and recover_stuck re-sends it.
-                if let Err(e) = jobs::enqueue(env, &id, 0).await {
-                    console_error!("{}", json!({ "type": "cron", "scan_id": id, "event": "enqueue_failed", "error": e.to_string() }));
-                }
-                created += 1;
-            }
-            None => {
-                console_log!("{}", json!({ "type": "cron", "schedule_id": row.id, "org": row.org_id, "event": "skipped_over_hourly_cap" }));
-                skipped += 1;
-            }
+    let mut after = String::new();
+    let mut sent = 0;
+    loop {
+        let rows = schedules::due_orgs(&db, now, &after, fanout::ORG_PAGE).await?;
+        let Some(last) = rows.last() else { break };
+        after = last.org_id.clone();
+        let full = rows.len() as u32 >= fanout::ORG_PAGE;
+        let mut orgs: Vec<DueOrg> = rows.into_iter().map(|r| DueOrg { org_id: r.org_id, oldest: r.oldest as i64 }).collect();
+        fanout::fanout_order(&mut orgs);
+        sent += jobs::enqueue_schedule_pages(env, orgs.iter().map(|o| o.org_id.as_str())).await?;
+        if !full {
+            break;
         }
     }
-    Ok((created, skipped))
+    Ok(sent)
+}
+
+/// What one schedule page did, for the log.
+pub struct PageOutcome {
+    pub due: usize,
+    pub created: usize,
+    pub skipped: usize,
+    pub lost: usize,
+    pub more: bool,
+}
+
+/// Claims one page of an org's due slots: a scan for each slot while the
+/// org is under its hourly cap, the rest skipped (advanced, no scan); sends
+/// the scans' jobs, and the org's next page to the back of the queue when
+/// this one was full.
+pub async fn schedule_page(env: &Env, cfg: &Config, org: &str) -> worker::Result<PageOutcome> {
+    let db = env.d1("DB")?;
+    let now = now();
+    let rows = schedules::due_page(&db, org, now, fanout::PAGE).await?;
+    let hour_ago = now - 3_600_000;
+    let used = if rows.is_empty() { 0 } else { schedules::scheduled_scans_since(&db, org, hour_ago).await? };
+    let with_scan = fanout::scans_in_page(rows.len(), used, cfg.scheduled_per_hour);
+    let mut claims = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        // A stored cadence that no longer parses is left alone (and logged) rather than retried forever.
+        let Some(cadence) = row.cadence() else {
+            console_error!("{}", json!({ "type": "cron", "schedule_id": row.id, "event": "invalid_cadence" }));
+            continue;
+        };
+        let scan_id = if i < with_scan { Some(ids::uuid_v4().map_err(worker::Error::RustError)?) } else { None };
+        // Skip every missed slot: one run now, then the next future slot.
+        claims.push(schedules::Claim { row, next_run_at: cadence.next_after(now), scan_id });
+    }
+    let results = schedules::claim_page(&db, org, &claims, hour_ago, cfg.scheduled_per_hour, now).await?;
+    let mut created = Vec::new();
+    let (mut skipped, mut lost) = (0, 0);
+    for (c, r) in claims.iter().zip(&results) {
+        match (r.won, r.scan, &c.scan_id) {
+            (true, true, Some(id)) => created.push(id.clone()),
+            (true, _, _) => {
+                skipped += 1;
+                console_log!("{}", json!({ "type": "cron", "schedule_id": c.row.id, "org": org, "event": "skipped_over_hourly_cap" }));
+            }
+            (false, _, _) => lost += 1, // another run claimed this slot first
+        }
+    }
+    // If this send fails the scans stay queued and recover_stuck re-sends them.
+    if let Err(e) = jobs::enqueue_scans(env, &created).await {
+        console_error!("{}", json!({ "type": "cron", "org": org, "event": "enqueue_failed", "scans": created.len(), "error": e.to_string() }));
+    }
+    let more = fanout::needs_next_page(rows.len(), results.iter().filter(|r| r.won).count());
+    if more {
+        jobs::enqueue_schedule_pages(env, [org]).await?;
+    }
+    Ok(PageOutcome { due: rows.len(), created: created.len(), skipped, lost, more })
 }
 
 /// Scans whose consumer died (lease expired) or whose message was lost

@@ -1,26 +1,51 @@
-//! Scan jobs on the queue: creating a scan and enqueueing its job.
+//! Messages on the scan queue: creating a scan and enqueueing its job, and
+//! the schedule fan-out's page messages. Bodies are JSON text (see
+//! `crate::fanout::parse_job`).
 use super::store;
 use crate::error::ApiError;
+use crate::fanout::{ScanJob, SchedulePage, SEND_BATCH_MAX};
 use crate::scan::Scan;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use worker::Env;
 
-/// The queue message. Only the id travels; the consumer reads the rest
-/// (including the URL) from D1, so a message can never disagree with the row.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct ScanJob {
-    pub scan_id: String,
+fn body<T: Serialize>(msg: &T) -> worker::Result<String> {
+    serde_json::to_string(msg).map_err(|e| worker::Error::RustError(e.to_string()))
 }
 
 pub async fn enqueue(env: &Env, scan_id: &str, delay_secs: u32) -> worker::Result<()> {
-    let body = serde_json::to_string(&ScanJob { scan_id: scan_id.to_string() })
-        .map_err(|e| worker::Error::RustError(e.to_string()))?;
+    let body = body(&ScanJob { scan_id: scan_id.to_string() })?;
     let queue = env.queue("SCAN_QUEUE")?;
     if delay_secs == 0 {
         queue.send(body).await
     } else {
         queue.send(worker::MessageBuilder::new(body).delay_seconds(delay_secs).build()).await
     }
+}
+
+/// Sends many messages with `sendBatch`, at most 100 per call.
+async fn send_all(env: &Env, bodies: Vec<String>) -> worker::Result<()> {
+    if bodies.is_empty() {
+        return Ok(());
+    }
+    let queue = env.queue("SCAN_QUEUE")?;
+    for chunk in bodies.chunks(SEND_BATCH_MAX) {
+        queue.send_batch(chunk.to_vec()).await?;
+    }
+    Ok(())
+}
+
+/// One scan job per id.
+pub async fn enqueue_scans(env: &Env, scan_ids: &[String]) -> worker::Result<()> {
+    let bodies = scan_ids.iter().map(|id| body(&ScanJob { scan_id: id.clone() })).collect::<worker::Result<_>>()?;
+    send_all(env, bodies).await
+}
+
+/// One schedule page message per org, in the given order.
+pub async fn enqueue_schedule_pages<'a>(env: &Env, orgs: impl IntoIterator<Item = &'a str>) -> worker::Result<usize> {
+    let bodies: Vec<String> = orgs.into_iter().map(|org| body(&SchedulePage::new(org))).collect::<worker::Result<_>>()?;
+    let n = bodies.len();
+    send_all(env, bodies).await?;
+    Ok(n)
 }
 
 /// Inserts the scan and puts its job on the queue before returning, so a 202

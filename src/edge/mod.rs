@@ -1,5 +1,11 @@
 //! The Worker: event entry points and the glue between the runtime and the
 //! pure domain modules. Compiled for wasm32 only.
+//!
+//! One bundle serves two deployments (wrangler.api.toml and
+//! wrangler.scanner.toml). Which events reach it is the configuration's
+//! business: only the scanner has queue consumers and cron triggers. The
+//! fetch handler also checks the role, so the scanner never answers the
+//! public API even if a route or binding points at it.
 mod api;
 mod config;
 mod consumer;
@@ -8,6 +14,7 @@ mod http;
 mod jobs;
 mod ratelimiter;
 mod scanner;
+mod scanner_fetch;
 mod schedules;
 mod store;
 mod triage;
@@ -17,6 +24,13 @@ use worker::{event, Context, Env, MessageBatch, Request, Response, Result, Sched
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    let cfg = config::Config::from_env(&env);
+    if cfg.scanner {
+        return scanner_fetch::handle(req, &env, &cfg).await;
+    }
+    if cfg.development && req.path().starts_with(scanner_fetch::DEV_PREFIX) {
+        return scanner_fetch::forward(req, &env).await;
+    }
     api::handle(req, &env).await
 }
 

@@ -27,7 +27,15 @@ pub async fn run(cfg: &Config, scan: &Scan) -> Result<ScanDone, FetchError> {
     let target = ssrf::validate(&scan.url).map_err(|r| FetchError::blocked(r.message()))?;
     let fetcher = Fetcher::new(cfg);
     let page = fetcher.fetch_page(&target).await?;
-    Ok(analyse(&scan.org_id, &scan.project_id, target.as_str(), &page))
+    let mut done = analyse(&scan.org_id, &scan.project_id, target.as_str(), &page);
+    // What the scan spent of its subrequest budget, and the auxiliary
+    // requests it left out for want of it (their rules then see no data).
+    let (used, skipped) = fetcher.subrequests();
+    if let Some(obj) = done.summary.as_object_mut() {
+        obj.insert("subrequests".into(), json!(used));
+        obj.insert("aux_skipped".into(), json!(skipped));
+    }
+    Ok(done)
 }
 
 /// Pure analysis of a fetched page (kept apart from the I/O above).

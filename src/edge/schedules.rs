@@ -3,6 +3,7 @@ use super::api::{json_object, Ctx};
 use super::http;
 use super::store::schedules::{self as store, NewSchedule};
 use crate::error::ApiError;
+use crate::fanout::MAX_SCHEDULES_PER_PROJECT;
 use crate::ids;
 use crate::schedule::parse_input;
 use serde_json::Value;
@@ -20,7 +21,7 @@ pub async fn create(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, ApiErr
     let id = ids::uuid_v4().map_err(ApiError::Internal)?;
     let now = now();
     let db = ctx.env.d1("DB")?;
-    store::insert(
+    let inserted = store::insert(
         &db,
         &NewSchedule {
             id: &id,
@@ -33,8 +34,15 @@ pub async fn create(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, ApiErr
             next_run_at: cadence.next_after(now),
             now,
         },
+        MAX_SCHEDULES_PER_PROJECT,
     )
     .await?;
+    if !inserted {
+        return Err(ApiError::invalid(
+            "project_id",
+            format!("This project already has {MAX_SCHEDULES_PER_PROJECT} schedules, the most a project may have; delete or change one instead."),
+        ));
+    }
     let row = store::get(&db, ctx.principal.org.as_str(), ctx.project.as_str(), &id).await?.ok_or(ApiError::NotFound)?;
     let mut resp = http::ok(201, row.to_json(), ctx.request_id)?;
     resp.headers_mut().set(

@@ -1,5 +1,8 @@
-// Starts the real Worker under `wrangler dev` (workerd with local D1, DO,
-// Queue and cron), plus loopback fixture servers, for black-box API tests.
+// Starts the real Workers under one `wrangler dev` (workerd with local D1,
+// DO, Queue and cron): the API Worker (primary, on the port) and the scanner
+// Worker (queue consumer, crons), from development copies of
+// wrangler.api.toml and wrangler.scanner.toml (scripts/devconfig.mjs), plus
+// loopback fixture servers, for black-box API tests.
 // Every scan the Worker makes is routed by SCAN_HOST_OVERRIDES to our
 // fixture server on 127.0.0.1, and its DNS checks go to our fake DoH server,
 // so nothing a test does can leave this machine.
@@ -11,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { newSecret, sha256 } from '../../scripts/keylib.mjs';
+import { API_CONFIG, writeDevConfigs } from '../../scripts/devconfig.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const wranglerBin = join(root, 'node_modules/.bin/wrangler');
@@ -61,39 +65,44 @@ export function startDoh(records, respond) {
 
 export class Worker {
   constructor() {
-    this.persist = mkdtempSync(join(tmpdir(), 'audit-it-'));
+    this.dir = mkdtempSync(join(tmpdir(), 'audit-it-'));
+    this.persist = join(this.dir, 'state');
     this.logs = [];
+    // Our own dev registry: Workers of other wrangler dev processes on this
+    // machine (same names, other checkouts) must never be bound to ours.
+    this.env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_REGISTRY_PATH: join(this.dir, 'registry') };
   }
 
   wrangler(args) {
-    const r = spawnSync(wranglerBin, args, { cwd: root, encoding: 'utf8', env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' } });
+    const r = spawnSync(wranglerBin, args, { cwd: root, encoding: 'utf8', env: this.env });
     if (r.status !== 0) throw new Error(`wrangler ${args.join(' ')}: ${r.stderr}${r.stdout}`);
     return r.stdout;
   }
 
   /** Runs SQL against the Worker's local D1 (same files wrangler dev uses). */
   sql(text) {
-    const file = join(this.persist, `q-${randomUUID()}.sql`);
+    const file = join(this.dir, `q-${randomUUID()}.sql`);
     writeFileSync(file, text);
     try {
-      return JSON.parse(this.wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', this.persist, '--json', '--file', file]));
+      return JSON.parse(this.wrangler(['d1', 'execute', 'DB', '--local', '-c', API_CONFIG, '--persist-to', this.persist, '--json', '--file', file]));
     } finally {
       rmSync(file, { force: true });
     }
   }
 
   query(text) {
-    const out = this.wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', this.persist, '--json', '--command', text]);
+    const out = this.wrangler(['d1', 'execute', 'DB', '--local', '-c', API_CONFIG, '--persist-to', this.persist, '--json', '--command', text]);
     return JSON.parse(out)[0]?.results ?? [];
   }
 
   /**
-   * Starts wrangler dev. Unless a test passes its own, every scanned host is
-   * sent to a loopback catch-all server and DNS checks to a loopback fake
-   * DoH: no Worker started by the tests can ever reach a real address.
+   * Starts wrangler dev with both Workers. Unless a test passes its own,
+   * every scanned host is sent to a loopback catch-all server and DNS checks
+   * to a loopback fake DoH: no Worker started by the tests can ever reach a
+   * real address. `vars` reach both Workers.
    */
   async start({ vars = {} } = {}) {
-    this.wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', this.persist]);
+    this.wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '-c', API_CONFIG, '--persist-to', this.persist]);
     this.port = await freePort();
     if (!vars.SCAN_HOST_OVERRIDES || !vars.DOH_URL) {
       this.catchAll = createServer((req, res) => {
@@ -105,11 +114,11 @@ export class Worker {
       const dohPort = await listen(this.doh.server);
       vars = { SCAN_HOST_OVERRIDES: `*=127.0.0.1:${sitePort}`, DOH_URL: `http://127.0.0.1:${dohPort}/dns-query`, ...vars };
     }
-    const varArgs = Object.entries({ ENVIRONMENT: 'development', ...vars }).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
+    const configs = writeDevConfigs(join(this.dir, 'config'), { ENVIRONMENT: 'development', ...vars });
     this.proc = spawn(
       wranglerBin,
-      ['dev', '--local', '--ip', '127.0.0.1', '--port', String(this.port), '--persist-to', this.persist, '--test-scheduled', '--show-interactive-dev-session=false', ...varArgs],
-      { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+      ['dev', '-c', configs.api, '-c', configs.scanner, '--local', '--ip', '127.0.0.1', '--port', String(this.port), '--persist-to', this.persist, '--show-interactive-dev-session=false'],
+      { cwd: root, env: { ...this.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
     const onData = (d) => this.logs.push(...d.toString().split('\n').filter(Boolean));
     this.proc.stdout.on('data', onData);
@@ -119,8 +128,9 @@ export class Worker {
     while (Date.now() < deadline) {
       if (this.proc.exitCode !== null) throw new Error(`wrangler dev exited:\n${this.logs.join('\n')}`);
       try {
-        const r = await fetch(`${this.base}/health`);
-        if (r.status === 200) return this;
+        // Both Workers answer: the API directly, the scanner through the API's dev binding.
+        const [a, b] = await Promise.all([fetch(`${this.base}/health`), fetch(`${this.base}/__dev/scanner/health`)]);
+        if (a.status === 200 && b.status === 200) return this;
       } catch {}
       await new Promise((r) => setTimeout(r, 300));
     }
@@ -139,7 +149,7 @@ export class Worker {
     }
     this.catchAll?.close();
     this.doh?.server.close();
-    rmSync(this.persist, { recursive: true, force: true });
+    rmSync(this.dir, { recursive: true, force: true });
   }
 
   /** Creates keys directly in D1: [{org, scopes}] -> [{id, org, secret}]. */
@@ -179,10 +189,62 @@ export class Worker {
     return { status: r.status, headers: r.headers, json, text };
   }
 
-  /** Fires the cron handler like the platform would. */
+  /**
+   * Fires the scanner's cron work like the platform would. `wrangler dev`
+   * triggers crons only on its first Worker (the API), so this goes through
+   * the API's development-only binding to the scanner (src/edge/scanner_fetch.rs).
+   * Resolves when the cron handler has returned; work it sent through the
+   * queue (schedule pages, scans) is still running then.
+   */
   async cron(expr = '*/5 * * * *') {
-    const r = await fetch(`${this.base}/__scheduled?cron=${encodeURIComponent(expr)}`);
+    const r = await fetch(`${this.base}/__dev/scanner/__dev/scheduled?cron=${encodeURIComponent(expr)}`);
+    await r.arrayBuffer();
     return r.status;
+  }
+
+  /** The Workers' JSON log lines so far. */
+  jsonLogs() {
+    return this.logs
+      .map((l) => l.replace(/^\[audit-(api|scanner)\] /, '').trim())
+      .filter((l) => l.startsWith('{'))
+      .map((l) => {
+        try {
+          return JSON.parse(l);
+        } catch {
+          return null;
+        }
+      })
+      .filter(Boolean);
+  }
+
+  /** Waits until `pred` holds for `count` JSON log lines. */
+  async waitForLogs(pred, count = 1, timeoutMs = 30_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const got = this.jsonLogs().filter(pred);
+      if (got.length >= count) return got;
+      if (Date.now() > deadline) throw new Error(`only ${got.length} of ${count} log lines in time`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /**
+   * Waits until the schedule pages the cron sent for `org` have been
+   * processed: at least `min` page log lines for it, then none new for 1.5 s
+   * (longer than the queue's 1 s batch timeout, so a page in flight shows up).
+   */
+  async settleSchedules(org, { min = 1, timeoutMs = 30_000 } = {}) {
+    const pages = () => this.jsonLogs().filter((l) => l.type === 'schedules' && l.org === org);
+    if (min > 0) await this.waitForLogs((l) => l.type === 'schedules' && l.org === org, min, timeoutMs);
+    const deadline = Date.now() + timeoutMs;
+    let seen = -1;
+    while (Date.now() < deadline) {
+      const n = pages().length;
+      if (n === seen) return pages();
+      seen = n;
+      await new Promise((r) => setTimeout(r, 1500));
+    }
+    throw new Error(`schedule pages for ${org} did not settle`);
   }
 
   /** Polls a scan until it reaches a final status. */

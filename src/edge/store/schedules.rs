@@ -76,11 +76,15 @@ pub struct NewSchedule<'a> {
     pub now: i64,
 }
 
-pub async fn insert(db: &D1Database, s_: &NewSchedule<'_>) -> Result<()> {
+/// Inserts the schedule unless the project already has `max` of them (checked
+/// inside the statement, so concurrent creates cannot pass the cap).
+/// Returns whether it was inserted.
+pub async fn insert(db: &D1Database, s_: &NewSchedule<'_>, max: u64) -> Result<bool> {
     let (weekday, hour, minute) = s_.cadence.parts();
-    db.prepare(
+    let r = db.prepare(
         "INSERT INTO schedules (id, org_id, project_id, name, url, cadence, weekday, hour, minute, enabled, next_run_at, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12 \
+         WHERE (SELECT COUNT(*) FROM schedules WHERE org_id = ?2 AND project_id = ?3) < ?13",
     )
     .bind(&[
         s(s_.id),
@@ -95,10 +99,11 @@ pub async fn insert(db: &D1Database, s_: &NewSchedule<'_>) -> Result<()> {
         n(s_.enabled as i64),
         n(s_.next_run_at),
         n(s_.now),
+        n(max as i64),
     ])?
     .run()
     .await?;
-    Ok(())
+    Ok(r.meta()?.and_then(|m| m.changes).unwrap_or(0) > 0)
 }
 
 pub async fn get(db: &D1Database, org: &str, project: &str, id: &str) -> Result<Option<Row>> {
@@ -149,12 +154,34 @@ pub async fn delete(db: &D1Database, org: &str, project: &str, id: &str) -> Resu
     Ok(r.meta()?.and_then(|m| m.changes).unwrap_or(0) > 0)
 }
 
-pub async fn due(db: &D1Database, now: i64, limit: u32) -> Result<Vec<Row>> {
-    db.prepare(format!("SELECT {COLS} FROM schedules WHERE enabled = 1 AND next_run_at <= ?1 ORDER BY next_run_at LIMIT ?2"))
-        .bind(&[n(now), n(limit as i64)])?
-        .all()
-        .await?
-        .results()
+/// Orgs with due schedules, a keyset page at a time (`after` is the last
+/// org id of the previous page).
+pub async fn due_orgs(db: &D1Database, now: i64, after: &str, limit: u32) -> Result<Vec<DueOrgRow>> {
+    db.prepare(
+        "SELECT org_id, MIN(next_run_at) AS oldest FROM schedules WHERE enabled = 1 AND next_run_at <= ?1 AND org_id > ?2 \
+         GROUP BY org_id ORDER BY org_id LIMIT ?3",
+    )
+    .bind(&[n(now), s(after), n(limit as i64)])?
+    .all()
+    .await?
+    .results()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DueOrgRow {
+    pub org_id: String,
+    pub oldest: f64,
+}
+
+/// One org's due schedules, longest-waiting first.
+pub async fn due_page(db: &D1Database, org: &str, now: i64, limit: usize) -> Result<Vec<Row>> {
+    db.prepare(format!(
+        "SELECT {COLS} FROM schedules WHERE org_id = ?1 AND enabled = 1 AND next_run_at <= ?2 ORDER BY next_run_at, id LIMIT ?3"
+    ))
+    .bind(&[s(org), n(now), n(limit as i64)])?
+    .all()
+    .await?
+    .results()
 }
 
 #[derive(Deserialize)]
@@ -171,35 +198,68 @@ pub async fn scheduled_scans_since(db: &D1Database, org: &str, since: i64) -> Re
     Ok(c.map(|c| c.n as u64).unwrap_or(0))
 }
 
-/// Claims one due slot and creates its scan in one transaction. The update
-/// only matches while `next_run_at` still holds the slot we read, and the
-/// insert only happens if our update claimed it: two overlapping cron runs
-/// can never both create a scan for the same slot. Returns whether we won.
-pub async fn claim_slot(
-    db: &D1Database,
-    r: &Row,
-    next_run_at: i64,
-    scan_id: Option<&str>,
-    now: i64,
-) -> Result<bool> {
-    let claim = db
-        .prepare(
-            "UPDATE schedules SET next_run_at = ?3, last_run_at = ?4, last_scan_id = COALESCE(?5, last_scan_id), updated_at = ?4 \
-             WHERE id = ?1 AND enabled = 1 AND next_run_at = ?2",
-        )
-        .bind(&[s(&r.id), n(r.next_run_at as i64), n(next_run_at), n(now), scan_id.map(s).unwrap_or(JsValue::NULL)])?;
-    let mut stmts = vec![claim];
-    if let Some(scan_id) = scan_id {
+/// One due slot to claim: the schedule as read, its next slot, and the scan
+/// to create for it (None: the slot is skipped by the hourly cap).
+pub struct Claim<'a> {
+    pub row: &'a Row,
+    pub next_run_at: i64,
+    pub scan_id: Option<String>,
+}
+
+/// What claiming one slot did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Claimed {
+    /// Our update advanced the slot (no other run had taken it).
+    pub won: bool,
+    /// A scan was inserted for it.
+    pub scan: bool,
+}
+
+/// Claims a page of due slots in one D1 batch (one transaction). Per slot:
+/// the scan is inserted only while `next_run_at` still holds the slot we
+/// read and the org is under its hourly cap *as the transaction sees it*, and
+/// the slot is then advanced on the same condition. Overlapping cron runs
+/// and concurrent page messages can therefore neither create two scans for
+/// one slot nor take an org past the cap.
+pub async fn claim_page(db: &D1Database, org: &str, claims: &[Claim<'_>], hour_ago: i64, cap: u32, now: i64) -> Result<Vec<Claimed>> {
+    let mut stmts = Vec::with_capacity(claims.len() * 2);
+    for c in claims {
+        if let Some(scan_id) = &c.scan_id {
+            stmts.push(
+                db.prepare(
+                    "INSERT INTO scans (id, org_id, project_id, url, trigger, status, summary, schedule_id, started_at, inserted_at, updated_at) \
+                     SELECT ?1, org_id, project_id, url, 'scheduled', 'queued', '{}', id, ?4, ?4, ?4 FROM schedules \
+                     WHERE id = ?2 AND enabled = 1 AND next_run_at = ?3 \
+                     AND (SELECT COUNT(*) FROM scans WHERE org_id = ?5 AND trigger = 'scheduled' AND inserted_at > ?6) < ?7",
+                )
+                .bind(&[s(scan_id), s(&c.row.id), n(c.row.next_run_at as i64), n(now), s(org), n(hour_ago), n(cap as i64)])?,
+            );
+        }
         stmts.push(
             db.prepare(
-                "INSERT INTO scans (id, org_id, project_id, url, trigger, status, summary, schedule_id, started_at, inserted_at, updated_at) \
-                 SELECT ?1, org_id, project_id, url, 'scheduled', 'queued', '{}', id, ?3, ?3, ?3 FROM schedules \
-                 WHERE id = ?2 AND last_scan_id = ?1 AND last_run_at = ?3",
+                "UPDATE schedules SET next_run_at = ?3, last_run_at = ?4, \
+                 last_scan_id = COALESCE((SELECT id FROM scans WHERE id = ?5), last_scan_id), updated_at = ?4 \
+                 WHERE id = ?1 AND enabled = 1 AND next_run_at = ?2",
             )
-            .bind(&[s(scan_id), s(&r.id), n(now)])?,
+            .bind(&[s(&c.row.id), n(c.row.next_run_at as i64), n(c.next_run_at), n(now), c.scan_id.as_deref().map(s).unwrap_or(JsValue::NULL)])?,
         );
     }
-    let res = db.batch(stmts).await?;
-    let changed = res.first().and_then(|x| x.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
-    Ok(changed > 0)
+    if stmts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let results = db.batch(stmts).await?;
+    let changed = |i: usize| results.get(i).and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) > 0;
+    let mut out = Vec::with_capacity(claims.len());
+    let mut i = 0;
+    for c in claims {
+        let scan = if c.scan_id.is_some() {
+            i += 1;
+            changed(i - 1)
+        } else {
+            false
+        };
+        out.push(Claimed { won: changed(i), scan });
+        i += 1;
+    }
+    Ok(out)
 }
