@@ -8,7 +8,6 @@
 use crate::rules::dom::AttrExt;
 use super::aria::{ancestors, explicit_role, implicit_role, input_type};
 use super::ctx::{natively_focusable, Ctx};
-use super::names::labelledby_text;
 use scraper::ElementRef;
 
 /// What an element accepts as its `role`.
@@ -154,7 +153,7 @@ pub fn allowed_roles(ctx: &Ctx, el: ElementRef) -> Allowed {
             let alt = e.attr_of("alt");
             let named = alt.is_some_and(|a| !a.trim().is_empty())
                 || e.attr_of("aria-label").is_some_and(|a| !a.trim().is_empty())
-                || (has("aria-labelledby") && !labelledby_text(ctx, el).is_empty())
+                || (has("aria-labelledby") && super::names::has_labelledby_text(ctx, el))
                 || e.attr_of("title").is_some_and(|a| !a.trim().is_empty());
             if named {
                 Only(IMG_NAMED_ROLES)

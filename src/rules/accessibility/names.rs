@@ -87,6 +87,37 @@ pub fn label_text(ctx: &Ctx, el: ElementRef) -> String {
     sanitize(&native_label(ctx, el, st))
 }
 
+/// `!labelledby_text(ctx, el).is_empty()` without building the name: the
+/// first referenced element with text settles it.
+pub fn has_labelledby_text(ctx: &Ctx, el: ElementRef) -> bool {
+    let st = State { start: el.id(), in_labelledby: false, in_subtree: false, include_hidden: false, depth: 0 };
+    let Some(list) = el.value().attr_of("aria-labelledby") else { return false };
+    list.split_ascii_whitespace()
+        .filter_map(|id| ctx.by_id(id))
+        .any(|r| labelledby_target(ctx, r, st).split_whitespace().next().is_some())
+}
+
+/// The text one aria-labelledby target contributes to the name of `st.start`.
+fn labelledby_target(ctx: &Ctx, r: ElementRef, st: State) -> std::rc::Rc<str> {
+    let include_hidden = st.include_hidden || ctx.hidden_from_at(r);
+    let inner = State { in_labelledby: true, in_subtree: false, include_hidden, depth: st.depth + 1, ..st };
+    // A target's text depends on the element being named only when that
+    // element is inside it, and on the depth it is reached at: memoise the
+    // common case of a direct reference from outside. Kept collapsed: at
+    // depth 0 every caller collapses the name anyway.
+    let start_inside = ctx.doc.tree.get(st.start).and_then(ElementRef::wrap).is_some_and(|s| ctx.within(r, s));
+    if st.depth != 0 || start_inside {
+        return text(ctx, r, inner).into();
+    }
+    let key = (r.id(), include_hidden);
+    if let Some(t) = ctx.labelledby_memo.borrow().get(&key) {
+        return t.clone();
+    }
+    let t: std::rc::Rc<str> = sanitize(&text(ctx, r, inner)).into();
+    ctx.labelledby_memo.borrow_mut().insert(key, t.clone());
+    t
+}
+
 fn labelledby(ctx: &Ctx, el: ElementRef, st: State) -> String {
     let Some(list) = el.value().attr_of("aria-labelledby") else { return String::new() };
     let mut out = String::new();
@@ -99,25 +130,7 @@ fn labelledby(ctx: &Ctx, el: ElementRef, st: State) -> String {
             out.push(' ');
         }
         first = false;
-        let include_hidden = st.include_hidden || ctx.hidden_from_at(r);
-        let inner = State { in_labelledby: true, in_subtree: false, include_hidden, depth: st.depth + 1, ..st };
-        // A target's text depends on the element being named only when that
-        // element is inside it, and on the depth it is reached at: memoise
-        // the common case of a direct reference from outside.
-        let start_inside = ctx.doc.tree.get(st.start).and_then(ElementRef::wrap).is_some_and(|s| ctx.within(r, s));
-        if st.depth == 0 && !start_inside {
-            let key = (r.id(), include_hidden);
-            let known = ctx.labelledby_memo.borrow().get(&key).cloned();
-            // Kept collapsed: at depth 0 every caller collapses the name anyway.
-            let t = known.unwrap_or_else(|| {
-                let t: std::rc::Rc<str> = sanitize(&text(ctx, r, inner)).into();
-                ctx.labelledby_memo.borrow_mut().insert(key, t.clone());
-                t
-            });
-            out.push_str(&t);
-        } else {
-            out.push_str(&text(ctx, r, inner));
-        }
+        out.push_str(&labelledby_target(ctx, r, st));
     }
     out
 }
