@@ -14,6 +14,12 @@ import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { newSecret, sha256 } from '../../scripts/keylib.mjs';
+import { Agent, setGlobalDispatcher } from 'undici';
+
+// No keep-alive for the tests' own requests: tests block the event loop
+// (spawnSync of wrangler d1) for seconds, after which a pooled connection
+// may already be closed by wrangler dev ("other side closed").
+setGlobalDispatcher(new Agent({ pipelining: 0 }));
 import { API_CONFIG, writeDevConfigs } from '../../scripts/devconfig.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

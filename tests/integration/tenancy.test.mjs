@@ -71,21 +71,9 @@ async function scan(t, project, url) {
 }
 
 /** JSON log lines printed by the Worker. */
-function logLines() {
-  return w.logs
-    .map((l) => l.trim())
-    .filter((l) => l.startsWith('{'))
-    .map((l) => {
-      try {
-        return JSON.parse(l);
-      } catch {
-        return null;
-      }
-    })
-    .filter(Boolean);
-}
+// The JSON log lines of both Workers (the harness strips the worker prefix).
+const logLines = () => w.jsonLogs();
 
-/** The request log line for a request id (log lines arrive asynchronously). */
 async function requestLine(requestId) {
   for (let i = 0; i < 50; i++) {
     const line = logLines().find((l) => l.type === 'request' && l.request_id === requestId);
