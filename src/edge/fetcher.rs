@@ -18,13 +18,13 @@ use crate::scanlimits::{SubrequestBudget, DOH_PER_HOST, SCAN_SUBREQUESTS};
 use crate::ssrf::{self, TargetUrl};
 use futures::future::{join, join_all, select, Either, FutureExt, LocalBoxFuture, Shared};
 use futures::StreamExt;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::future::Future;
 use std::rc::Rc;
 use std::time::Duration;
 use url::Url;
-use worker::{AbortController, Date, Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect, Response};
+use worker::{AbortController, Date, Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect, Response, ResponseBody};
 
 /// Why a request did not happen: the fetch failed, or the scan's subrequest
 /// budget had no room for it.
@@ -83,22 +83,71 @@ fn header_list(h: &Headers) -> Vec<Header> {
     h.entries().map(|(name, value)| Header { name: name.to_ascii_lowercase(), value }).collect()
 }
 
-/// Awaits `fut` until `deadline`; None when time ran out first.
-async fn until<F: Future>(fut: F, deadline: u64) -> Option<F::Output> {
-    let budget = deadline.saturating_sub(now()).max(1);
-    let timer = Delay::from(Duration::from_millis(budget));
-    match select(Box::pin(fut), Box::pin(timer)).await {
-        Either::Left((out, _)) => Some(out),
-        Either::Right(_) => None,
+/// Lets go of a body we will not read, so its connection is released now
+/// rather than when the response is collected: an invocation has 6
+/// simultaneous connections, shared by every scan of the batch.
+fn discard_body(resp: &Response) {
+    if let ResponseBody::Stream(stream) = resp.body() {
+        let _ = stream.cancel();
     }
 }
 
-/// Sends `req`, aborting it if no response arrives by `deadline`.
-async fn timed(req: Request, deadline: u64) -> Result<Response, FetchError> {
-    if deadline <= now() {
+/// A timer this late fired after the isolate was busy, not on time.
+const LATE_TIMER_MS: u64 = 50;
+
+/// The end of a phase (the main document, or the auxiliary requests), shared
+/// by its requests. It only moves when a timer fires late (see `until`).
+struct Deadline(Cell<u64>);
+
+impl Deadline {
+    fn after(ms: u64) -> Rc<Deadline> {
+        Rc::new(Deadline(Cell::new(now() + ms)))
+    }
+    fn at(&self) -> u64 {
+        self.0.get()
+    }
+    fn passed(&self) -> bool {
+        self.at() <= now()
+    }
+}
+
+/// Awaits `fut` until the deadline; None when time ran out first.
+///
+/// The scans of a batch share one thread: while one analyses its page (CPU,
+/// no awaits), the others' responses and timers wait. A timer that fires
+/// late measured the neighbour's analysis, not the network, so the time it
+/// overslept is given back to the phase. The extensions add up to at most
+/// the invocation's CPU time, which the lease already allows for
+/// (`scanlimits::longest_scan_ms`).
+async fn until<F: Future>(fut: F, deadline: &Deadline) -> Option<F::Output> {
+    let mut fut = Box::pin(fut);
+    loop {
+        let at = deadline.at();
+        let wait = at.saturating_sub(now()).max(1);
+        match select(fut, Box::pin(Delay::from(Duration::from_millis(wait)))).await {
+            Either::Left((out, _)) => return Some(out),
+            Either::Right((_, pending)) => {
+                let late = now().saturating_sub(at);
+                if late < LATE_TIMER_MS {
+                    if deadline.passed() {
+                        return None;
+                    }
+                } else {
+                    // Concurrent requests that overslept together extend it once.
+                    deadline.0.set(deadline.at().max(now() + late));
+                }
+                fut = pending;
+            }
+        }
+    }
+}
+
+/// Sends `req`, aborting it if no response arrives by the deadline.
+async fn timed(req: Request, deadline: &Deadline) -> Result<Response, FetchError> {
+    if deadline.passed() {
         return Err(FetchError::timeout("The time budget ran out."));
     }
-    let budget_ms = deadline.saturating_sub(now());
+    let budget_ms = deadline.at().saturating_sub(now());
     let controller = AbortController::default();
     let signal = controller.signal();
     let fetch = Fetch::Request(req);
@@ -112,8 +161,8 @@ async fn timed(req: Request, deadline: u64) -> Result<Response, FetchError> {
     }
 }
 
-/// One DoH query (A or AAAA), within the deadline and at most the per-request budget.
-async fn doh_query(doh_url: &str, host: &str, rtype: &str, deadline: u64) -> Result<policy::DohAnswer, FetchError> {
+/// One DoH query (A or AAAA), within the phase's deadline.
+async fn doh_query(doh_url: &str, host: &str, rtype: &str, deadline: &Deadline) -> Result<policy::DohAnswer, FetchError> {
     let mut u = Url::parse(doh_url).map_err(|_| FetchError::dns("DOH_URL is not a URL."))?;
     u.query_pairs_mut().append_pair("name", host).append_pair("type", rtype);
     let headers = Headers::new();
@@ -121,7 +170,6 @@ async fn doh_query(doh_url: &str, host: &str, rtype: &str, deadline: u64) -> Res
     let mut init = RequestInit::new();
     init.with_method(Method::Get).with_headers(headers);
     let req = Request::new_with_init(u.as_str(), &init).map_err(|e| FetchError::dns(e.to_string()))?;
-    let deadline = deadline.min(now() + policy::AUX_BUDGET_MS);
     let mut resp = timed(req, deadline).await.map_err(|e| FetchError::dns(format!("DNS-over-HTTPS: {}", e.message)))?;
     if resp.status_code() != 200 {
         return Err(FetchError::dns(format!("DNS-over-HTTPS answered {}.", resp.status_code())));
@@ -134,11 +182,11 @@ async fn doh_query(doh_url: &str, host: &str, rtype: &str, deadline: u64) -> Res
 }
 
 /// Resolves `host` (A and AAAA at once) and refuses it if any answer is not public.
-async fn lookup(doh_url: String, host: String, deadline: u64, budget: Rc<SubrequestBudget>) -> Result<(), Failure> {
+async fn lookup(doh_url: String, host: String, deadline: Rc<Deadline>, budget: Rc<SubrequestBudget>) -> Result<(), Failure> {
     if !budget.try_take(DOH_PER_HOST) {
         return Err(Failure::OverBudget);
     }
-    let (a, aaaa) = join(doh_query(&doh_url, &host, "A", deadline), doh_query(&doh_url, &host, "AAAA", deadline)).await;
+    let (a, aaaa) = join(doh_query(&doh_url, &host, "A", &deadline), doh_query(&doh_url, &host, "AAAA", &deadline)).await;
     // One family's SERVFAIL beside usable addresses of the other is not a
     // failure; every other doubtful answer is (see fetchpolicy::combine_answers).
     let ips = policy::combine_answers(a?, aaaa?)?;
@@ -159,7 +207,7 @@ impl<'a> Fetcher<'a> {
 
     /// Checks every A/AAAA answer for the URL's hostname (IP literals were
     /// judged by the validator). Each name is looked up once per scan.
-    async fn check_dns(&self, url: &Url, deadline: u64) -> Result<(), Failure> {
+    async fn check_dns(&self, url: &Url, deadline: &Rc<Deadline>) -> Result<(), Failure> {
         let host = match url.host() {
             Some(url::Host::Domain(host)) => host.to_ascii_lowercase(),
             Some(url::Host::Ipv4(ip)) => return ssrf::blocked_ip(ip.into()).map_or(Ok(()), |w| Err(FetchError::blocked(w).into())),
@@ -170,18 +218,18 @@ impl<'a> Fetcher<'a> {
             .dns
             .borrow_mut()
             .entry(host.clone())
-            .or_insert_with(|| lookup(self.cfg.doh_url.clone(), host, deadline, self.budget.clone()).boxed_local().shared())
+            .or_insert_with(|| lookup(self.cfg.doh_url.clone(), host, deadline.clone(), self.budget.clone()).boxed_local().shared())
             .clone();
         check.await
     }
 
     /// One request (no redirects followed), through the development host
     /// override when one applies.
-    async fn request(&self, method: Method, url: &Url, deadline: u64) -> Result<Response, Failure> {
+    async fn request(&self, method: Method, url: &Url, deadline: &Rc<Deadline>) -> Result<Response, Failure> {
         self.request_with(method, url, deadline, &[]).await
     }
 
-    async fn request_with(&self, method: Method, url: &Url, deadline: u64, extra: &[(&str, &str)]) -> Result<Response, Failure> {
+    async fn request_with(&self, method: Method, url: &Url, deadline: &Rc<Deadline>, extra: &[(&str, &str)]) -> Result<Response, Failure> {
         self.check_dns(url, deadline).await?;
         if !self.budget.try_take(1) {
             return Err(Failure::OverBudget);
@@ -211,11 +259,11 @@ impl<'a> Fetcher<'a> {
     }
 
     /// Follows redirects by hand, re-validating each hop.
-    async fn follow(&self, start: &Url, method: Method, deadline: u64) -> Result<(Vec<Hop>, Url, Response), Failure> {
+    async fn follow(&self, start: &Url, method: Method, deadline: &Rc<Deadline>) -> Result<(Vec<Hop>, Url, Response), Failure> {
         let mut hops = Vec::new();
         let mut url = start.clone();
         loop {
-            if deadline <= now() {
+            if deadline.passed() {
                 return Err(FetchError::timeout("Time budget exhausted while following redirects.").into());
             }
             let resp = self.request(method.clone(), &url, deadline).await?;
@@ -223,6 +271,7 @@ impl<'a> Fetcher<'a> {
             let location = resp.headers().get("location").ok().flatten();
             match (policy::is_redirect(status), location) {
                 (true, Some(loc)) => {
+                    discard_body(&resp);
                     hops.push(Hop { url: url.to_string(), status, location: Some(loc.clone()) });
                     if hops.len() > policy::MAX_REDIRECTS {
                         return Err(FetchError::too_many_redirects().into());
@@ -236,7 +285,7 @@ impl<'a> Fetcher<'a> {
 
     /// Reads the body as a stream, refusing more than the cap (decoded bytes,
     /// so a compression bomb stops at the cap too).
-    async fn read_capped(&self, resp: &mut Response, deadline: u64) -> Result<Vec<u8>, FetchError> {
+    async fn read_capped(&self, resp: &mut Response, deadline: &Deadline) -> Result<Vec<u8>, FetchError> {
         let mut stream = resp.stream().map_err(|e| FetchError::unreachable(e.to_string()))?;
         let mut body = Vec::new();
         loop {
@@ -258,12 +307,12 @@ impl<'a> Fetcher<'a> {
     /// covers DNS checks, redirects and the body.
     pub async fn fetch_page(&self, target: &TargetUrl) -> Result<Page, FetchError> {
         let t0 = now();
-        let deadline = t0 + self.cfg.scan_budget_ms;
-        let (hops, final_url, mut resp) = self.follow(target.as_url(), Method::Get, deadline).await.map_err(Failure::into_main_error)?;
+        let deadline = Deadline::after(self.cfg.scan_budget_ms);
+        let (hops, final_url, mut resp) = self.follow(target.as_url(), Method::Get, &deadline).await.map_err(Failure::into_main_error)?;
         let ttfb = now().saturating_sub(t0);
         let headers = header_list(resp.headers());
         let status = resp.status_code();
-        let raw = self.read_capped(&mut resp, deadline).await?;
+        let raw = self.read_capped(&mut resp, &deadline).await?;
         let total = now().saturating_sub(t0);
         let content_type = headers.iter().find(|h| h.name == "content-type").map(|h| h.value.to_ascii_lowercase());
         let textual = content_type.as_deref().is_none_or(|ct| ct.contains("html") || ct.starts_with("text/") || ct.contains("xml"));
@@ -296,7 +345,8 @@ impl<'a> Fetcher<'a> {
     /// the scan. The probes come first so that, when the budget runs short,
     /// subresource HEADs are what gets skipped.
     async fn probe_extras(&self, page: &mut Page) {
-        let deadline = now() + policy::AUX_BUDGET_MS;
+        let deadline = Deadline::after(policy::AUX_BUDGET_MS);
+        let deadline = &deadline;
         let origin_url = |scheme: &str, path: &str| -> Option<TargetUrl> {
             let mut u = page.final_url.clone();
             u.set_scheme(scheme).ok()?;
@@ -341,6 +391,7 @@ impl<'a> Fetcher<'a> {
 
         match http {
             Some(Aux::Done((mut hops, last, resp))) => {
+                discard_body(&resp);
                 hops.push(Hop { url: last.to_string(), status: resp.status_code(), location: None });
                 page.http_probe = Some(HttpProbe { hops, final_url: Some(last.to_string()) });
             }
@@ -364,6 +415,7 @@ impl<'a> Fetcher<'a> {
             });
         }
         if let Some(Aux::Done(resp)) = sec_txt {
+            discard_body(&resp);
             page.security_txt_status = Some(resp.status_code());
         }
         for ((url, kind, _), outcome) in subresources.iter().zip(subs) {
