@@ -148,6 +148,21 @@ test('hostile pages: every scan ends in a final state while another team’s rea
     assert.ok(['completed', 'failed'].includes(r.status), `${name} is still ${r.status} after ${RUN_LIMIT_MS / 60_000} min`);
     if (r.status === 'failed') assert.ok(FAILURE_CODES.includes(r.error_code), `${name} failed with ${r.error_code}`);
   }
+  // Pages past the work budget complete, say which limit they hit, and
+  // their document rules report page_too_complex; the others hit nothing.
+  const LIMITED = { 'lang-divs': 'depth', 'aria-buttons': 'depth', 'attr-flood': 'attributes', 'nested-lists': 'depth', 'nested-forms': 'depth', 'nested-b': 'depth', 'deep-svg': 'depth', 'deep-tables': 'depth' };
+  for (const [name, id] of Object.entries(scans)) {
+    const s = (await w.api('GET', `${baseA}/scans/${id}`, { key: keyA })).json.data;
+    if (name in LIMITED) {
+      assert.equal(s.status, 'completed', `${name}: ${s.status}`);
+      assert.ok(s.summary.limits_hit.includes(LIMITED[name]), `${name}: limits_hit ${JSON.stringify(s.summary.limits_hit)}`);
+      const f = await w.api('GET', `${baseA}/scans/${id}/findings?limit=100`, { key: keyA });
+      const tooComplex = f.json.data.filter((x) => x.evidence.some((e) => e.type === 'item' && e.value === 'page_too_complex'));
+      assert.ok(tooComplex.length > 0, `${name}: no page_too_complex finding`);
+    } else if (s.status === 'completed') {
+      assert.deepEqual(s.summary.limits_hit, [], name);
+    }
+  }
   assert.ok(reads.length > 0);
   assert.deepEqual(bad.slice(0, 5), [], `${bad.length} of team B's ${reads.length} reads did not answer 200`);
 });
