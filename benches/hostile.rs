@@ -59,6 +59,10 @@ fn shapes() -> Vec<(&'static str, Box<dyn Fn(usize) -> String>)> {
             let target = format!("<div id=\"x\">{}</div>", "<span>t</span> ".repeat(t / 40));
             repeat(&format!("{HEAD}{target}"), "<button aria-labelledby=\"x\"></button>", TAIL, t)
         })),
+        ("labelledby fan-out inside one name", Box::new(|t| {
+            let target = format!("<div id=\"x\">{}</div>", "<i></i>".repeat(t / 30));
+            repeat(&format!("{HEAD}{target}<button>"), "<span aria-labelledby=\"x\">s</span>", "</button></body></html>", t)
+        })),
         ("deep svg", Box::new(|t| repeat(&format!("{HEAD}<svg>"), "<g>", "</svg>", t))),
         ("deep tables", Box::new(|t| repeat(HEAD, "<table><tr><td>", "x", t))),
         ("deep then flat p", Box::new(|t| repeat(&format!("{HEAD}{}", "<div>".repeat(250)), "<p>x</p>", TAIL, t))),

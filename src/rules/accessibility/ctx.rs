@@ -14,10 +14,10 @@ pub struct Ctx<'a> {
     pub page: &'a Page,
     pub doc: &'a Html,
     ix: &'a PageIndex,
-    /// Text of aria-labelledby targets, by (target, hidden included), for
-    /// the names that reference them directly: a thousand buttons labelled
-    /// by one large element cost one walk of it, not a thousand.
-    pub(super) labelledby_memo: std::cell::RefCell<HashMap<(ego_tree::NodeId, bool), std::rc::Rc<str>>>,
+    /// Text of aria-labelledby targets, by (target, hidden included, depth),
+    /// for names computed from outside them: a thousand buttons labelled by
+    /// one large element cost one walk of it, not a thousand.
+    pub(super) labelledby_memo: std::cell::RefCell<HashMap<(ego_tree::NodeId, bool, usize), std::rc::Rc<str>>>,
 }
 
 /// Where a rule's candidates come from. Each is a superset of what the rule's

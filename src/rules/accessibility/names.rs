@@ -102,18 +102,21 @@ fn labelledby_target(ctx: &Ctx, r: ElementRef, st: State) -> std::rc::Rc<str> {
     let include_hidden = st.include_hidden || ctx.hidden_from_at(r);
     let inner = State { in_labelledby: true, in_subtree: false, include_hidden, depth: st.depth + 1, ..st };
     // A target's text depends on the element being named only when that
-    // element is inside it, and on the depth it is reached at: memoise the
-    // common case of a direct reference from outside. Kept collapsed: at
-    // depth 0 every caller collapses the name anyway.
+    // element is inside it, and on the depth it is reached at (the depth cap):
+    // memoise by target and depth otherwise, so a thousand references to one
+    // large element cost one walk of it. Direct references (depth 0) are kept
+    // collapsed, as every caller collapses the name anyway; deeper ones are
+    // kept as they are, since inline neighbours join them without spaces.
     let start_inside = ctx.doc.tree.get(st.start).and_then(ElementRef::wrap).is_some_and(|s| ctx.within(r, s));
-    if st.depth != 0 || start_inside {
+    if start_inside {
         return text(ctx, r, inner).into();
     }
-    let key = (r.id(), include_hidden);
+    let key = (r.id(), include_hidden, st.depth);
     if let Some(t) = ctx.labelledby_memo.borrow().get(&key) {
         return t.clone();
     }
-    let t: std::rc::Rc<str> = sanitize(&text(ctx, r, inner)).into();
+    let raw = text(ctx, r, inner);
+    let t: std::rc::Rc<str> = if st.depth == 0 { sanitize(&raw).into() } else { raw.into() };
     ctx.labelledby_memo.borrow_mut().insert(key, t.clone());
     t
 }
