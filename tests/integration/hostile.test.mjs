@@ -121,14 +121,19 @@ test('hostile pages: every scan ends in a final state while another team’s rea
     }
   })();
 
-  let rows = statusOf();
+  // Poll through the API, not `w.query`: that spawns wrangler synchronously,
+  // which would block this process (and so team B's reads) for seconds and
+  // load the machine with another workerd.
+  const ids = new Set(Object.values(scans));
   while (Date.now() - started < RUN_LIMIT_MS) {
-    rows = statusOf();
-    if (rows.every((r) => ['completed', 'failed'].includes(r.status))) break;
-    await sleep(2000);
+    const r = await w.api('GET', `${baseA}/scans?limit=100`, { key: keyA });
+    const mine = (r.json?.data ?? []).filter((x) => ids.has(x.id));
+    if (mine.length === ids.size && mine.every((x) => ['completed', 'failed'].includes(x.status))) break;
+    await sleep(1000);
   }
   done = true;
   await reader;
+  const rows = statusOf();
 
   const byId = Object.fromEntries(rows.map((r) => [r.id, r]));
   const logs = w.jsonLogs().filter((l) => l.type === 'scan' && l.org === A);
