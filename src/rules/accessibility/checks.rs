@@ -1001,10 +1001,17 @@ pub fn duplicate_id_aria(page: &Page) -> Outcome {
     let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
     let mut referenced: HashSet<&str> = HashSet::new();
     const REFERRERS: Candidates = Candidates::Union(&[Candidates::WithAttr(ID_REF_ATTRS), Candidates::Named(&["label"])]);
+    // Pages that repeat one reference many times hash it once per run.
+    let mut last: Option<&str> = None;
     for e in ctx.candidates(REFERRERS) {
         for a in ID_REF_ATTRS {
             if let Some(v) = attr(e, a) {
-                referenced.extend(v.split_ascii_whitespace());
+                for t in v.split_ascii_whitespace() {
+                    if last != Some(t) {
+                        referenced.insert(t);
+                        last = Some(t);
+                    }
+                }
             }
         }
         if name_is(e, "label") {
