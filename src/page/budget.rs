@@ -428,6 +428,16 @@ mod tests {
     }
 
     #[test]
+    fn misnested_formatting_never_builds_a_tree_past_the_depth_limit() {
+        // The adoption agency moves subtrees under new elements (reparenting).
+        for unit in ["<b><i><p></b>x</i>", "<a><div></a>", "<b><div><i></b>x", "<table><b><tr><td></b>"] {
+            let p = parse(&format!("<body>{}", unit.repeat(20_000)), &LIMITS);
+            let deepest = p.html.tree.nodes().map(|n| n.ancestors().count()).max().unwrap_or(0);
+            assert!(deepest <= LIMITS.depth as usize + 1, "{unit}: {deepest}");
+        }
+    }
+
+    #[test]
     fn element_floods_stop_at_the_element_limit() {
         let body = format!("<body>{}", "<i></i>".repeat(100));
         let p = parse(&body, &small());
