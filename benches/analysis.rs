@@ -64,7 +64,7 @@ fn main() {
     // Where the analysis time goes on the largest page (median of 5 runs per rule).
     if let Some(page) = last_page {
         let mut per_rule: Vec<(f64, &str)> = rules::all()
-            .into_iter()
+            .iter()
             .map(|rule| {
                 let mut v: Vec<f64> = (0..5)
                     .map(|_| {

@@ -135,7 +135,7 @@ fn measure(html: &str, headers: &[(String, String)], reps: usize) -> Measure {
         limits = page.analysis_limits().iter().map(|l| l.as_str()).collect::<Vec<_>>().join(",");
         if std::env::var_os("HOSTILE_PROFILE").is_some() && p.len() == 1 {
             let mut per: Vec<(f64, &str)> = rules::all()
-                .into_iter()
+                .iter()
                 .map(|rule| {
                     let t = Instant::now();
                     std::hint::black_box((rule.check)(&page));

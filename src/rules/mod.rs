@@ -137,17 +137,14 @@ impl std::fmt::Debug for Rule {
     }
 }
 
-/// Every rule, in a stable order.
-pub fn all() -> Vec<&'static Rule> {
-    security::RULES
-        .iter()
-        .chain(performance::RULES.iter())
-        .chain(accessibility::RULES.iter())
-        .collect()
+/// Every rule, in a stable order (built once).
+pub fn all() -> &'static [&'static Rule] {
+    static ALL: std::sync::OnceLock<Vec<&'static Rule>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| security::RULES.iter().chain(performance::RULES.iter()).chain(accessibility::RULES.iter()).collect())
 }
 
 pub fn by_id(id: &str) -> Option<&'static Rule> {
-    all().into_iter().find(|r| r.id == id)
+    all().iter().copied().find(|r| r.id == id)
 }
 
 /// A violation together with the rule that produced it.
@@ -159,7 +156,7 @@ pub struct RuleResult {
 
 /// Runs every rule over the page.
 pub fn run_all(page: &Page) -> Vec<RuleResult> {
-    all().into_iter().map(|rule| run_one(rule, page)).collect()
+    all().iter().map(|rule| run_one(rule, page)).collect()
 }
 
 /// Runs one rule. On a page cut by the work budget, a rule that read the
