@@ -1022,8 +1022,15 @@ pub fn duplicate_id_aria(page: &Page) -> Outcome {
     }
     let mut applicable = false;
     let mut reviews = Vec::new();
+    let mut previous: Option<&str> = None;
     for e in ctx.candidates(Candidates::WithAttr(&["id"])) {
         let Some(id) = e.value().id() else { continue };
+        // The same id as the element before: the same verdict, and never
+        // the first element with it, so nothing more to learn.
+        if previous == Some(id) {
+            continue;
+        }
+        previous = Some(id);
         if id.trim().is_empty() || !referenced.contains(id) {
             continue;
         }
