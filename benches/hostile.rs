@@ -132,7 +132,7 @@ fn measure(html: &str, headers: &[(String, String)], reps: usize) -> Measure {
         std::hint::black_box(&results);
         p.push((t1 - t0).as_secs_f64() * 1e3);
         r.push((t2 - t1).as_secs_f64() * 1e3);
-        limits = page.analysis_limits().iter().map(|l| l.as_str()).collect::<Vec<_>>().join(",");
+        limits = page.limits_hit.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(",");
         if std::env::var_os("HOSTILE_PROFILE").is_some() && p.len() == 1 {
             let mut per: Vec<(f64, &str)> = rules::all()
                 .iter()

@@ -33,8 +33,8 @@ fn line(e: &Evidence) -> String {
 }
 
 fn dump(name: &str, page: &Page) {
-    if !page.analysis_limits().is_empty() {
-        println!("{name}\tLIMITS\t{:?}", page.analysis_limits());
+    if !page.limits_hit.is_empty() {
+        println!("{name}\tLIMITS\t{:?}", page.limits_hit);
     }
     for r in rules::run_all(page) {
         let text = match &r.outcome {

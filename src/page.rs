@@ -258,11 +258,6 @@ impl Page {
         r
     }
 
-    /// The work-budget limits this page hit (see [`budget::LIMITS`]).
-    pub fn analysis_limits(&self) -> &[LimitHit] {
-        &self.limits_hit
-    }
-
     pub fn is_https(&self) -> bool {
         self.final_url.scheme() == "https"
     }
