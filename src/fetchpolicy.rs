@@ -2,7 +2,6 @@
 //! resolution (every hop re-validated by the SSRF module), DNS-over-HTTPS
 //! answer checking, and which subresources to look at.
 use crate::page::Page;
-use crate::rules::dom::sel;
 use crate::ssrf::{self, TargetUrl};
 use serde::Deserialize;
 use std::net::IpAddr;
@@ -175,18 +174,26 @@ pub fn check_answers(host: &str, ips: &[IpAddr]) -> Result<(), FetchError> {
 /// Same-origin scripts, stylesheets, images and preloaded fonts referenced by
 /// the page, in document order, deduplicated, at most `max`.
 pub fn subresource_candidates(page: &Page, max: usize) -> Vec<(Url, &'static str)> {
-    let Some(html) = page.html() else { return Vec::new() };
+    let Some(html) = page.document() else { return Vec::new() };
     let base = page.final_url.clone();
     let origin = base.origin();
     let mut out: Vec<(Url, &'static str)> = Vec::new();
-    let picks: [(&str, &str, &'static str); 4] = [
-        ("script[src]", "src", "script"),
-        ("link[rel~=stylesheet][href]", "href", "stylesheet"),
-        ("link[rel~=preload][as=font][href]", "href", "font"),
-        ("img[src]", "src", "image"),
-    ];
+    // Compiled once per isolate; a static selector that failed to parse
+    // (caught by the tests) is left out rather than panicking.
+    static PICKS: std::sync::OnceLock<Vec<(scraper::Selector, &'static str, &'static str)>> = std::sync::OnceLock::new();
+    let picks = PICKS.get_or_init(|| {
+        [
+            ("script[src]", "src", "script"),
+            ("link[rel~=stylesheet][href]", "href", "stylesheet"),
+            ("link[rel~=preload][as=font][href]", "href", "font"),
+            ("img[src]", "src", "image"),
+        ]
+        .into_iter()
+        .filter_map(|(s, attr, kind)| scraper::Selector::parse(s).ok().map(|s| (s, attr, kind)))
+        .collect()
+    });
     for (selector, attr, kind) in picks {
-        for el in html.select(&sel(selector)) {
+        for el in html.select(selector) {
             let Some(v) = el.value().attr(attr) else { continue };
             let Ok(mut u) = base.join(v.trim()) else { continue };
             u.set_fragment(None);

@@ -186,10 +186,10 @@ mod tests {
     use crate::page::Page;
     use crate::rules::{Evidence, Fix, Rule, Violation};
 
-    fn failing(_: &Page) -> Outcome {
+    fn failing(_: &crate::rules::dom::Analysis) -> Outcome {
         Outcome::Fail(Violation::new((0..30).map(|i| Evidence::Item { value: format!("v{i}"), note: String::new() }).collect()))
     }
-    fn passing(_: &Page) -> Outcome {
+    fn passing(_: &crate::rules::dom::Analysis) -> Outcome {
         Outcome::Pass { code: None }
     }
     static FAIL: Rule = Rule {
@@ -212,8 +212,8 @@ mod tests {
     fn one_observation_per_failing_rule_with_capped_evidence() {
         let page = Page::html_at("https://example.com/", &[], "<p>");
         let results = vec![
-            RuleResult { rule: &FAIL, outcome: (FAIL.check)(&page) },
-            RuleResult { rule: &PASS, outcome: (PASS.check)(&page) },
+            RuleResult { rule: &FAIL, outcome: FAIL.check_page(&page) },
+            RuleResult { rule: &PASS, outcome: PASS.check_page(&page) },
         ];
         let obs = observations(&results, "o", "p", "https://example.com/");
         assert_eq!(obs.len(), 1);

@@ -1,6 +1,7 @@
 //! The page model: everything the fetcher observed about one scanned URL,
 //! with the HTML parsed once so rules query a tree instead of re-scanning text.
-//! No I/O here: the Worker's fetcher fills it, tests build it by hand.
+//! No I/O here: the Worker's fetcher fills it, tests build it by hand. Plain
+//! data: what rules derive from it is built by their analysis context.
 use scraper::Html;
 use url::Url;
 
@@ -82,9 +83,6 @@ pub struct HstsPreloadEntry {
     pub force_https: bool,
 }
 
-/// Child → (1-based rank among same-name siblings, how many share the name).
-pub type SiblingRanks = std::collections::HashMap<ego_tree::NodeId, (u32, u32)>;
-
 #[derive(Debug)]
 pub struct Page {
     /// The URL the user submitted.
@@ -105,8 +103,6 @@ pub struct Page {
     /// Parsed HTML, when the response was HTML (only as far as the work
     /// budget allowed: see `limits_hit`).
     html: Option<Html>,
-    /// Set whenever a rule reads the parsed document (see `rules::run_all`).
-    document_read: std::cell::Cell<bool>,
     /// The budget limits this page went past; empty for every real page.
     /// When not empty, `html` holds the document up to the point where the
     /// limit was hit, and rules that read it report `page_too_complex`.
@@ -124,14 +120,6 @@ pub struct Page {
     /// HSTS preload-list entries known for the scanned hosts and their parents
     /// (empty when unknown or none).
     pub hsts_preload: Vec<HstsPreloadEntry>,
-    /// Start-tag source lines by node, built on first use (see `rules::dom`).
-    line_index: std::cell::OnceCell<std::collections::HashMap<ego_tree::NodeId, u32>>,
-    /// Ranks of the children of large parents among same-name siblings,
-    /// computed per parent on first use (see `rules::dom::css_path`).
-    sibling_ranks: std::cell::RefCell<std::collections::HashMap<ego_tree::NodeId, std::rc::Rc<SiblingRanks>>>,
-    /// Element index (by name, attribute, id; hidden state; roles) shared by
-    /// the rules, built on first use.
-    element_index: std::cell::OnceCell<crate::rules::accessibility::index::PageIndex>,
 }
 
 impl Page {
@@ -172,7 +160,6 @@ impl Page {
             truncated: false,
             body,
             html,
-            document_read: std::cell::Cell::new(false),
             limits_hit,
             parsed_bytes,
             http_probe: None,
@@ -181,9 +168,6 @@ impl Page {
             https_probe: None,
             cors_preflight: None,
             hsts_preload: Vec::new(),
-            line_index: std::cell::OnceCell::new(),
-            sibling_ranks: Default::default(),
-            element_index: std::cell::OnceCell::new(),
         }
     }
 
@@ -211,51 +195,16 @@ impl Page {
         self.headers.iter().filter(move |h| h.name == name).map(|h| h.value.as_str())
     }
 
-    /// The parsed HTML document, when the response was HTML. Reading it is
-    /// recorded, so a rule that looked at a document cut by the work budget
-    /// can be told apart from one that only read headers.
-    pub fn html(&self) -> Option<&Html> {
-        self.document_read.set(true);
+    /// The parsed HTML document, when the response was HTML. Rules read it
+    /// through their analysis context (`rules::dom::Analysis::html`), which
+    /// records the read.
+    pub fn document(&self) -> Option<&Html> {
         self.html.as_ref()
     }
 
     /// Forgets the parsed document (tests of non-HTML responses).
     pub fn drop_document(&mut self) {
         self.html = None;
-    }
-
-    /// Clears the read mark; returns whether the document was read since
-    /// the last call.
-    pub fn take_document_read(&self) -> bool {
-        self.document_read.replace(false)
-    }
-
-    /// NodeId → 1-based source line of the start tag, computed once.
-    pub fn line_index(&self) -> &std::collections::HashMap<ego_tree::NodeId, u32> {
-        self.document_read.set(true);
-        self.line_index.get_or_init(|| match (self.body.as_deref(), self.html.as_ref()) {
-            (Some(body), Some(html)) => crate::rules::dom::build_line_index(body, html),
-            _ => std::collections::HashMap::new(),
-        })
-    }
-
-    /// The rules' shared element index (elements by name, attribute and id,
-    /// hidden state, roles), built once per page; None when the page is not HTML.
-    pub fn element_index(&self) -> Option<&crate::rules::accessibility::index::PageIndex> {
-        self.document_read.set(true);
-        let html = self.html.as_ref()?;
-        Some(self.element_index.get_or_init(|| crate::rules::accessibility::index::PageIndex::build(html)))
-    }
-
-    /// The ranks of `parent`'s children (see [`SiblingRanks`]), computed by
-    /// `compute` the first time they are asked for.
-    pub fn sibling_ranks(&self, parent: ego_tree::NodeId, compute: impl FnOnce() -> SiblingRanks) -> std::rc::Rc<SiblingRanks> {
-        if let Some(r) = self.sibling_ranks.borrow().get(&parent) {
-            return r.clone();
-        }
-        let r = std::rc::Rc::new(compute());
-        self.sibling_ranks.borrow_mut().insert(parent, r.clone());
-        r
     }
 
     pub fn is_https(&self) -> bool {

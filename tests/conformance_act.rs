@@ -58,7 +58,7 @@ fn act_pages() {
         let mut fired = Vec::new();
         for r in &axe_rules {
             if let Some(rule) = rule(r) {
-                if let Outcome::Fail(v) = (rule.check)(&page) {
+                if let Outcome::Fail(v) = rule.check_page(&page) {
                     let real = v.evidence.iter().any(|e| !matches!(e, Evidence::Element { needs_review: true, .. }));
                     if real {
                         violation = true;

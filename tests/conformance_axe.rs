@@ -98,9 +98,9 @@ fn axe_rule_fixtures() {
             "<!doctype html><html lang=\"en\"><head><title>t</title></head><body><div id=\"fixture\">{fragment}</div></body></html>"
         );
         let page = Page::html_at("https://example.com/fixture.html", &[], &body);
-        let doc = page.html().unwrap();
+        let doc = page.document().unwrap();
         let fixture_root = resolve(doc, "#fixture").unwrap();
-        let outcome = (rule.check)(&page);
+        let outcome = rule.check_page(&page);
         let (mut ours, _reviews) = reported(&outcome);
         // axe's context is #fixture: ignore findings outside it.
         ours.retain(|n| {
@@ -227,8 +227,8 @@ fn page_level_cases() -> (usize, usize) {
         };
         let body = std::fs::read_to_string(dir.join(file)).unwrap();
         let page = Page::html_at("https://example.com/page.html", &[], &body);
-        let doc = page.html().unwrap();
-        let outcome = (rule.check)(&page);
+        let doc = page.document().unwrap();
+        let outcome = rule.check_page(&page);
         let (ours, reviews) = reported(&outcome);
         let exp = &case["expected_top_level"];
         let sels = |k: &str| -> Vec<String> {

@@ -176,12 +176,12 @@ fn lighthouse_fixtures() {
                     Some(rule) if id == "http-status-code" && exp.get("score").map(Value::is_null).unwrap_or(false)
                         && lhr.pointer("/runtimeError/code").and_then(Value::as_str) == Some("ERRORED_DOCUMENT_REQUEST") =>
                     {
-                        match (rule.check)(&page) {
+                        match rule.check_page(&page) {
                             Outcome::Fail(_) => Verdict::Pass,
                             o => Verdict::Fail(format!("document request errored (status {status}) but we returned {o:?}")),
                         }
                     }
-                    Some(rule) => judge(id, exp, &(rule.check)(&page)),
+                    Some(rule) => judge(id, exp, &rule.check_page(&page)),
                     None => Verdict::Skip("not implemented as a static rule".into()),
                 }
             };

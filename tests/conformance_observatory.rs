@@ -172,7 +172,7 @@ fn code_of(o: &Outcome) -> Option<String> {
 
 fn run_rule(id: &str, page: &Page) -> Result<Outcome, String> {
     let rule = rules::by_id(id).ok_or_else(|| format!("no rule {id}"))?;
-    Ok((rule.check)(page))
+    Ok(rule.check_page(page))
 }
 
 fn sorted(v: &Value) -> Vec<String> {
@@ -209,7 +209,7 @@ fn csp_flag(f: &csp::PolicyFlags, name: &str) -> Option<bool> {
 fn extras(test: &str, page: &Page, exp: &Map<String, Value>, errs: &mut Vec<String>) {
     match test {
         "content-security-policy" => {
-            let a = csp::analyze(page);
+            let a = csp::analyze(&audit_worker::rules::analysis(page));
             if let Some(n) = exp.get("numPolicies").and_then(Value::as_u64) {
                 cmp(errs, "numPolicies", a.num_policies as u64, n);
             }
@@ -238,7 +238,7 @@ fn extras(test: &str, page: &Page, exp: &Map<String, Value>, errs: &mut Vec<Stri
             }
         }
         "strict-transport-security" => {
-            let a = transport::analyze_hsts(page);
+            let a = transport::analyze_hsts(&audit_worker::rules::analysis(page));
             let a = a.as_ref();
             if let Some(n) = exp.get("maxAge").and_then(Value::as_i64) {
                 cmp(errs, "maxAge", a.and_then(|a| a.max_age), Some(n));
@@ -251,7 +251,7 @@ fn extras(test: &str, page: &Page, exp: &Map<String, Value>, errs: &mut Vec<Stri
             }
         }
         "referrer-policy" => {
-            let (_, data) = headers::referrer_policy(page);
+            let (_, data) = headers::referrer_policy(&audit_worker::rules::analysis(page));
             if let Some(d) = exp.get("data").and_then(Value::as_str) {
                 cmp(errs, "data", data.as_deref(), Some(d));
             }
@@ -262,25 +262,25 @@ fn extras(test: &str, page: &Page, exp: &Map<String, Value>, errs: &mut Vec<Stri
         }
         "cross-origin-resource-policy" => {
             if let Some(d) = exp.get("data").and_then(Value::as_str) {
-                cmp(errs, "data", isolation::corp_code(page).1.as_deref(), Some(d));
+                cmp(errs, "data", isolation::corp_code(&audit_worker::rules::analysis(page)).1.as_deref(), Some(d));
             }
         }
         "redirection" => {
             if let Some(r) = exp.get("route") {
                 let want: Vec<String> = r.as_array().into_iter().flatten().filter_map(|x| x.as_str().map(str::to_string)).collect();
-                cmp(errs, "route", transport::http_route(page).unwrap_or_default(), want);
+                cmp(errs, "route", transport::http_route(&audit_worker::rules::analysis(page)).unwrap_or_default(), want);
             }
         }
         "cookies" => {
             if let Some(Value::Object(m)) = exp.get("data_samesite") {
-                let a = cookies::analyze(page);
+                let a = cookies::analyze(&audit_worker::rules::analysis(page));
                 for (name, v) in m {
                     let got = a.cookies.iter().find(|c| &c.name == name).and_then(|c| c.same_site.clone());
                     cmp(errs, &format!("samesite[{name}]"), got, v.as_str().map(str::to_string));
                 }
             }
             if let Some(b) = exp.get("sameSite").and_then(Value::as_bool) {
-                let got = cookies::analyze(page).code == "cookies-secure-with-httponly-sessions-and-samesite";
+                let got = cookies::analyze(&audit_worker::rules::analysis(page)).code == "cookies-secure-with-httponly-sessions-and-samesite";
                 cmp(errs, "sameSite", got, b);
             }
         }
@@ -340,7 +340,7 @@ fn run_case(case: &Value, defaults: &Value, preload: &[HstsPreloadEntry]) -> Res
             let results: Vec<RuleResult> = grade::OBSERVATORY_TESTS
                 .iter()
                 .filter_map(|id| rules::by_id(id))
-                .map(|rule| RuleResult { rule, outcome: (rule.check)(&page) })
+                .map(|rule| RuleResult { rule, outcome: rule.check_page(&page) })
                 .collect();
             for r in &results {
                 let want = derived["tests"][r.rule.id]["result"].as_str();

@@ -3,6 +3,7 @@
 //! just concatenates the domain lists).
 use crate::model::{Domain, Severity};
 use crate::page::Page;
+use dom::Analysis;
 use serde::Serialize;
 
 pub mod accessibility;
@@ -107,7 +108,7 @@ impl Violation {
     }
 }
 
-pub type Check = fn(&Page) -> Outcome;
+pub type Check = fn(&Analysis) -> Outcome;
 
 /// A rule: data plus a pure check.
 #[derive(Clone, Copy)]
@@ -154,9 +155,31 @@ pub struct RuleResult {
     pub outcome: Outcome,
 }
 
-/// Runs every rule over the page.
+impl Rule {
+    /// Runs the check alone on a page (tests, conformance runners): with an
+    /// analysis context of its own, and no `page_too_complex` handling.
+    pub fn check_page(&self, page: &Page) -> Outcome {
+        (self.check)(&analysis(page))
+    }
+}
+
+/// The analysis context the checks of one page share.
+pub fn analysis(page: &Page) -> Analysis<'_> {
+    Analysis::new(page, accessibility::aria::explicit_role)
+}
+
+
+/// Test helper: an analysis context that lives as long as the page.
+#[cfg(test)]
+pub(crate) fn held(page: &Page) -> &Analysis<'_> {
+    Box::leak(Box::new(analysis(page)))
+}
+
+
+/// Runs every rule over the page, sharing one analysis context.
 pub fn run_all(page: &Page) -> Vec<RuleResult> {
-    all().iter().map(|rule| run_one(rule, page)).collect()
+    let a = analysis(page);
+    all().iter().map(|rule| run_one(rule, &a)).collect()
 }
 
 /// Runs one rule. On a page cut by the work budget, a rule that read the
@@ -164,7 +187,7 @@ pub fn run_all(page: &Page) -> Vec<RuleResult> {
 /// becomes a needs-review finding and a failure's evidence needs review,
 /// both with the reason `page_too_complex`. Rules that only read headers
 /// keep their outcome.
-pub fn run_one(rule: &'static Rule, page: &Page) -> RuleResult {
+pub fn run_one(rule: &'static Rule, page: &Analysis) -> RuleResult {
     page.take_document_read();
     let outcome = (rule.check)(page);
     let outcome = if !page.limits_hit.is_empty() && page.take_document_read() { too_complex(page, outcome) } else { outcome };
@@ -212,6 +235,8 @@ pub const MAX_EVIDENCE: usize = 20;
 #[cfg(test)]
 mod budget_tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::page::Page;
 
     fn deep_page(extra: &str) -> Page {
         let body = format!("<!doctype html><html lang=en><head><title>t</title></head><body>{extra}{}x", "<div>".repeat(2000));
@@ -224,7 +249,8 @@ mod budget_tests {
         assert_eq!(page.limits_hit, vec![crate::page::LimitHit::Depth]);
         let results = run_all(&page);
         for r in &results {
-            let reads_document = { page.take_document_read(); (r.rule.check)(&page); page.take_document_read() };
+            let a = analysis(&(page));
+            let reads_document = { (r.rule.check)(&a); a.take_document_read() };
             match (&r.outcome, reads_document) {
                 (Outcome::Fail(v), true) => {
                     assert!(v.confidence <= 0.4, "{}", r.rule.id);

@@ -9,7 +9,7 @@
 //! (`document-title`, `meta-viewport`, `html-has-lang`, `image-alt`) are left
 //! to the accessibility rules.
 use super::{dom, Evidence, Reference, Rule, MAX_EVIDENCE};
-use crate::page::Page;
+use crate::rules::dom::Analysis;
 use scraper::{ElementRef, Html};
 
 pub mod document;
@@ -48,17 +48,17 @@ pub(crate) fn item(value: impl Into<String>, note: impl Into<String>) -> Evidenc
 }
 
 /// Element evidence for at most [`MAX_EVIDENCE`] elements.
-pub(crate) fn elements<'a>(page: &Page, els: impl IntoIterator<Item = ElementRef<'a>>) -> Vec<Evidence> {
+pub(crate) fn elements<'a>(page: &Analysis, els: impl IntoIterator<Item = ElementRef<'a>>) -> Vec<Evidence> {
     els.into_iter().take(MAX_EVIDENCE).map(|e| dom::element(page, e)).collect()
 }
 
 /// Element evidence for one element.
-pub(crate) fn element(page: &Page, el: ElementRef) -> Evidence {
+pub(crate) fn element(page: &Analysis, el: ElementRef) -> Evidence {
     dom::element(page, el)
 }
 
 /// The parsed document, when the page was HTML.
-pub(crate) fn html(page: &Page) -> Option<&Html> {
+pub(crate) fn html<'a>(page: &'a Analysis<'_>) -> Option<&'a Html> {
     page.html()
 }
 
@@ -90,6 +90,8 @@ pub(crate) fn kib(bytes: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::page::Page;
 
     #[test]
     fn rule_ids_are_unique_and_all_performance() {
@@ -110,11 +112,11 @@ mod tests {
             &[],
             "<!doctype html>\n<html><body>\n<IMG src=a>\n<p><img src=b></p>\n<imgx>\n\n<img\tsrc=c><a href=x>y</a></body></html>",
         );
-        let doc = page.html().unwrap();
+        let doc = page.document().unwrap();
         let els: Vec<ElementRef> = doc.select(&dom::sel("img, a, p")).collect();
-        let batched = elements(&page, els.clone());
+        let batched = elements(&crate::rules::analysis(&page), els.clone());
         for (e, ev) in els.iter().zip(&batched) {
-            assert_eq!(*ev, dom::element(&page, *e));
+            assert_eq!(*ev, dom::element(&crate::rules::analysis(&page), *e));
         }
         assert!(matches!(&batched[0], Evidence::Element { line: Some(3), .. }));
     }

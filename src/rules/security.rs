@@ -43,6 +43,8 @@ pub static RULES: &[Rule] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::page::Page;
 
     #[test]
     fn ids_unique_and_observatory_complete() {
@@ -63,9 +65,9 @@ mod tests {
     fn runs_on_a_bare_page_without_panicking() {
         let page = crate::page::Page::html_at("https://example.com/", &[], "<html><body><script src=//x></script></body></html>");
         for r in RULES {
-            let _ = (r.check)(&page);
+            let _ = r.check_page(&page);
         }
-        let results = crate::rules::run_all(&page);
+        let results = crate::rules::run_all(&(page));
         let (score, g) = observatory_grade(&results);
         assert!(score >= 0 && !g.is_empty());
     }

@@ -85,6 +85,8 @@ pub fn check(value: &str) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::page::Page;
 
     #[test]
     fn grammar() {

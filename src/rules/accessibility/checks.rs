@@ -7,7 +7,7 @@ use super::ctx::{finish, is_disabled, tabindex, Candidates, Ctx};
 use super::html_aria;
 use super::lang;
 use super::names::{accessible_name, sanitize, subtree_text};
-use crate::page::Page;
+use crate::rules::dom::Analysis;
 use crate::rules::Outcome;
 use scraper::{ElementRef, Node};
 use std::collections::{HashMap, HashSet};
@@ -23,7 +23,7 @@ enum V {
 /// accepts, in document order): `applies` selects (after the hidden filter
 /// unless `include_hidden`), `verdict` judges each.
 fn run_in(
-    page: &Page,
+    page: &Analysis,
     candidates: Candidates,
     include_hidden: bool,
     applies: impl Fn(&Ctx, ElementRef) -> bool,
@@ -107,7 +107,7 @@ fn hidden_explicit_label(ctx: &Ctx, el: ElementRef) -> bool {
 
 // ---------------------------------------------------------------- text alternatives
 
-pub fn image_alt(page: &Page) -> Outcome {
+pub fn image_alt(page: &Analysis) -> Outcome {
     run_in(page, Candidates::Named(&["img"]), false, |c, e| name_is(e, "img") && no_explicit_name_required(c, e), |c, e| {
         if attr(e, "alt").is_some_and(|a| !a.is_empty() && a.trim_matches(|ch: char| ch.is_whitespace()).is_empty()) {
             return V::Fail;
@@ -116,7 +116,7 @@ pub fn image_alt(page: &Page) -> Outcome {
     })
 }
 
-pub fn area_alt(page: &Page) -> Outcome {
+pub fn area_alt(page: &Analysis) -> Outcome {
     run_in(
         page,
         Candidates::Named(&["area"]),
@@ -126,7 +126,7 @@ pub fn area_alt(page: &Page) -> Outcome {
     )
 }
 
-pub fn input_image_alt(page: &Page) -> Outcome {
+pub fn input_image_alt(page: &Analysis) -> Outcome {
     run_in(
         page,
         Candidates::Named(&["input"]),
@@ -136,7 +136,7 @@ pub fn input_image_alt(page: &Page) -> Outcome {
     )
 }
 
-pub fn role_img_alt(page: &Page) -> Outcome {
+pub fn role_img_alt(page: &Analysis) -> Outcome {
     run_in(
         page,
         Candidates::WithAttr(&["role"]),
@@ -150,7 +150,7 @@ pub fn role_img_alt(page: &Page) -> Outcome {
     )
 }
 
-pub fn svg_img_alt(page: &Page) -> Outcome {
+pub fn svg_img_alt(page: &Analysis) -> Outcome {
     run_in(
         page,
         Candidates::WithAttr(&["role"]),
@@ -172,13 +172,13 @@ pub fn svg_img_alt(page: &Page) -> Outcome {
     )
 }
 
-pub fn object_alt(page: &Page) -> Outcome {
+pub fn object_alt(page: &Analysis) -> Outcome {
     run_in(page, Candidates::Named(&["object"]), false, |_, e| name_is(e, "object") && nonempty(attr(e, "data")), |c, e| {
         pass_if(aria_named(c, e) || presentational(c, e))
     })
 }
 
-pub fn image_redundant_alt(page: &Page) -> Outcome {
+pub fn image_redundant_alt(page: &Analysis) -> Outcome {
     run_in(page, Candidates::Named(&["img"]), false, |_, e| name_is(e, "img"), |c, e| {
         let alt = sanitize(attr(e, "alt").unwrap_or("")).to_lowercase();
         if alt.is_empty() || presentational(c, e) {
@@ -208,19 +208,19 @@ pub fn image_redundant_alt(page: &Page) -> Outcome {
 
 // ---------------------------------------------------------------- names of controls
 
-pub fn link_name(page: &Page) -> Outcome {
+pub fn link_name(page: &Analysis) -> Outcome {
     run_in(page, Candidates::Named(&["a"]), false, |_, e| name_is(e, "a") && attr(e, "href").is_some(), |c, e| {
         pass_if(has_visible_text(c, e) || aria_named(c, e))
     })
 }
 
-pub fn button_name(page: &Page) -> Outcome {
+pub fn button_name(page: &Analysis) -> Outcome {
     run_in(page, Candidates::Named(&["button"]), false, |c, e| name_is(e, "button") && no_explicit_name_required(c, e), |c, e| {
         pass_if(has_visible_text(c, e) || aria_named(c, e) || has_label(c, e) || presentational(c, e))
     })
 }
 
-pub fn input_button_name(page: &Page) -> Outcome {
+pub fn input_button_name(page: &Analysis) -> Outcome {
     run_in(
         page,
         Candidates::Named(&["input"]),
@@ -247,7 +247,7 @@ fn label_matches(e: ElementRef) -> bool {
     }
 }
 
-pub fn label(page: &Page) -> Outcome {
+pub fn label(page: &Analysis) -> Outcome {
     run_in(page, Candidates::Named(&["input", "textarea"]), false, |_, e| label_matches(e), |c, e| {
         if hidden_explicit_label(c, e) {
             return V::Fail;
@@ -256,7 +256,7 @@ pub fn label(page: &Page) -> Outcome {
     })
 }
 
-pub fn select_name(page: &Page) -> Outcome {
+pub fn select_name(page: &Analysis) -> Outcome {
     run_in(page, Candidates::Named(&["select"]), false, |_, e| name_is(e, "select"), |c, e| {
         if hidden_explicit_label(c, e) {
             return V::Fail;
@@ -265,7 +265,7 @@ pub fn select_name(page: &Page) -> Outcome {
     })
 }
 
-pub fn frame_title(page: &Page) -> Outcome {
+pub fn frame_title(page: &Analysis) -> Outcome {
     run_in(
         page,
         Candidates::Named(&["iframe", "frame"]),
@@ -282,7 +282,7 @@ pub fn frame_title(page: &Page) -> Outcome {
     )
 }
 
-pub fn frame_title_unique(page: &Page) -> Outcome {
+pub fn frame_title_unique(page: &Analysis) -> Outcome {
     let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
     let mut by_title: HashMap<String, Vec<ElementRef>> = HashMap::new();
     for e in ctx.candidates(Candidates::Named(&["iframe", "frame"])) {
@@ -336,41 +336,41 @@ fn role_attr_is(e: ElementRef, roles: &[&str]) -> bool {
     attr(e, "role").is_some_and(|r| roles.iter().any(|x| r.trim().eq_ignore_ascii_case(x)))
 }
 
-fn aria_name_rule(page: &Page, roles: &'static [&'static str], content: bool) -> Outcome {
+fn aria_name_rule(page: &Analysis, roles: &'static [&'static str], content: bool) -> Outcome {
     run_in(page, Candidates::WithAttr(&["role"]), false, move |c, e| role_attr_is(e, roles) && no_naming_method(c, e), move |c, e| {
         pass_if((content && has_visible_text(c, e)) || aria_named(c, e))
     })
 }
 
-pub fn aria_command_name(page: &Page) -> Outcome {
+pub fn aria_command_name(page: &Analysis) -> Outcome {
     aria_name_rule(page, &["link", "button", "menuitem"], true)
 }
-pub fn aria_dialog_name(page: &Page) -> Outcome {
+pub fn aria_dialog_name(page: &Analysis) -> Outcome {
     aria_name_rule(page, &["dialog", "alertdialog"], false)
 }
-pub fn aria_input_field_name(page: &Page) -> Outcome {
+pub fn aria_input_field_name(page: &Analysis) -> Outcome {
     aria_name_rule(page, &["combobox", "listbox", "searchbox", "slider", "spinbutton", "textbox"], false)
 }
-pub fn aria_meter_name(page: &Page) -> Outcome {
+pub fn aria_meter_name(page: &Analysis) -> Outcome {
     aria_name_rule(page, &["meter"], false)
 }
-pub fn aria_progressbar_name(page: &Page) -> Outcome {
+pub fn aria_progressbar_name(page: &Analysis) -> Outcome {
     aria_name_rule(page, &["progressbar"], false)
 }
-pub fn aria_tab_name(page: &Page) -> Outcome {
+pub fn aria_tab_name(page: &Analysis) -> Outcome {
     aria_name_rule(page, &["tab"], true)
 }
-pub fn aria_toggle_field_name(page: &Page) -> Outcome {
+pub fn aria_toggle_field_name(page: &Analysis) -> Outcome {
     aria_name_rule(page, &["checkbox", "menuitemcheckbox", "menuitemradio", "radio", "switch", "option"], true)
 }
-pub fn aria_tooltip_name(page: &Page) -> Outcome {
+pub fn aria_tooltip_name(page: &Analysis) -> Outcome {
     aria_name_rule(page, &["tooltip"], true)
 }
-pub fn aria_treeitem_name(page: &Page) -> Outcome {
+pub fn aria_treeitem_name(page: &Analysis) -> Outcome {
     aria_name_rule(page, &["treeitem"], true)
 }
 
-pub fn summary_name(page: &Page) -> Outcome {
+pub fn summary_name(page: &Analysis) -> Outcome {
     run_in(
         page,
         Candidates::Named(&["summary"]),
@@ -391,7 +391,7 @@ fn is_heading(ctx: &Ctx, e: ElementRef) -> bool {
     ctx.role(e) == Some("heading")
 }
 
-pub fn empty_heading(page: &Page) -> Outcome {
+pub fn empty_heading(page: &Analysis) -> Outcome {
     run_in(
         page,
         Candidates::Role(&["heading"]),
@@ -401,7 +401,7 @@ pub fn empty_heading(page: &Page) -> Outcome {
     )
 }
 
-pub fn empty_table_header(page: &Page) -> Outcome {
+pub fn empty_table_header(page: &Analysis) -> Outcome {
     run_in(
         page,
         Candidates::Union(&[Candidates::Named(&["th"]), Candidates::WithAttr(&["role"])]),
@@ -417,7 +417,7 @@ fn root<'a>(ctx: &Ctx<'a>) -> ElementRef<'a> {
     ctx.doc.root_element()
 }
 
-fn root_outcome(page: &Page, f: impl Fn(&Ctx, ElementRef) -> V) -> Outcome {
+fn root_outcome(page: &Analysis, f: impl Fn(&Ctx, ElementRef) -> V) -> Outcome {
     let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
     let r = root(&ctx);
     match f(&ctx, r) {
@@ -427,11 +427,11 @@ fn root_outcome(page: &Page, f: impl Fn(&Ctx, ElementRef) -> V) -> Outcome {
     }
 }
 
-pub fn html_has_lang(page: &Page) -> Outcome {
+pub fn html_has_lang(page: &Analysis) -> Outcome {
     root_outcome(page, |_, r| pass_if(nonempty(attr(r, "lang"))))
 }
 
-pub fn html_lang_valid(page: &Page) -> Outcome {
+pub fn html_lang_valid(page: &Analysis) -> Outcome {
     let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
     let r = root(&ctx);
     let vals: Vec<&str> = ["lang", "xml:lang"].iter().filter_map(|a| attr(r, a)).filter(|v| !v.is_empty()).collect();
@@ -443,7 +443,7 @@ pub fn html_lang_valid(page: &Page) -> Outcome {
     finish(page, true, &fails, &[])
 }
 
-pub fn html_xml_lang_mismatch(page: &Page) -> Outcome {
+pub fn html_xml_lang_mismatch(page: &Analysis) -> Outcome {
     let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
     let r = root(&ctx);
     let (Some(l), Some(x)) = (attr(r, "lang"), attr(r, "xml:lang")) else { return Outcome::NotApplicable };
@@ -455,7 +455,7 @@ pub fn html_xml_lang_mismatch(page: &Page) -> Outcome {
     finish(page, true, &fails, &[])
 }
 
-pub fn valid_lang(page: &Page) -> Outcome {
+pub fn valid_lang(page: &Analysis) -> Outcome {
     run_in(
         page,
         Candidates::WithAttr(&["lang", "xml:lang"]),
@@ -498,7 +498,7 @@ fn has_lang_text(ctx: &Ctx, e: ElementRef) -> bool {
     false
 }
 
-pub fn document_title(page: &Page) -> Outcome {
+pub fn document_title(page: &Analysis) -> Outcome {
     root_outcome(page, |c, _| {
         let t = c.candidates(Candidates::Named(&["title"])).into_iter().find(|e| name_is(*e, "title") && is_html(*e));
         pass_if(t.is_some_and(|t| !sanitize(&t.text().collect::<String>()).is_empty()))
@@ -564,7 +564,7 @@ fn parse_float(s: &str) -> Option<f64> {
     s.get(..end).and_then(|p| p.parse::<f64>().ok())
 }
 
-fn meta_viewport_rule(page: &Page, minimum: f64, lower_bound: Option<f64>) -> Outcome {
+fn meta_viewport_rule(page: &Analysis, minimum: f64, lower_bound: Option<f64>) -> Outcome {
     run_in(
         page,
         Candidates::Named(&["meta"]),
@@ -574,14 +574,14 @@ fn meta_viewport_rule(page: &Page, minimum: f64, lower_bound: Option<f64>) -> Ou
     )
 }
 
-pub fn meta_viewport(page: &Page) -> Outcome {
+pub fn meta_viewport(page: &Analysis) -> Outcome {
     meta_viewport_rule(page, 2.0, None)
 }
-pub fn meta_viewport_large(page: &Page) -> Outcome {
+pub fn meta_viewport_large(page: &Analysis) -> Outcome {
     meta_viewport_rule(page, 5.0, Some(2.0))
 }
 
-fn meta_refresh_rule(page: &Page, max: Option<f64>) -> Outcome {
+fn meta_refresh_rule(page: &Analysis, max: Option<f64>) -> Outcome {
     run_in(
         page,
         Candidates::Named(&["meta"]),
@@ -606,29 +606,29 @@ fn meta_refresh_rule(page: &Page, max: Option<f64>) -> Outcome {
     )
 }
 
-pub fn meta_refresh(page: &Page) -> Outcome {
+pub fn meta_refresh(page: &Analysis) -> Outcome {
     meta_refresh_rule(page, Some(72000.0))
 }
 
-pub fn aria_hidden_body(page: &Page) -> Outcome {
+pub fn aria_hidden_body(page: &Analysis) -> Outcome {
     run_in(page, Candidates::Named(&["body"]), true, |_, e| name_is(e, "body"), |_, e| {
         pass_if(!attr(e, "aria-hidden").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")))
     })
 }
 
-fn page_has(page: &Page, candidates: Candidates, f: impl Fn(&Ctx, ElementRef) -> bool) -> Outcome {
+fn page_has(page: &Analysis, candidates: Candidates, f: impl Fn(&Ctx, ElementRef) -> bool) -> Outcome {
     root_outcome(page, |c, _| pass_if(c.candidates(candidates).into_iter().any(|e| !c.hidden_from_at(e) && f(c, e))))
 }
 
-pub fn landmark_one_main(page: &Page) -> Outcome {
+pub fn landmark_one_main(page: &Analysis) -> Outcome {
     page_has(page, Candidates::Role(&["main"]), |c, e| c.role(e) == Some("main"))
 }
 
-pub fn page_has_heading_one(page: &Page) -> Outcome {
+pub fn page_has_heading_one(page: &Analysis) -> Outcome {
     page_has(page, Candidates::Role(&["heading"]), |c, e| is_heading(c, e) && heading_level(c, e) == 1)
 }
 
-pub fn bypass(page: &Page) -> Outcome {
+pub fn bypass(page: &Analysis) -> Outcome {
     root_outcome(page, |c, _| {
         const CANDIDATES: Candidates = Candidates::Union(&[
             Candidates::Role(&["heading"]),
@@ -653,41 +653,41 @@ pub fn bypass(page: &Page) -> Outcome {
     })
 }
 
-fn landmark_dup(page: &Page, role: &'static [&'static str; 1]) -> Outcome {
+fn landmark_dup(page: &Analysis, role: &'static [&'static str; 1]) -> Outcome {
     let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
     let found: Vec<ElementRef> =
         ctx.candidates(Candidates::Role(role)).into_iter().filter(|e| ctx.role(*e) == Some(role[0]) && !ctx.hidden_from_at(*e)).collect();
     let fails = if found.len() > 1 { &found[1..] } else { &[][..] };
     finish(page, !found.is_empty(), fails, &[])
 }
-pub fn landmark_no_duplicate_banner(page: &Page) -> Outcome {
+pub fn landmark_no_duplicate_banner(page: &Analysis) -> Outcome {
     landmark_dup(page, &["banner"])
 }
-pub fn landmark_no_duplicate_contentinfo(page: &Page) -> Outcome {
+pub fn landmark_no_duplicate_contentinfo(page: &Analysis) -> Outcome {
     landmark_dup(page, &["contentinfo"])
 }
-pub fn landmark_no_duplicate_main(page: &Page) -> Outcome {
+pub fn landmark_no_duplicate_main(page: &Analysis) -> Outcome {
     landmark_dup(page, &["main"])
 }
 
-fn landmark_top_level(page: &Page, role: &'static [&'static str; 1]) -> Outcome {
+fn landmark_top_level(page: &Analysis, role: &'static [&'static str; 1]) -> Outcome {
     run_in(page, Candidates::Role(role), false, move |c, e| c.role(e) == Some(role[0]), |c, e| {
         pass_if(!ancestors(e).any(|a| {
             matches!(c.role(a), Some(r) if role_info(r).is_some_and(|i| i.kind == Kind::Landmark))
         }))
     })
 }
-pub fn landmark_banner_is_top_level(page: &Page) -> Outcome {
+pub fn landmark_banner_is_top_level(page: &Analysis) -> Outcome {
     landmark_top_level(page, &["banner"])
 }
-pub fn landmark_contentinfo_is_top_level(page: &Page) -> Outcome {
+pub fn landmark_contentinfo_is_top_level(page: &Analysis) -> Outcome {
     landmark_top_level(page, &["contentinfo"])
 }
-pub fn landmark_main_is_top_level(page: &Page) -> Outcome {
+pub fn landmark_main_is_top_level(page: &Analysis) -> Outcome {
     landmark_top_level(page, &["main"])
 }
 
-pub fn landmark_unique(page: &Page) -> Outcome {
+pub fn landmark_unique(page: &Analysis) -> Outcome {
     let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
     let mut groups: HashMap<(&'static str, String), Vec<ElementRef>> = HashMap::new();
     let mut order = Vec::new();
@@ -727,7 +727,7 @@ fn heading_level(ctx: &Ctx, e: ElementRef) -> i64 {
     }
 }
 
-pub fn heading_order(page: &Page) -> Outcome {
+pub fn heading_order(page: &Analysis) -> Outcome {
     let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
     let headings: Vec<(ElementRef, i64)> = ctx
         .candidates(Candidates::Role(&["heading"]))
@@ -753,7 +753,7 @@ fn has_text_child(e: ElementRef) -> bool {
     e.children().any(|c| matches!(c.value(), Node::Text(t) if !t.trim().is_empty()))
 }
 
-pub fn list(page: &Page) -> Outcome {
+pub fn list(page: &Analysis) -> Outcome {
     run_in(page, Candidates::Named(&["ul", "ol"]), false, |_, e| matches!(e.value().name(), "ul" | "ol") && attr(e, "role").is_none(), |c, e| {
         if has_text_child(e) {
             return V::Fail;
@@ -769,7 +769,7 @@ pub fn list(page: &Page) -> Outcome {
     })
 }
 
-pub fn listitem(page: &Page) -> Outcome {
+pub fn listitem(page: &Analysis) -> Outcome {
     run_in(page, Candidates::Named(&["li"]), false, |_, e| name_is(e, "li") && attr(e, "role").is_none(), |_, e| {
         let Some(p) = e.parent().and_then(ElementRef::wrap) else { return V::Review };
         match explicit_role(p) {
@@ -780,7 +780,7 @@ pub fn listitem(page: &Page) -> Outcome {
     })
 }
 
-pub fn dlitem(page: &Page) -> Outcome {
+pub fn dlitem(page: &Analysis) -> Outcome {
     run_in(page, Candidates::Named(&["dd", "dt"]), false, |_, e| matches!(e.value().name(), "dd" | "dt") && attr(e, "role").is_none(), |_, e| {
         let Some(mut p) = e.parent().and_then(ElementRef::wrap) else { return V::Fail };
         if name_is(p, "div") && matches!(explicit_role(p), None | Some("presentation" | "none")) {
@@ -793,7 +793,7 @@ pub fn dlitem(page: &Page) -> Outcome {
     })
 }
 
-pub fn definition_list(page: &Page) -> Outcome {
+pub fn definition_list(page: &Analysis) -> Outcome {
     run_in(page, Candidates::Named(&["dl"]), false, |_, e| name_is(e, "dl") && attr(e, "role").is_none(), |c, e| {
         // structured-dlitems: a dd before any dt.
         let kids: Vec<ElementRef> = e.children().filter_map(ElementRef::wrap).collect();
@@ -876,7 +876,7 @@ fn table_cells<'a>(table: ElementRef<'a>) -> Vec<ElementRef<'a>> {
     out
 }
 
-pub fn td_headers_attr(page: &Page) -> Outcome {
+pub fn td_headers_attr(page: &Analysis) -> Outcome {
     run_in(
         page,
         Candidates::Named(&["table"]),
@@ -923,14 +923,14 @@ pub fn td_headers_attr(page: &Page) -> Outcome {
     )
 }
 
-pub fn scope_attr_valid(page: &Page) -> Outcome {
+pub fn scope_attr_valid(page: &Analysis) -> Outcome {
     run_in(page, Candidates::WithAttr(&["scope"]), false, |_, e| matches!(e.value().name(), "td" | "th") && attr(e, "scope").is_some(), |_, e| {
         let v = attr(e, "scope").unwrap_or("").trim().to_ascii_lowercase();
         pass_if(name_is(e, "th") && matches!(v.as_str(), "row" | "col" | "rowgroup" | "colgroup"))
     })
 }
 
-pub fn table_duplicate_name(page: &Page) -> Outcome {
+pub fn table_duplicate_name(page: &Analysis) -> Outcome {
     run_in(page, Candidates::Named(&["table"]), false, |_, e| name_is(e, "table"), |_, e| {
         let summary = sanitize(attr(e, "summary").unwrap_or("")).to_lowercase();
         let caption = e
@@ -943,11 +943,11 @@ pub fn table_duplicate_name(page: &Page) -> Outcome {
     })
 }
 
-pub fn tabindex_rule(page: &Page) -> Outcome {
+pub fn tabindex_rule(page: &Analysis) -> Outcome {
     run_in(page, Candidates::WithAttr(&["tabindex"]), false, |_, e| attr(e, "tabindex").is_some(), |_, e| pass_if(tabindex(e).is_none_or(|t| t <= 0)))
 }
 
-pub fn accesskeys(page: &Page) -> Outcome {
+pub fn accesskeys(page: &Analysis) -> Outcome {
     let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
     let mut seen: HashMap<String, usize> = HashMap::new();
     let els: Vec<ElementRef> =
@@ -968,11 +968,11 @@ pub fn accesskeys(page: &Page) -> Outcome {
     finish(page, !els.is_empty(), &fails, &[])
 }
 
-pub fn server_side_image_map(page: &Page) -> Outcome {
+pub fn server_side_image_map(page: &Analysis) -> Outcome {
     run_in(page, Candidates::Named(&["img"]), false, |_, e| name_is(e, "img") && attr(e, "ismap").is_some(), |_, _| V::Review)
 }
 
-pub fn video_caption(page: &Page) -> Outcome {
+pub fn video_caption(page: &Analysis) -> Outcome {
     run_in(page, Candidates::Named(&["video"]), false, |_, e| name_is(e, "video"), |_, e| {
         let has = e.children().filter_map(ElementRef::wrap).any(|t| {
             name_is(t, "track") && attr(t, "kind").is_some_and(|k| k.trim().eq_ignore_ascii_case("captions"))
@@ -985,10 +985,10 @@ pub fn video_caption(page: &Page) -> Outcome {
     })
 }
 
-pub fn marquee(page: &Page) -> Outcome {
+pub fn marquee(page: &Analysis) -> Outcome {
     run_in(page, Candidates::Named(&["marquee"]), true, |_, e| name_is(e, "marquee"), |c, e| pass_if(c.hidden_for_everyone(e)))
 }
-pub fn blink(page: &Page) -> Outcome {
+pub fn blink(page: &Analysis) -> Outcome {
     run_in(page, Candidates::Named(&["blink"]), true, |_, e| name_is(e, "blink"), |c, e| pass_if(c.hidden_for_everyone(e)))
 }
 
@@ -997,7 +997,7 @@ const ID_REF_ATTRS: &[&str] = &[
     "aria-labelledby", "aria-owns",
 ];
 
-pub fn duplicate_id_aria(page: &Page) -> Outcome {
+pub fn duplicate_id_aria(page: &Analysis) -> Outcome {
     let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
     let mut referenced: HashSet<&str> = HashSet::new();
     const REFERRERS: Candidates = Candidates::Union(&[Candidates::WithAttr(ID_REF_ATTRS), Candidates::Named(&["label"])]);
@@ -1043,7 +1043,7 @@ pub fn duplicate_id_aria(page: &Page) -> Outcome {
     finish(page, applicable, &[], &reviews)
 }
 
-pub fn form_field_multiple_labels(page: &Page) -> Outcome {
+pub fn form_field_multiple_labels(page: &Analysis) -> Outcome {
     run_in(
         page,
         Candidates::Named(&["input", "select", "textarea"]),
@@ -1065,7 +1065,7 @@ pub fn form_field_multiple_labels(page: &Page) -> Outcome {
     )
 }
 
-pub fn label_title_only(page: &Page) -> Outcome {
+pub fn label_title_only(page: &Analysis) -> Outcome {
     run_in(
         page,
         Candidates::Named(&["input", "select", "textarea"]),
@@ -1079,7 +1079,7 @@ pub fn label_title_only(page: &Page) -> Outcome {
     )
 }
 
-pub fn skip_link(page: &Page) -> Outcome {
+pub fn skip_link(page: &Analysis) -> Outcome {
     run_in(
         page,
         Candidates::Named(&["a"]),
@@ -1106,7 +1106,7 @@ fn has_aria_attr(_: &Ctx, e: ElementRef) -> bool {
     aria_attr_names(e).next().is_some()
 }
 
-pub fn aria_valid_attr(page: &Page) -> Outcome {
+pub fn aria_valid_attr(page: &Analysis) -> Outcome {
     run_in(page, Candidates::AriaAttr, false, has_aria_attr, |_, e| pass_if(aria_attr_names(e).all(|(n, _)| aria::attr_info(n).is_some())))
 }
 
@@ -1114,7 +1114,7 @@ fn role_tokens(e: ElementRef) -> Vec<String> {
     attr(e, "role").map(|r| r.split_ascii_whitespace().map(|t| t.to_ascii_lowercase()).collect()).unwrap_or_default()
 }
 
-pub fn aria_roles(page: &Page) -> Outcome {
+pub fn aria_roles(page: &Analysis) -> Outcome {
     run_in(page, Candidates::WithAttr(&["role"]), false, |_, e| nonempty(attr(e, "role")), |_, e| {
         let toks = role_tokens(e);
         let all_invalid = toks.iter().all(|t| role_info(t).is_none());
@@ -1123,7 +1123,7 @@ pub fn aria_roles(page: &Page) -> Outcome {
     })
 }
 
-pub fn aria_deprecated_role(page: &Page) -> Outcome {
+pub fn aria_deprecated_role(page: &Analysis) -> Outcome {
     run_in(page, Candidates::WithAttr(&["role"]), false, |_, e| nonempty(attr(e, "role")), |_, e| {
         pass_if(!explicit_role(e).and_then(role_info).is_some_and(|i| i.deprecated))
     })
@@ -1141,7 +1141,7 @@ fn implicit_attr(e: ElementRef, a: &str) -> bool {
     }
 }
 
-pub fn aria_required_attr(page: &Page) -> Outcome {
+pub fn aria_required_attr(page: &Analysis) -> Outcome {
     run_in(page, Candidates::WithAttr(&["role"]), false, |_, e| attr(e, "role").is_some(), |c, e| {
         let Some(role) = explicit_role(e) else { return V::Pass };
         let Some(info) = role_info(role) else { return V::Pass };
@@ -1190,7 +1190,7 @@ fn valid_attr_value(ctx: &Ctx, _e: ElementRef, name: &str, value: &str) -> Optio
     })
 }
 
-pub fn aria_valid_attr_value(page: &Page) -> Outcome {
+pub fn aria_valid_attr_value(page: &Analysis) -> Outcome {
     run_in(page, Candidates::AriaAttr, false, has_aria_attr, |c, e| {
         let mut review = false;
         for (n, v) in aria_attr_names(e) {
@@ -1265,7 +1265,7 @@ fn allowed_attrs(role: Option<&str>) -> Vec<&'static str> {
     v
 }
 
-pub fn aria_allowed_attr(page: &Page) -> Outcome {
+pub fn aria_allowed_attr(page: &Analysis) -> Outcome {
     run_in(page, Candidates::AriaAttr, false, has_aria_attr, |c, e| {
         // ARIA in HTML: these elements take no ARIA attribute but aria-hidden.
         if explicit_role(e).is_none()
@@ -1302,7 +1302,7 @@ fn closest_widget_ancestor(c: &Ctx, e: ElementRef) -> bool {
     false
 }
 
-pub fn aria_prohibited_attr(page: &Page) -> Outcome {
+pub fn aria_prohibited_attr(page: &Analysis) -> Outcome {
     run_in(page, Candidates::AriaAttr, false, has_aria_attr, |c, e| {
         let role = c.role(e);
         let list: &[&str] = match role.and_then(role_info) {
@@ -1326,7 +1326,7 @@ pub fn aria_prohibited_attr(page: &Page) -> Outcome {
     })
 }
 
-pub fn aria_braille_equivalent(page: &Page) -> Outcome {
+pub fn aria_braille_equivalent(page: &Analysis) -> Outcome {
     run_in(
         page,
         Candidates::WithAttr(&["aria-braillelabel", "aria-brailleroledescription"]),
@@ -1345,7 +1345,7 @@ pub fn aria_braille_equivalent(page: &Page) -> Outcome {
 }
 
 
-pub fn aria_text(page: &Page) -> Outcome {
+pub fn aria_text(page: &Analysis) -> Outcome {
     run_in(page, Candidates::WithAttr(&["role"]), false, |_, e| role_attr_is(e, &["text"]), |c, e| {
         pass_if(!e.descendants().skip(1).filter_map(ElementRef::wrap).any(|d| {
             c.is_tabbable(d)
@@ -1355,7 +1355,7 @@ pub fn aria_text(page: &Page) -> Outcome {
     })
 }
 
-pub fn nested_interactive(page: &Page) -> Outcome {
+pub fn nested_interactive(page: &Analysis) -> Outcome {
     run_in(
         page,
         Candidates::RoleWhere(|r| role_info(r).is_some_and(|i| i.children_presentational)),
@@ -1372,7 +1372,7 @@ pub fn nested_interactive(page: &Page) -> Outcome {
     )
 }
 
-pub fn presentation_role_conflict(page: &Page) -> Outcome {
+pub fn presentation_role_conflict(page: &Analysis) -> Outcome {
     run_in(
         page,
         Candidates::Union(&[Candidates::Named(&["img"]), Candidates::WithAttr(&["role"])]),
@@ -1392,7 +1392,7 @@ fn chromium_implicit_role(c: &Ctx, e: ElementRef) -> bool {
         || !matches!(e.value().name(), "div" | "span" | "b" | "i" | "u" | "s" | "small" | "bdi" | "bdo" | "font")
 }
 
-pub fn aria_hidden_focus(page: &Page) -> Outcome {
+pub fn aria_hidden_focus(page: &Analysis) -> Outcome {
     run_in(
         page,
         Candidates::WithAttr(&["aria-hidden"]),
@@ -1410,7 +1410,7 @@ pub fn aria_hidden_focus(page: &Page) -> Outcome {
     )
 }
 
-pub fn aria_required_parent(page: &Page) -> Outcome {
+pub fn aria_required_parent(page: &Analysis) -> Outcome {
     run_in(page, Candidates::WithAttr(&["role"]), false, |_, e| explicit_role(e).and_then(role_info).is_some_and(|i| !i.required_context.is_empty()), |c, e| {
         let role = explicit_role(e).unwrap_or("");
         let ctxs = role_info(role).map(|i| i.required_context).unwrap_or(&[]);
@@ -1454,7 +1454,7 @@ fn context_ok(c: &Ctx, e: ElementRef, ctxs: &[&str], include_self: bool, own: &s
     false
 }
 
-pub fn aria_required_children(page: &Page) -> Outcome {
+pub fn aria_required_children(page: &Analysis) -> Outcome {
     run_in(page, Candidates::WithAttr(&["role"]), false, |_, e| explicit_role(e).and_then(role_info).is_some_and(|i| !i.required_owned.is_empty()), |c, e| {
         let role = explicit_role(e).unwrap_or("");
         let owned = role_info(role).map(|i| i.required_owned).unwrap_or(&[]);
@@ -1539,7 +1539,7 @@ fn collect_owned<'a>(c: &Ctx, e: ElementRef<'a>, out: &mut Vec<ElementRef<'a>>, 
 
 // ---------------------------------------------------------------- roles allowed by ARIA in HTML
 
-pub fn aria_allowed_role(page: &Page) -> Outcome {
+pub fn aria_allowed_role(page: &Analysis) -> Outcome {
     // Hidden elements included, as in axe: the wrong role matters once shown.
     run_in(page, Candidates::WithAttr(&["role"]), true, |_, e| nonempty(attr(e, "role")) && !html_aria::in_foreign_content(e), |c, e| {
         match html_aria::disallowed(c, e) {
@@ -1554,7 +1554,7 @@ pub fn aria_allowed_role(page: &Page) -> Outcome {
 /// rows take aria-expanded/-level/-posinset/-setsize only inside a treegrid,
 /// and a native checkbox's aria-checked must agree with its checked state
 /// (which cannot be "mixed" without script).
-pub fn aria_conditional_attr(page: &Page) -> Outcome {
+pub fn aria_conditional_attr(page: &Analysis) -> Outcome {
     const TREEGRID_ROW_ATTRS: &[&str] = &["aria-expanded", "aria-level", "aria-posinset", "aria-setsize"];
     let native_checkbox = |e: ElementRef| {
         name_is(e, "input") && input_type(e) == "checkbox" && explicit_role(e).is_none_or(|r| r == "checkbox")
@@ -1586,7 +1586,7 @@ pub fn aria_conditional_attr(page: &Page) -> Outcome {
 
 // ---------------------------------------------------------------- autocomplete
 
-pub fn autocomplete_valid(page: &Page) -> Outcome {
+pub fn autocomplete_valid(page: &Analysis) -> Outcome {
     use super::autocomplete::{check, Verdict};
     run_in(
         page,
@@ -1620,7 +1620,7 @@ pub fn autocomplete_valid(page: &Page) -> Outcome {
 
 // ---------------------------------------------------------------- text spacing
 
-pub fn avoid_inline_spacing(page: &Page) -> Outcome {
+pub fn avoid_inline_spacing(page: &Analysis) -> Outcome {
     use super::spacing;
     let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
     let applicable = ctx.candidates(Candidates::WithAttr(&["style"])).into_iter().any(|e| {
@@ -1637,7 +1637,7 @@ pub fn avoid_inline_spacing(page: &Page) -> Outcome {
 
 // ---------------------------------------------------------------- label in name
 
-pub fn label_content_name_mismatch(page: &Page) -> Outcome {
+pub fn label_content_name_mismatch(page: &Analysis) -> Outcome {
     use super::label_in_name::{compare, visible_text, Verdict};
     run_in(
         page,

@@ -3,15 +3,15 @@
 #[allow(unused_imports)]
 use crate::rules::dom::AttrExt;
 use super::aria;
-use super::hidden;
-use super::index::{self, PageIndex};
-use crate::page::Page;
+use crate::rules::dom::hidden;
+use crate::rules::dom::index::{self, PageIndex};
+use crate::rules::dom::Analysis;
 use crate::rules::{dom, Evidence, Outcome, Violation};
 use scraper::{ElementRef, Html};
 use std::collections::HashMap;
 
 pub struct Ctx<'a> {
-    pub page: &'a Page,
+    pub page: &'a Analysis<'a>,
     pub doc: &'a Html,
     ix: &'a PageIndex,
     /// Text of aria-labelledby targets, by (target, hidden included, depth),
@@ -41,7 +41,7 @@ pub enum Candidates {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(page: &'a Page) -> Option<Ctx<'a>> {
+    pub fn new(page: &'a Analysis) -> Option<Ctx<'a>> {
         let doc = page.html()?;
         let ix = page.element_index()?;
         Some(Ctx { page, doc, ix, labelledby_memo: Default::default() })
@@ -351,7 +351,7 @@ pub const MAX_EVIDENCE: usize = 100;
 
 /// Turns offending and needs-review elements into the rule's outcome. Elements
 /// that only need review still fail, at confidence 0.4, so a human looks.
-pub fn finish(page: &Page, applicable: bool, fails: &[ElementRef], reviews: &[ElementRef]) -> Outcome {
+pub fn finish(page: &Analysis, applicable: bool, fails: &[ElementRef], reviews: &[ElementRef]) -> Outcome {
     if fails.is_empty() && reviews.is_empty() {
         return if applicable { Outcome::Pass { code: None } } else { Outcome::NotApplicable };
     }
@@ -386,7 +386,7 @@ pub fn finish(page: &Page, applicable: bool, fails: &[ElementRef], reviews: &[El
 /// n-th `name` element of the tree. None when the source and tree disagree.
 /// Names of `[a-z0-9-]` use the page's start-tag table (one pass per page);
 /// any other name (rare) is scanned for by [`source_lines_scan`].
-pub fn source_lines(page: &Page, els: &[ElementRef]) -> Vec<Option<u32>> {
+pub fn source_lines(page: &Analysis, els: &[ElementRef]) -> Vec<Option<u32>> {
     let mut out = vec![None; els.len()];
     let (Some(body), Some(ix)) = (page.body.as_deref(), page.element_index()) else { return out };
     if els.is_empty() {
@@ -417,7 +417,7 @@ pub fn source_lines(page: &Page, els: &[ElementRef]) -> Vec<Option<u32>> {
 }
 
 /// [`source_lines`] by scanning the source once per distinct name.
-pub fn source_lines_scan(page: &Page, els: &[ElementRef]) -> Vec<Option<u32>> {
+pub fn source_lines_scan(page: &Analysis, els: &[ElementRef]) -> Vec<Option<u32>> {
     let mut out = vec![None; els.len()];
     let (Some(body), Some(doc)) = (page.body.as_deref(), page.html()) else { return out };
     if els.is_empty() {
@@ -473,6 +473,8 @@ pub fn source_lines_scan(page: &Page, els: &[ElementRef]) -> Vec<Option<u32>> {
 #[cfg(test)]
 mod role_table_tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::page::Page;
 
     /// Roles decided during the index build equal the per-element computation.
     #[test]
@@ -483,7 +485,8 @@ mod role_table_tests {
             <img alt=""><img alt="x"><img><img alt="" tabindex="0"><img alt="" aria-label="q"><img role="none" alt="">
             <svg><a href="#s"><text>s</text></a><image alt=""/></svg>"##;
         let page = Page::html_at("https://example.com/", &[("content-type", "text/html")], html);
-        let Some(c) = Ctx::new(&page) else { panic!("no ctx") };
+        let a = crate::rules::analysis(&page);
+        let Some(c) = Ctx::new(crate::rules::held(&a)) else { panic!("no ctx") };
         let mut n = 0;
         for el in c.elements() {
             assert_eq!(c.role(el), c.compute_role(el), "{}", el.html());

@@ -240,7 +240,8 @@ mod tests {
     fn verdict(body: &str) -> Option<bool> {
         let html = format!("<!doctype html><html lang=en><title>t</title><body>{body}</body></html>");
         let page = Page::html_at("https://example.com/", &[], &html);
-        let ctx = Ctx::new(&page).unwrap();
+        let a = crate::rules::analysis(&page);
+        let ctx = Ctx::new(crate::rules::held(&a)).unwrap();
         let s = Selector::parse("#t").unwrap();
         let el = ctx.doc.select(&s).next().unwrap();
         disallowed(&ctx, el)

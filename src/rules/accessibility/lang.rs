@@ -59,6 +59,8 @@ pub fn is_invalid_value(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::page::Page;
     #[test]
     fn tags() {
         for ok in ["en", "EN", "en-US-GB", "fr-CH", "yue", ""] {

@@ -12,7 +12,7 @@
 //! (a 1024px viewport when none is given).
 #[allow(unused_imports)]
 use crate::rules::dom::AttrExt;
-use super::hidden::hidden_for_everyone;
+use crate::rules::dom::hidden::hidden_for_everyone;
 use scraper::{ElementRef, Node};
 
 const DEFAULT_FONT_PX: f64 = 16.0;
@@ -256,6 +256,8 @@ pub fn violations<'a>(root: ElementRef<'a>) -> Vec<(ElementRef<'a>, Prop)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::page::Page;
     use scraper::Html;
 
     fn bad(body: &str) -> usize {

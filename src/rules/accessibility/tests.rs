@@ -97,7 +97,7 @@ fn run(id: &str, body: &str) -> Outcome {
     let html = if body.starts_with("<!") { body.to_string() } else { doc(body) };
     let page = Page::html_at("https://example.com/", &[], &html);
     let rule = RULES.iter().find(|r| r.id == id).unwrap_or_else(|| panic!("no rule {id}"));
-    (rule.check)(&page)
+    rule.check_page(&page)
 }
 
 #[test]
@@ -155,7 +155,7 @@ fn no_panic_on_odd_input() {
     for r in RULES {
         let _ = run(r.id, "<div role='' aria-level='x' tabindex='--1' lang=''><svg role=img><title></title></svg></div><table headers=''>");
         let page = Page::html_at("https://example.com/", &[("content-type", "application/json")], "{}");
-        assert_eq!((r.check)(&page), Outcome::NotApplicable, "{}", r.id);
+        assert_eq!(r.check_page(&page), Outcome::NotApplicable, "{}", r.id);
     }
 }
 
@@ -175,7 +175,7 @@ fn large_page_timing() {
     let all = std::time::Instant::now();
     for r in RULES {
         let t = std::time::Instant::now();
-        let _ = (r.check)(&page);
+        let _ = r.check_page(&page);
         let ms = t.elapsed().as_millis();
         if ms > 20 {
             eprintln!("{:32} {ms} ms", r.id);
@@ -188,11 +188,11 @@ fn large_page_timing() {
 fn batch_source_lines_match_single_lookups() {
     let html = "<!doctype html>\n<html lang=en><head><title>t</title></head>\n<body>\n<p>a</p>\n<div><p>b</p>\n<span>c</span></div>\n<P>d</P><pre>x</pre>\n</body></html>";
     let page = Page::html_at("https://example.com/", &[], html);
-    let doc = page.html().unwrap();
+    let doc = page.document().unwrap();
     let els: Vec<scraper::ElementRef> = doc.root_element().descendants().filter_map(scraper::ElementRef::wrap).collect();
-    let batch = super::ctx::source_lines(&page, &els);
+    let batch = super::ctx::source_lines(&crate::rules::analysis(&page), &els);
     for (e, l) in els.iter().zip(batch) {
-        assert_eq!(l, crate::rules::dom::source_line(&page, *e), "{}", e.value().name());
+        assert_eq!(l, crate::rules::dom::source_line(&crate::rules::analysis(&page), *e), "{}", e.value().name());
     }
 }
 
@@ -201,11 +201,11 @@ fn indexed_source_lines_match_the_scan() {
     let html = "<!doctype html>\n<HTML><head><title>t</title></head>\n<body>\n<!-- <p>c</p> -->\n<p>a</p><Div\n><P\tid=x>b</P></div>\n\
                 <svg><foreignObject><p>f</p></foreignObject></svg>\n<a<b>z</a<b><x-y>q</x-y>\n<li>1<li>2<table><td>c</table>\n<p";
     let page = Page::html_at("https://example.com/", &[], html);
-    let doc = page.html().unwrap();
+    let doc = page.document().unwrap();
     let els: Vec<scraper::ElementRef> = doc.root_element().descendants().filter_map(scraper::ElementRef::wrap).collect();
-    assert_eq!(super::ctx::source_lines(&page, &els), super::ctx::source_lines_scan(&page, &els));
+    assert_eq!(super::ctx::source_lines(&crate::rules::analysis(&page), &els), super::ctx::source_lines_scan(&crate::rules::analysis(&page), &els));
     let rev: Vec<scraper::ElementRef> = els.iter().rev().copied().collect();
-    assert_eq!(super::ctx::source_lines(&page, &rev), super::ctx::source_lines_scan(&page, &rev));
+    assert_eq!(super::ctx::source_lines(&crate::rules::analysis(&page), &rev), super::ctx::source_lines_scan(&crate::rules::analysis(&page), &rev));
 }
 
 #[test]
@@ -213,9 +213,9 @@ fn indexed_dom_lines_match_the_line_index() {
     let html = "<!doctype html>\n<HTML><head><title>t</title></head>\n<body>\n<!-- <p>c</p>\n<div> -->\n<p>a</p><Div\n><P\tid=x>b</P></div>\n\
                 <svg><foreignObject><p>f</p></foreignObject></svg>\n<a<b>z</a<b><x-y>q</x-y>\n<li>1<li>2<table><td>c</table>\n<p";
     let page = Page::html_at("https://example.com/", &[], html);
-    let doc = page.html().unwrap();
+    let doc = page.document().unwrap();
     for e in doc.root_element().descendants().filter_map(scraper::ElementRef::wrap) {
-        assert_eq!(crate::rules::dom::source_line(&page, e), page.line_index().get(&e.id()).copied(), "{}", e.value().name());
+        assert_eq!(crate::rules::dom::source_line(&crate::rules::analysis(&page), e), crate::rules::analysis(&page).line_index().get(&e.id()).copied(), "{}", e.value().name());
     }
 }
 
@@ -235,8 +235,8 @@ fn implicit_roles_only_for_listed_tags() {
         .map(|n| format!(r#"<{n} href=x alt="" aria-label=l title=t list=d type=text tabindex=0>x</{n}>"#))
         .collect();
     let page = Page::html_at("https://example.com/", &[], &doc(&body));
-    let ctx = super::ctx::Ctx::new(&page).unwrap();
-    for e in page.html().unwrap().root_element().descendants().filter_map(scraper::ElementRef::wrap) {
+    let ctx = super::ctx::Ctx::new(crate::rules::held(&page)).unwrap();
+    for e in page.document().unwrap().root_element().descendants().filter_map(scraper::ElementRef::wrap) {
         if !super::aria::IMPLICIT_ROLE_TAGS.contains(&e.value().name()) {
             assert_eq!(super::aria::implicit_role(&ctx, e), None, "{}", e.value().name());
         }
@@ -253,9 +253,9 @@ fn fixed_implicit_roles_match_implicit_role() {
         .collect();
     let body = format!("{body}<table><thead><tr><th>h</th></tr></thead><tbody><tr><td>d</td></tr></tbody><tfoot><tr><td>f</td></tr></tfoot></table><ul><li>a</li></ul><dl><dt>t</dt><dd>d</dd></dl><select><optgroup label=g><option>o</option></optgroup></select><details><summary>s</summary></details>");
     let page = Page::html_at("https://example.com/", &[], &doc(&body));
-    let ctx = super::ctx::Ctx::new(&page).unwrap();
+    let ctx = super::ctx::Ctx::new(crate::rules::held(&page)).unwrap();
     let mut seen = 0;
-    for e in page.html().unwrap().root_element().descendants().filter_map(scraper::ElementRef::wrap) {
+    for e in page.document().unwrap().root_element().descendants().filter_map(scraper::ElementRef::wrap) {
         if let Some((_, role)) = super::aria::FIXED_IMPLICIT_ROLES.iter().find(|(t, _)| *t == e.value().name()) {
             assert_eq!(super::aria::implicit_role(&ctx, e), Some(*role), "{}", e.value().name());
             assert_eq!(ctx.role(e), Some(*role), "{}", e.value().name());
@@ -271,10 +271,10 @@ fn select_named_matches_select() {
     let html = r#"<!doctype html><A href=x>1</A><svg><a href=y><text>2</text></a><style>s</style></svg><math><a>3</a></math>
         <table><a href=z>4</a><tr><td>c</td></tr></table><p><img src=i><IMG src=j></p><template><a href=t>5</a></template><body><a>6</a></body>"#;
     let page = Page::html_at("https://example.com/", &[], html);
-    let doc = page.html().unwrap();
+    let doc = page.document().unwrap();
     for name in ["a", "img", "body", "style", "td", "template", "text"] {
         let want: Vec<_> = doc.select(&crate::rules::dom::sel(name)).map(|e| e.id()).collect();
-        let got: Vec<_> = crate::rules::dom::select_named(&page, name).iter().map(|e| e.id()).collect();
+        let got: Vec<_> = crate::rules::dom::select_named(&crate::rules::analysis(&page), name).iter().map(|e| e.id()).collect();
         assert_eq!(got, want, "{name}");
     }
 }

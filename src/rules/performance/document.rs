@@ -4,7 +4,7 @@
 use crate::rules::dom::AttrExt;
 use super::{element, elements, has_token, html, in_head, item, lh, metric};
 use crate::model::{Domain, Severity};
-use crate::page::Page;
+use crate::rules::dom::Analysis;
 use crate::rules::{dom, Fix, Outcome, Reference, Rule, Violation};
 use ego_tree::iter::Edge;
 use scraper::{ElementRef, Node};
@@ -62,7 +62,7 @@ fn is_classic_script(ty: Option<&str>) -> bool {
         )
 }
 
-fn check_render_blocking(page: &Page) -> Outcome {
+fn check_render_blocking(page: &Analysis) -> Outcome {
     let Some(_) = html(page) else { return Outcome::NotApplicable };
     let mut blocking: Vec<ElementRef> = Vec::new();
     let mut scripts = 0usize;
@@ -201,14 +201,14 @@ pub fn dom_stats(body: ElementRef<'_>) -> DomStats<'_> {
 
 /// [`dom_stats`] from the page's element index (depths and child counts
 /// recorded when it was built) instead of another walk of the tree.
-fn indexed_dom_stats<'a>(page: &'a Page, body: ElementRef<'a>) -> Option<DomStats<'a>> {
+fn indexed_dom_stats<'a>(page: &'a Analysis, body: ElementRef<'a>) -> Option<DomStats<'a>> {
     let (ix, doc) = (page.element_index()?, page.html()?);
     let (elements, max_depth, deepest, max_children, widest) = ix.subtree_shape(ix.position(body.id())?)?;
     let at = |p: Option<u32>| p.and_then(|p| ix.node(p)).and_then(|id| doc.tree.get(id)).and_then(ElementRef::wrap);
     Some(DomStats { elements, max_depth, deepest: at(deepest), max_children, widest: at(widest) })
 }
 
-fn check_dom_size(page: &Page) -> Outcome {
+fn check_dom_size(page: &Analysis) -> Outcome {
     let Some(_) = html(page) else { return Outcome::NotApplicable };
     let Some(body) = dom::select_named(page, "body").into_iter().next() else { return Outcome::NotApplicable };
     let s = indexed_dom_stats(page, body).unwrap_or_else(|| dom_stats(body));
@@ -302,7 +302,7 @@ fn image_is_unsized(el: ElementRef) -> bool {
     !sized
 }
 
-fn check_unsized_images(page: &Page) -> Outcome {
+fn check_unsized_images(page: &Analysis) -> Outcome {
     let Some(_) = html(page) else { return Outcome::NotApplicable };
     let mut any = false;
     let mut flagged = Vec::new();
@@ -393,7 +393,7 @@ pub fn font_faces_without_display(css: &str) -> Vec<String> {
     out
 }
 
-fn check_font_display(page: &Page) -> Outcome {
+fn check_font_display(page: &Analysis) -> Outcome {
     let Some(_) = html(page) else { return Outcome::NotApplicable };
     let mut faces = 0usize;
     let mut bad: Vec<(ElementRef, Vec<String>)> = Vec::new();
@@ -461,7 +461,7 @@ fn viewport_props(content: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn check_viewport(page: &Page) -> Outcome {
+fn check_viewport(page: &Analysis) -> Outcome {
     let Some(_) = html(page) else { return Outcome::NotApplicable };
     let meta = dom::select(page, &["meta"], &[], &dom::sel("meta[name]"))
         .into_iter()
@@ -516,7 +516,7 @@ pub const DOCTYPE: Rule = Rule {
     check: check_doctype,
 };
 
-fn check_doctype(page: &Page) -> Outcome {
+fn check_doctype(page: &Analysis) -> Outcome {
     let Some(doc) = html(page) else { return Outcome::NotApplicable };
     let dt = doc.tree.root().children().find_map(|n| match n.value() {
         Node::Doctype(d) => Some(d),
@@ -603,7 +603,7 @@ pub fn meta_charset_offset(src: &str) -> Option<usize> {
     None
 }
 
-fn check_charset(page: &Page) -> Outcome {
+fn check_charset(page: &Analysis) -> Outcome {
     if html(page).is_none() {
         return Outcome::NotApplicable;
     }
@@ -639,10 +639,14 @@ fn check_charset(page: &Page) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::page::Page;
     use crate::rules::Evidence;
 
     fn p(body: &str) -> Page {
+        {
         Page::html_at("https://example.com/", &[], body)
+        }
     }
     fn snippets(o: &Outcome) -> Vec<String> {
         match o {
@@ -666,10 +670,10 @@ mod tests {
         let ok = p(r#"<html><head><script src="a.js" defer></script><script src="b.js" async></script><script type="module" src="m.js"></script>
             <link rel="stylesheet" href="print.css" media="print"><link rel="preload" href="x.css" as="style"></head>
             <body><script src="late.js"></script></body></html>"#);
-        assert!(is_pass(&check_render_blocking(&ok)));
+        assert!(is_pass(&check_render_blocking(&crate::rules::analysis(&ok))));
         let bad = p(r#"<html><head><script src="a.js"></script><link rel="stylesheet" href="s.css">
             <link rel="stylesheet" href="w.css" media="screen and (min-width: 900px)"></head><body></body></html>"#);
-        let o = check_render_blocking(&bad);
+        let o = check_render_blocking(&crate::rules::analysis(&bad));
         assert_eq!(snippets(&o).len(), 3);
         let Outcome::Fail(v) = o else { panic!() };
         assert!(v.evidence.iter().any(|e| matches!(e, Evidence::Metric { name, observed, .. } if name == "render-blocking-requests" && *observed == 3.0)));
@@ -677,9 +681,9 @@ mod tests {
 
     #[test]
     fn dom_size() {
-        assert!(is_pass(&check_dom_size(&p("<body><div><p>hi</p></div></body>"))));
+        assert!(is_pass(&check_dom_size(&crate::rules::analysis(&p("<body><div><p>hi</p></div></body>")))));
         let big = format!("<body><ul>{}</ul></body>", "<li>x</li>".repeat(900));
-        let o = check_dom_size(&p(&big));
+        let o = check_dom_size(&crate::rules::analysis(&p(&big)));
         let Outcome::Fail(v) = o else { panic!("expected fail") };
         assert_eq!(v.severity, None);
         assert!(v.evidence.iter().any(|e| matches!(e, Evidence::Metric { name, observed, .. } if name == "dom-elements" && *observed == 901.0)));
@@ -698,8 +702,8 @@ mod tests {
             "<p>x</p><table><td>1<td>2</table><!-- c --><select><option>a<option>b<option>c</select>",
         ] {
             let page = p(html);
-            let body = dom::select(&page, &["body"], &[], &dom::sel("body")).into_iter().next().unwrap();
-            let (a, b) = (indexed_dom_stats(&page, body).unwrap(), dom_stats(body));
+            let body = dom::select(crate::rules::held(&page), &["body"], &[], &dom::sel("body")).into_iter().next().unwrap();
+            let (a, b) = (indexed_dom_stats(crate::rules::held(&page), body).unwrap(), dom_stats(body));
             assert_eq!((a.elements, a.max_depth, a.max_children), (b.elements, b.max_depth, b.max_children), "{html}");
             assert_eq!(a.deepest.map(|e| e.id()), b.deepest.map(|e| e.id()), "{html}");
             assert_eq!(a.widest.map(|e| e.id()), b.widest.map(|e| e.id()), "{html}");
@@ -708,37 +712,37 @@ mod tests {
 
     #[test]
     fn unsized_images() {
-        assert_eq!(check_unsized_images(&p("<p>no images</p>")), Outcome::NotApplicable);
+        assert_eq!(check_unsized_images(&crate::rules::analysis(&p("<p>no images</p>"))), Outcome::NotApplicable);
         let ok = p(r#"<img src="a.png" width="10" height="10"><img src="b.png" style="width:10px;aspect-ratio:1/1">
             <img src="data:image/png;base64,AAA"><img src="c.png" style="position:absolute"><img src="d.png" height="5" style="aspect-ratio: 2">"#);
-        assert!(is_pass(&check_unsized_images(&ok)));
+        assert!(is_pass(&check_unsized_images(&crate::rules::analysis(&ok))));
         let bad = p(r#"<img src="a.png" width="10"><img src="b.png" style="width:10px;height:auto"><img src="c.png" width="+10" height="10"><img src="e.png">"#);
-        assert_eq!(snippets(&check_unsized_images(&bad)).len(), 4);
+        assert_eq!(snippets(&check_unsized_images(&crate::rules::analysis(&bad))).len(), 4);
     }
 
     #[test]
     fn font_display() {
-        assert_eq!(check_font_display(&p("<style>body{}</style>")), Outcome::NotApplicable);
+        assert_eq!(check_font_display(&crate::rules::analysis(&p("<style>body{}</style>"))), Outcome::NotApplicable);
         let ok = p("<style>@font-face{font-family:A;src:url(a.woff2);font-display:swap}@font-face{font-family:L;src:local(Arial)}</style>");
-        assert!(is_pass(&check_font_display(&ok)));
+        assert!(is_pass(&check_font_display(&crate::rules::analysis(&ok))));
         let bad = p("<style>@font-face{font-family:'Brand';src:url(b.woff2)} @font-face{font-family:C;src:url(c.woff2);font-display:auto;}</style>");
-        let Outcome::Fail(v) = check_font_display(&bad) else { panic!() };
+        let Outcome::Fail(v) = check_font_display(&crate::rules::analysis(&bad)) else { panic!() };
         let items: Vec<_> = v.evidence.iter().filter_map(|e| if let Evidence::Item { value, .. } = e { Some(value.clone()) } else { None }).collect();
         assert_eq!(items, vec!["Brand (font-display: auto)".to_string(), "C (font-display: auto)".to_string()]);
     }
 
     #[test]
     fn viewport() {
-        assert!(is_pass(&check_viewport(&p(r#"<meta name="viewport" content="width=device-width, initial-scale=1">"#))));
-        assert!(matches!(check_viewport(&p("<title>x</title>")), Outcome::Fail(v) if v.code.as_deref() == Some("no-viewport")));
-        assert!(matches!(check_viewport(&p(r#"<meta name="Viewport" content="user-scalable=no">"#)), Outcome::Fail(v) if v.code.as_deref() == Some("no-width-or-initial-scale")));
-        assert!(matches!(check_viewport(&p(r#"<meta name="viewport" content="width=device-width, initial-scale=0.5">"#)), Outcome::Fail(v) if v.code.as_deref() == Some("initial-scale-below-1")));
+        assert!(is_pass(&check_viewport(&crate::rules::analysis(&p(r#"<meta name="viewport" content="width=device-width, initial-scale=1">"#)))));
+        assert!(matches!(check_viewport(&crate::rules::analysis(&p("<title>x</title>"))), Outcome::Fail(v) if v.code.as_deref() == Some("no-viewport")));
+        assert!(matches!(check_viewport(&crate::rules::analysis(&p(r#"<meta name="Viewport" content="user-scalable=no">"#))), Outcome::Fail(v) if v.code.as_deref() == Some("no-width-or-initial-scale")));
+        assert!(matches!(check_viewport(&crate::rules::analysis(&p(r#"<meta name="viewport" content="width=device-width, initial-scale=0.5">"#))), Outcome::Fail(v) if v.code.as_deref() == Some("initial-scale-below-1")));
     }
 
     #[test]
     fn doctype() {
-        assert!(is_pass(&check_doctype(&p("<!DOCTYPE html><html></html>"))));
-        let code = |b: &str| match check_doctype(&p(b)) {
+        assert!(is_pass(&check_doctype(&crate::rules::analysis(&p("<!DOCTYPE html><html></html>")))));
+        let code = |b: &str| match check_doctype(&crate::rules::analysis(&p(b))) {
             Outcome::Fail(v) => v.code,
             _ => None,
         };
@@ -751,14 +755,14 @@ mod tests {
     #[test]
     fn charset() {
         // html_at sends `text/html; charset=utf-8`.
-        assert!(is_pass(&check_charset(&p("<p>x</p>"))));
+        assert!(is_pass(&check_charset(&crate::rules::analysis(&p("<p>x</p>")))));
         let no_cs = |b: &str| Page::html_at("https://example.com/", &[("content-type", "text/html")], b);
-        assert!(is_pass(&check_charset(&no_cs("<!doctype html><meta charset=\"utf-8\"><p>x</p>"))));
-        assert!(is_pass(&check_charset(&no_cs("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">"))));
-        assert!(is_pass(&check_charset(&no_cs("\u{feff}<p>x</p>"))));
-        assert!(matches!(check_charset(&no_cs("<p>x</p>")), Outcome::Fail(v) if v.code.as_deref() == Some("no-charset")));
+        assert!(is_pass(&check_charset(&crate::rules::analysis(&no_cs("<!doctype html><meta charset=\"utf-8\"><p>x</p>")))));
+        assert!(is_pass(&check_charset(&crate::rules::analysis(&no_cs("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">")))));
+        assert!(is_pass(&check_charset(&crate::rules::analysis(&no_cs("\u{feff}<p>x</p>")))));
+        assert!(matches!(check_charset(&crate::rules::analysis(&no_cs("<p>x</p>"))), Outcome::Fail(v) if v.code.as_deref() == Some("no-charset")));
         let late = format!("<!-- {} --><meta charset=\"utf-8\">", "x".repeat(1100));
-        assert!(matches!(check_charset(&no_cs(&late)), Outcome::Fail(v) if v.code.as_deref() == Some("meta-charset-too-late")));
+        assert!(matches!(check_charset(&crate::rules::analysis(&no_cs(&late))), Outcome::Fail(v) if v.code.as_deref() == Some("meta-charset-too-late")));
         assert!(!header_charset_ok("text/html; charset=u"));
         assert!(header_charset_ok("text/html; Charset=\"UTF-8\""));
     }

@@ -2,7 +2,7 @@
 //! compression, subresource caching and total bytes.
 use super::{header_in, item, kib, lh, metric};
 use crate::model::{Domain, Severity};
-use crate::page::Page;
+use crate::rules::dom::Analysis;
 use crate::rules::{dom, Fix, Outcome, Reference, Rule, Violation};
 
 // ---------------------------------------------------------------- server-response-time
@@ -42,7 +42,7 @@ pub const SERVER_RESPONSE_TIME: Rule = Rule {
     check: check_server_response_time,
 };
 
-fn check_server_response_time(page: &Page) -> Outcome {
+fn check_server_response_time(page: &Analysis) -> Outcome {
     let t = page.timings.ttfb_ms;
     // Zero means the fetcher did not record it (tests, or a failed timer).
     if !(t.is_finite() && t > 0.0) {
@@ -102,7 +102,7 @@ pub const REDIRECTS: Rule = Rule {
     check: check_redirects,
 };
 
-fn check_redirects(page: &Page) -> Outcome {
+fn check_redirects(page: &Analysis) -> Outcome {
     let hops = page.redirects.len();
     if hops == 0 {
         // The fetcher may not have recorded hops; a changed URL still proves a redirect.
@@ -189,7 +189,7 @@ fn is_compressed(encoding: Option<&str>) -> bool {
         .unwrap_or(false)
 }
 
-fn check_uses_text_compression(page: &Page) -> Outcome {
+fn check_uses_text_compression(page: &Analysis) -> Outcome {
     let Some(ratio) = page.header("content-type").and_then(compression_ratio) else {
         return Outcome::NotApplicable;
     };
@@ -405,7 +405,7 @@ fn human_ttl(s: f64) -> String {
     }
 }
 
-fn check_uses_long_cache_ttl(page: &Page) -> Outcome {
+fn check_uses_long_cache_ttl(page: &Analysis) -> Outcome {
     let candidates: Vec<_> = page
         .subresources
         .iter()
@@ -489,7 +489,7 @@ pub const TOTAL_BYTE_WEIGHT: Rule = Rule {
     check: check_total_byte_weight,
 };
 
-fn check_total_byte_weight(page: &Page) -> Outcome {
+fn check_total_byte_weight(page: &Analysis) -> Outcome {
     let doc = page.transferred_bytes.unwrap_or(page.decoded_bytes) as f64;
     if doc == 0.0 && page.subresources.is_empty() {
         return Outcome::NotApplicable;
@@ -517,6 +517,8 @@ fn check_total_byte_weight(page: &Page) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::page::Page;
     use crate::page::{Header, Hop, Subresource};
     use crate::rules::Evidence;
 
@@ -548,17 +550,17 @@ mod tests {
     #[test]
     fn server_response_time_bands() {
         let mut p = page();
-        assert_eq!(check_server_response_time(&p), Outcome::NotApplicable);
+        assert_eq!(check_server_response_time(&crate::rules::analysis(&(p))), Outcome::NotApplicable);
         p.timings.ttfb_ms = 350.0;
-        assert!(matches!(check_server_response_time(&p), Outcome::Pass { .. }));
+        assert!(matches!(check_server_response_time(&crate::rules::analysis(&(p))), Outcome::Pass { .. }));
         p.timings.ttfb_ms = 700.0;
-        let v = fail(check_server_response_time(&p));
+        let v = fail(check_server_response_time(&crate::rules::analysis(&(p))));
         assert_eq!(v.severity, Some(Severity::Low));
         assert_eq!(metric_of(&v, "server-response-time"), Some((700.0, 600.0, Some(600.0))));
         p.timings.ttfb_ms = 1000.0;
-        assert_eq!(fail(check_server_response_time(&p)).severity, Some(Severity::Medium));
+        assert_eq!(fail(check_server_response_time(&crate::rules::analysis(&(p)))).severity, Some(Severity::Medium));
         p.timings.ttfb_ms = 2500.0;
-        let v = fail(check_server_response_time(&p));
+        let v = fail(check_server_response_time(&crate::rules::analysis(&(p))));
         assert_eq!(v.severity, Some(Severity::High));
         assert_eq!(metric_of(&v, "ttfb-cwv").map(|m| m.1), Some(1800.0));
     }
@@ -566,55 +568,55 @@ mod tests {
     #[test]
     fn redirects_pass_and_fail() {
         let mut p = page();
-        assert!(matches!(check_redirects(&p), Outcome::Pass { .. }));
+        assert!(matches!(check_redirects(&crate::rules::analysis(&(p))), Outcome::Pass { .. }));
         p.redirects = vec![
             Hop { url: "http://example.com/".into(), status: 301, location: Some("https://example.com".into()) },
             Hop { url: "https://example.com".into(), status: 302, location: Some("https://example.com/".into()) },
         ];
-        let v = fail(check_redirects(&p));
+        let v = fail(check_redirects(&crate::rules::analysis(&(p))));
         assert_eq!(v.severity, Some(Severity::Medium));
         assert_eq!(metric_of(&v, "redirects").map(|m| m.0), Some(2.0));
         let mut q = page();
         q.redirects.clear();
         q.requested_url = url::Url::parse("http://example.com/").unwrap();
-        assert!(matches!(check_redirects(&q), Outcome::Fail(_)));
+        assert!(matches!(check_redirects(&crate::rules::analysis(&q)), Outcome::Fail(_)));
     }
 
     #[test]
     fn text_compression() {
         let body = format!("<!doctype html><p>{}</p>", "hello world ".repeat(1000));
         let mut p = Page::html_at("https://example.com/", &[], &body);
-        let v = fail(check_uses_text_compression(&p));
+        let v = fail(check_uses_text_compression(&crate::rules::analysis(&(p))));
         let (obs, thr, sav) = metric_of(&v, "document-transfer-bytes").unwrap();
         assert_eq!(obs, body.len() as f64);
         assert!((sav.unwrap() - obs * 0.67).abs() <= 1.0 && (thr - obs * 0.33).abs() <= 1.0);
         p.content_encoding = Some("br".into());
-        assert!(matches!(check_uses_text_compression(&p), Outcome::Pass { .. }));
+        assert!(matches!(check_uses_text_compression(&crate::rules::analysis(&(p))), Outcome::Pass { .. }));
         // Small documents are below Lighthouse's 1400-byte floor.
-        assert!(matches!(check_uses_text_compression(&page()), Outcome::Pass { .. }));
+        assert!(matches!(check_uses_text_compression(&crate::rules::analysis(&page())), Outcome::Pass { .. }));
         // Uncompressed stylesheet found by HEAD.
         let mut q = page();
         q.subresources.push(sub("stylesheet", &[("content-type", "text/css")], Some(50_000)));
-        let v = fail(check_uses_text_compression(&q));
+        let v = fail(check_uses_text_compression(&crate::rules::analysis(&q)));
         assert_eq!(metric_of(&v, "estimated-compression-savings").map(|m| m.0), Some(40_000.0));
         q.subresources[0].headers.push(Header { name: "content-encoding".into(), value: "gzip".into() });
-        assert!(matches!(check_uses_text_compression(&q), Outcome::Pass { .. }));
+        assert!(matches!(check_uses_text_compression(&crate::rules::analysis(&q)), Outcome::Pass { .. }));
         let img = Page::html_at("https://example.com/", &[("content-type", "image/png")], "x");
-        assert_eq!(check_uses_text_compression(&img), Outcome::NotApplicable);
+        assert_eq!(check_uses_text_compression(&crate::rules::analysis(&img)), Outcome::NotApplicable);
     }
 
     #[test]
     fn cache_ttl() {
         let mut p = page();
-        assert_eq!(check_uses_long_cache_ttl(&p), Outcome::NotApplicable);
+        assert_eq!(check_uses_long_cache_ttl(&crate::rules::analysis(&(p))), Outcome::NotApplicable);
         p.subresources = vec![
             sub("script", &[("cache-control", "public, max-age=31536000, immutable")], Some(10_000)),
             sub("image", &[("cache-control", "no-store")], Some(10_000)),
         ];
-        assert!(matches!(check_uses_long_cache_ttl(&p), Outcome::Pass { .. }));
+        assert!(matches!(check_uses_long_cache_ttl(&crate::rules::analysis(&(p))), Outcome::Pass { .. }));
         p.subresources.push(sub("stylesheet", &[("cache-control", "max-age=3600")], Some(100_000)));
         p.subresources.push(sub("font", &[], Some(40_000)));
-        let v = fail(check_uses_long_cache_ttl(&p));
+        let v = fail(check_uses_long_cache_ttl(&crate::rules::analysis(&(p))));
         assert_eq!(metric_of(&v, "min-cache-ttl").map(|m| m.0), Some(0.0));
         let wasted = metric_of(&v, "cache-wasted-bytes").unwrap().0;
         // 1 h → 20 % hit probability; missing TTL → 0 %.
@@ -642,11 +644,11 @@ mod tests {
     #[test]
     fn byte_weight() {
         let mut p = page();
-        assert!(matches!(check_total_byte_weight(&p), Outcome::Pass { .. }));
+        assert!(matches!(check_total_byte_weight(&crate::rules::analysis(&(p))), Outcome::Pass { .. }));
         p.subresources.push(sub("image", &[], Some(3_000_000)));
-        let v = fail(check_total_byte_weight(&p));
+        let v = fail(check_total_byte_weight(&crate::rules::analysis(&(p))));
         assert_eq!(v.severity, None);
         p.subresources.push(sub("script", &[], Some(2_000_000)));
-        assert_eq!(fail(check_total_byte_weight(&p)).severity, Some(Severity::Medium));
+        assert_eq!(fail(check_total_byte_weight(&crate::rules::analysis(&(p)))).severity, Some(Severity::Medium));
     }
 }

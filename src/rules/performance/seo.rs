@@ -6,7 +6,7 @@
 use crate::rules::dom::AttrExt;
 use super::{element, elements, has_token, html, in_head, item, lh, metric};
 use crate::model::{Domain, Severity};
-use crate::page::Page;
+use crate::rules::dom::Analysis;
 use crate::rules::{dom, Evidence, Fix, Outcome, Reference, Rule, Violation, MAX_EVIDENCE};
 use scraper::{ElementRef, Node};
 
@@ -31,7 +31,7 @@ pub const HTTP_STATUS_CODE: Rule = Rule {
     check: check_http_status_code,
 };
 
-fn check_http_status_code(page: &Page) -> Outcome {
+fn check_http_status_code(page: &Analysis) -> Outcome {
     if (400..=599).contains(&page.status) {
         return Outcome::Fail(
             Violation::new(vec![metric("http-status", page.status as f64, 400.0, "status", None)])
@@ -64,13 +64,13 @@ pub const META_DESCRIPTION: Rule = Rule {
     check: check_meta_description,
 };
 
-fn meta_named<'a>(page: &'a Page, name: &str) -> Option<ElementRef<'a>> {
+fn meta_named<'a>(page: &'a Analysis, name: &str) -> Option<ElementRef<'a>> {
     dom::select(page, &["meta"], &[], &dom::sel("meta[name]"))
         .into_iter()
         .find(|m| m.value().attr_of("name").map(|n| n.trim().eq_ignore_ascii_case(name)).unwrap_or(false))
 }
 
-fn check_meta_description(page: &Page) -> Outcome {
+fn check_meta_description(page: &Analysis) -> Outcome {
     let Some(_) = html(page) else { return Outcome::NotApplicable };
     let Some(meta) = meta_named(page, "description") else {
         return Outcome::Fail(
@@ -134,7 +134,7 @@ fn blocks_indexing(directives: &str, now: Option<f64>) -> bool {
     })
 }
 
-fn check_is_crawlable(page: &Page) -> Outcome {
+fn check_is_crawlable(page: &Analysis) -> Outcome {
     let now = page.header("date").and_then(super::network::parse_http_date);
     let mut ev: Vec<Evidence> = Vec::new();
     for value in page.headers_named("x-robots-tag") {
@@ -335,7 +335,7 @@ fn without_fragment(u: &str) -> &str {
     u.split('#').next().unwrap_or(u)
 }
 
-fn check_link_text(page: &Page) -> Outcome {
+fn check_link_text(page: &Analysis) -> Outcome {
     let Some(_) = html(page) else { return Outcome::NotApplicable };
     let mut flagged: Vec<(ElementRef, String, String, Option<String>)> = Vec::new();
     let mut any = false;
@@ -413,7 +413,7 @@ pub const CRAWLABLE_ANCHORS: Rule = Rule {
 };
 
 /// Lower-cased text of all inline scripts, for the listener heuristic.
-fn inline_script_text(page: &Page) -> String {
+fn inline_script_text(page: &Analysis) -> String {
     let mut s = String::new();
     for sc in dom::select(page, &["script"], &[], &dom::sel("script:not([src])")) {
         for t in sc.text() {
@@ -441,7 +441,7 @@ fn script_targets(el: &scraper::node::Element, script: &str) -> bool {
     el.id().map(|id| named('#', id)).unwrap_or(false) || el.classes().any(|c| named('.', c))
 }
 
-fn check_crawlable_anchors(page: &Page) -> Outcome {
+fn check_crawlable_anchors(page: &Analysis) -> Outcome {
     let Some(_) = html(page) else { return Outcome::NotApplicable };
     let mut script: Option<String> = None;
     let mut exact: Vec<ElementRef> = Vec::new();
@@ -589,7 +589,7 @@ impl LinkHeader {
 }
 
 /// Parses `Link: <url>; rel="x"; hreflang="y", <url2>; …` (RFC 8288), leniently.
-pub fn parse_link_headers(page: &Page) -> Vec<LinkHeader> {
+pub fn parse_link_headers(page: &Analysis) -> Vec<LinkHeader> {
     let mut out = Vec::new();
     for value in page.headers_named("link") {
         let mut rest = value;
@@ -629,7 +629,7 @@ fn fully_qualified(href: &str) -> bool {
     url::Url::parse(href).map(|u| matches!(u.scheme(), "http" | "https")).unwrap_or(false)
 }
 
-fn check_hreflang(page: &Page) -> Outcome {
+fn check_hreflang(page: &Analysis) -> Outcome {
     let mut seen = 0usize;
     let mut bad: Vec<Evidence> = Vec::new();
     let reason = |lang: &str, href: Option<&str>| -> Option<String> {
@@ -705,7 +705,7 @@ pub const CANONICAL: Rule = Rule {
     check: check_canonical,
 };
 
-fn check_canonical(page: &Page) -> Outcome {
+fn check_canonical(page: &Analysis) -> Outcome {
     // (raw href, evidence) for each declaration, <head> first then headers, as Lighthouse orders them.
     let mut decl: Vec<(String, Evidence)> = Vec::new();
     let mut alternates: Vec<String> = Vec::new();
@@ -778,9 +778,13 @@ fn check_canonical(page: &Page) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::page::Page;
 
     fn p(body: &str) -> Page {
+        {
         Page::html_at("https://example.com/page", &[], body)
+        }
     }
     fn ph(headers: &[(&str, &str)], body: &str) -> Page {
         Page::html_at("https://example.com/page", headers, body)
@@ -808,35 +812,35 @@ mod tests {
     #[test]
     fn status_code() {
         let mut pg = p("x");
-        assert!(matches!(check_http_status_code(&pg), Outcome::Pass { .. }));
+        assert!(matches!(check_http_status_code(&crate::rules::analysis(&(pg))), Outcome::Pass { .. }));
         pg.status = 404;
-        assert_eq!(code(check_http_status_code(&pg)).as_deref(), Some("404"));
+        assert_eq!(code(check_http_status_code(&crate::rules::analysis(&(pg)))).as_deref(), Some("404"));
     }
 
     #[test]
     fn meta_description() {
-        assert!(matches!(check_meta_description(&p(r#"<meta name="Description" content="About us">"#)), Outcome::Pass { .. }));
-        assert_eq!(code(check_meta_description(&p("<title>x</title>"))).as_deref(), Some("missing"));
-        assert_eq!(code(check_meta_description(&p(r#"<meta name="description" content="  ">"#))).as_deref(), Some("empty"));
+        assert!(matches!(check_meta_description(&crate::rules::analysis(&p(r#"<meta name="Description" content="About us">"#))), Outcome::Pass { .. }));
+        assert_eq!(code(check_meta_description(&crate::rules::analysis(&p("<title>x</title>")))).as_deref(), Some("missing"));
+        assert_eq!(code(check_meta_description(&crate::rules::analysis(&p(r#"<meta name="description" content="  ">"#)))).as_deref(), Some("empty"));
     }
 
     #[test]
     fn is_crawlable() {
-        assert!(matches!(check_is_crawlable(&p(r#"<meta name="robots" content="index, follow">"#)), Outcome::Pass { .. }));
-        assert!(matches!(check_is_crawlable(&ph(&[("x-robots-tag", "otherbot: noindex")], "")), Outcome::Pass { .. }));
-        let o = check_is_crawlable(&ph(&[("x-robots-tag", "none")], r#"<meta name="RoBots" content="nofollow, NOINDEX">"#));
+        assert!(matches!(check_is_crawlable(&crate::rules::analysis(&p(r#"<meta name="robots" content="index, follow">"#))), Outcome::Pass { .. }));
+        assert!(matches!(check_is_crawlable(&crate::rules::analysis(&ph(&[("x-robots-tag", "otherbot: noindex")], ""))), Outcome::Pass { .. }));
+        let o = check_is_crawlable(&crate::rules::analysis(&ph(&[("x-robots-tag", "none")], r#"<meta name="RoBots" content="nofollow, NOINDEX">"#)));
         assert_eq!(count(&o, "blocking-directives"), 2.0);
-        assert!(matches!(check_is_crawlable(&ph(&[("x-robots-tag", "googlebot: noindex")], "")), Outcome::Fail(_)));
+        assert!(matches!(check_is_crawlable(&crate::rules::analysis(&ph(&[("x-robots-tag", "googlebot: noindex")], ""))), Outcome::Fail(_)));
         let past = ph(&[("date", "Wed, 01 Jan 2025 00:00:00 GMT"), ("x-robots-tag", "unavailable_after: 25 Jun 2010 15:00:00 PST")], "");
-        assert!(matches!(check_is_crawlable(&past), Outcome::Fail(_)));
+        assert!(matches!(check_is_crawlable(&crate::rules::analysis(&past)), Outcome::Fail(_)));
     }
 
     #[test]
     fn link_text() {
         let ok = p(r##"<a href="/pricing">See pricing</a><a href="#top">click here</a><a href="/x" rel="nofollow">here</a><a href="javascript:;">more</a>"##);
-        assert!(matches!(check_link_text(&ok), Outcome::Pass { .. }));
+        assert!(matches!(check_link_text(&crate::rules::analysis(&ok)), Outcome::Pass { .. }));
         let bad = p(r#"<a href="/a"> Click  Here </a><a href="/b" lang="de">hier</a><a href="/c" lang="de">here</a><a href="/d">https://example.com/d</a>"#);
-        assert_eq!(count(&check_link_text(&bad), "non-descriptive-links"), 3.0);
+        assert_eq!(count(&check_link_text(&crate::rules::analysis(&bad)), "non-descriptive-links"), 3.0);
         let doc = scraper::Html::parse_document(r#"<html lang="en"><a href="/m"><span lang="de">click</span> <span lang="fr">here</span></a><a href="/n"><img alt="x">here</a></html>"#);
         let links: Vec<_> = doc.select(&dom::sel("a")).map(link_text_and_lang).collect();
         assert_eq!(links[0], ("click here".to_string(), None));
@@ -846,40 +850,40 @@ mod tests {
     #[test]
     fn crawlable_anchors() {
         let ok = p(r#"<a href="/ok">a</a><a id="top"></a><a href="mailto:x@example.com">m</a><a role="button" onclick="x()">b</a><a>placeholder</a>"#);
-        assert!(matches!(check_crawlable_anchors(&ok), Outcome::Pass { .. }));
+        assert!(matches!(check_crawlable_anchors(&crate::rules::analysis(&ok)), Outcome::Pass { .. }));
         let bad = p(r#"<a href="javascript:void(0)">a</a><a onclick="go()">b</a><a href="file:///c">c</a><a href="http://[bad">d</a>"#);
-        assert_eq!(count(&check_crawlable_anchors(&bad), "uncrawlable-links"), 4.0);
+        assert_eq!(count(&check_crawlable_anchors(&crate::rules::analysis(&bad)), "uncrawlable-links"), 4.0);
         let script = p(r#"<a class="js-link">x</a><a class="other">y</a><script>document.querySelector('.js-link').addEventListener('click', f)</script>"#);
-        let o = check_crawlable_anchors(&script);
+        let o = check_crawlable_anchors(&crate::rules::analysis(&script));
         assert_eq!(count(&o, "uncrawlable-links"), 1.0);
         assert!(matches!(&o, Outcome::Fail(v) if v.evidence.iter().any(|e| matches!(e, Evidence::Element { needs_review: true, .. }))));
     }
 
     #[test]
     fn hreflang() {
-        assert_eq!(check_hreflang(&p("<title>x</title>")), Outcome::NotApplicable);
+        assert_eq!(check_hreflang(&crate::rules::analysis(&p("<title>x</title>"))), Outcome::NotApplicable);
         let ok = p(r#"<head><link rel="alternate" hreflang="en-GB" href="https://example.co.uk/"><link rel="alternate" hreflang="x-default" href="https://example.com/"></head>"#);
-        assert!(matches!(check_hreflang(&ok), Outcome::Pass { .. }));
+        assert!(matches!(check_hreflang(&crate::rules::analysis(&ok)), Outcome::Pass { .. }));
         let bad = ph(
             &[("link", r#"<https://example.com/xx>; rel="alternate"; hreflang="xx""#)],
             r#"<head><link rel="alternate" hreflang="es" href="/es"><link rel="alternate" hreflang=" x-default" href="https://example.com/"></head><body><link rel="alternate" hreflang="zz" href="/zz"></body>"#,
         );
-        assert_eq!(count(&check_hreflang(&bad), "invalid-hreflang-links"), 3.0);
+        assert_eq!(count(&check_hreflang(&crate::rules::analysis(&bad)), "invalid-hreflang-links"), 3.0);
         assert!(valid_hreflang("zh-Hans-TW") && valid_hreflang("X-DEFAULT") && !valid_hreflang("en_US") && !valid_hreflang("xx"));
     }
 
     #[test]
     fn canonical() {
-        assert_eq!(check_canonical(&p("<title>x</title>")), Outcome::NotApplicable);
-        assert!(matches!(check_canonical(&p(r#"<head><link rel="canonical" href="https://example.com/page"></head>"#)), Outcome::Pass { .. }));
+        assert_eq!(check_canonical(&crate::rules::analysis(&p("<title>x</title>"))), Outcome::NotApplicable);
+        assert!(matches!(check_canonical(&crate::rules::analysis(&p(r#"<head><link rel="canonical" href="https://example.com/page"></head>"#))), Outcome::Pass { .. }));
         let conflict = ph(&[("link", "<https://example.com>; rel=\"canonical\"")], r#"<head><link rel="canonical" href="https://example.com/other"></head>"#);
-        match check_canonical(&conflict) {
+        match check_canonical(&crate::rules::analysis(&conflict)) {
             Outcome::Fail(v) => assert_eq!(v.detail.as_deref(), Some("Multiple conflicting URLs (https://example.com/other, https://example.com/)")),
             o => panic!("{o:?}"),
         }
-        assert_eq!(code(check_canonical(&p(r#"<head><link rel="canonical" href="/page"></head>"#))).as_deref(), Some("relative"));
-        assert_eq!(code(check_canonical(&p(r#"<head><link rel="canonical" href="https://example.com/"></head>"#))).as_deref(), Some("points-to-root"));
+        assert_eq!(code(check_canonical(&crate::rules::analysis(&p(r#"<head><link rel="canonical" href="/page"></head>"#)))).as_deref(), Some("relative"));
+        assert_eq!(code(check_canonical(&crate::rules::analysis(&p(r#"<head><link rel="canonical" href="https://example.com/"></head>"#)))).as_deref(), Some("points-to-root"));
         // Canonicals in <body> are ignored.
-        assert_eq!(check_canonical(&p(r#"<body><p>x</p><link rel="canonical" href="https://example.com/"></body>"#)), Outcome::NotApplicable);
+        assert_eq!(check_canonical(&crate::rules::analysis(&p(r#"<body><p>x</p><link rel="canonical" href="https://example.com/"></body>"#))), Outcome::NotApplicable);
     }
 }

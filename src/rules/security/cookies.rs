@@ -7,7 +7,7 @@ use super::grade;
 use super::transport::analyze_hsts;
 use super::util::values;
 use crate::model::{Domain, Severity};
-use crate::page::Page;
+use crate::rules::dom::Analysis;
 use crate::rules::{Evidence, Fix, Outcome, Reference, Rule};
 
 /// Cookies a platform sets that say nothing about the site (Heroku's router).
@@ -115,7 +115,7 @@ pub struct CookieAnalysis {
     pub problems: Vec<(String, &'static str)>,
 }
 
-pub fn analyze(page: &Page) -> CookieAnalysis {
+pub fn analyze(page: &Analysis) -> CookieAnalysis {
     let host = page.final_url.host_str().unwrap_or("").to_ascii_lowercase();
     let hsts = analyze_hsts(page).map(|a| a.passes()).unwrap_or(false);
     let mut code: Option<&'static str> = None;
@@ -198,7 +198,7 @@ fn detail(code: &str) -> &'static str {
     }
 }
 
-fn check(page: &Page) -> Outcome {
+fn check(page: &Analysis) -> Outcome {
     let a = analyze(page);
     let ev = a
         .problems
@@ -241,10 +241,14 @@ pub const RULE: Rule = Rule {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::page::Page;
 
     fn page(cookies: &[&str]) -> Page {
+        {
         let h: Vec<(&str, &str)> = cookies.iter().map(|c| ("set-cookie", *c)).collect();
         Page::html_at("https://example.com/", &h, "")
+        }
     }
 
     #[test]
@@ -260,7 +264,7 @@ mod tests {
 
     #[test]
     fn results() {
-        let code = |c: &[&str]| analyze(&page(c)).code;
+        let code = |c: &[&str]| analyze(&crate::rules::analysis(&page(c))).code;
         assert_eq!(code(&[]), "cookies-not-found");
         assert_eq!(code(&["SESSIONID=1; Secure; HttpOnly", "foo=1; Secure"]), "cookies-secure-with-httponly-sessions");
         assert_eq!(code(&["SESSIONID=1; Secure; HttpOnly; SameSite=Lax"]), "cookies-secure-with-httponly-sessions-and-samesite");
@@ -276,11 +280,11 @@ mod tests {
     #[test]
     fn hsts_softens() {
         let p = Page::html_at("https://example.com/", &[("set-cookie", "foo=1"), ("strict-transport-security", "max-age=31536000")], "");
-        assert_eq!(analyze(&p).code, "cookies-without-secure-flag-but-protected-by-hsts");
-        match check(&p) {
+        assert_eq!(analyze(&crate::rules::analysis(&(p))).code, "cookies-without-secure-flag-but-protected-by-hsts");
+        match check(&crate::rules::analysis(&(p))) {
             Outcome::Fail(v) => assert_eq!(v.severity, Some(Severity::Low)),
             other => panic!("{other:?}"),
         }
-        assert!(matches!(check(&page(&["a=1; Secure; SameSite=Lax"])), Outcome::Pass { .. }));
+        assert!(matches!(check(&crate::rules::analysis(&page(&["a=1; Secure; SameSite=Lax"]))), Outcome::Pass { .. }));
     }
 }

@@ -21,7 +21,7 @@
 use super::grade;
 use super::util::{meta_http_equiv, values};
 use crate::model::{Domain, Severity};
-use crate::page::Page;
+use crate::rules::dom::Analysis;
 use crate::rules::{dom, Evidence, Fix, Outcome, Reference, Rule};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -294,7 +294,7 @@ fn broad_or_inline(s: &str) -> bool {
 }
 
 /// Runs the Observatory's CSP test over the page's headers and meta tags.
-pub fn analyze(page: &Page) -> CspAnalysis {
+pub fn analyze(page: &Analysis) -> CspAnalysis {
     let header_policies = split_policies(values(&page.headers, "content-security-policy"));
     let meta_values = meta_http_equiv(page, "content-security-policy");
     let meta_policies = split_policies(meta_values.iter().map(String::as_str));
@@ -441,7 +441,7 @@ fn detail(code: &str) -> &'static str {
     }
 }
 
-fn check(page: &Page) -> Outcome {
+fn check(page: &Analysis) -> Outcome {
     let a = analyze(page);
     let mut ev: Vec<Evidence> = values(&page.headers, "content-security-policy")
         .map(|v| dom::header("content-security-policy", Some(v)))
@@ -504,9 +504,13 @@ pub const RULE: Rule = Rule {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::page::Page;
 
     fn page(csp: &str) -> Page {
+        {
         Page::html_at("https://example.com/", &[("content-security-policy", csp)], "<html></html>")
+        }
     }
 
     #[test]
@@ -538,7 +542,7 @@ mod tests {
 
     #[test]
     fn results() {
-        let code = |c: &str| analyze(&page(c)).code;
+        let code = |c: &str| analyze(&crate::rules::analysis(&page(c))).code;
         assert_eq!(code("default-src 'none'"), "csp-implemented-with-no-unsafe-default-src-none");
         assert_eq!(code("default-src https://mozilla.org"), "csp-implemented-with-no-unsafe");
         assert_eq!(code("script-src 'unsafe-inline'"), "csp-implemented-with-unsafe-inline");
@@ -557,18 +561,18 @@ mod tests {
     #[test]
     fn meta_policies() {
         let body = r#"<html><head><meta http-equiv=" Content-SECURITY-Policy " content="default-src 'none'"></head></html>"#;
-        let a = analyze(&Page::html_at("https://example.com/", &[], body));
+        let a = analyze(&crate::rules::analysis(&Page::html_at("https://example.com/", &[], body)));
         assert_eq!(a.code, "csp-implemented-with-no-unsafe-default-src-none");
         assert!(a.meta && !a.http);
         // frame-ancestors is dropped from meta policies.
         let body = r#"<html><head><meta http-equiv="Content-Security-Policy" content="frame-ancestors 'none'"></head></html>"#;
-        assert_eq!(analyze(&Page::html_at("https://example.com/", &[], body)).code, "csp-not-implemented");
+        assert_eq!(analyze(&crate::rules::analysis(&Page::html_at("https://example.com/", &[], body))).code, "csp-not-implemented");
     }
 
     #[test]
     fn rule_outcomes() {
-        assert!(matches!(check(&page("default-src 'none'")), Outcome::Pass { .. }));
-        match check(&Page::html_at("https://example.com/", &[], "")) {
+        assert!(matches!(check(&crate::rules::analysis(&page("default-src 'none'"))), Outcome::Pass { .. }));
+        match check(&crate::rules::analysis(&Page::html_at("https://example.com/", &[], ""))) {
             Outcome::Fail(v) => {
                 assert_eq!(v.code.as_deref(), Some("csp-not-implemented"));
                 assert_eq!(v.severity, Some(Severity::High));
@@ -576,6 +580,6 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let ro = Page::html_at("https://example.com/", &[("content-security-policy-report-only", "default-src 'none'")], "");
-        assert_eq!(analyze(&ro).code, "csp-not-implemented-but-reporting-enabled");
+        assert_eq!(analyze(&crate::rules::analysis(&ro)).code, "csp-not-implemented-but-reporting-enabled");
     }
 }

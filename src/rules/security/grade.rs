@@ -210,6 +210,8 @@ pub fn observatory_grade(results: &[RuleResult]) -> (i32, &'static str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::page::Page;
 
     #[test]
     fn severity_mapping() {

@@ -4,7 +4,8 @@ use super::csp;
 use super::grade;
 use super::util::{joined, meta_named, take_chars, values};
 use crate::model::{Domain, Severity};
-use crate::page::{Header, Page};
+use crate::rules::dom::Analysis;
+use crate::page::Header;
 use crate::rules::{dom, Fix, Outcome, Reference, Rule};
 
 const OBSERVATORY_DOCS: &str = "https://developer.mozilla.org/en-US/observatory/docs/tests_and_scoring";
@@ -23,7 +24,7 @@ pub fn xcto_code(headers: &[Header]) -> &'static str {
     }
 }
 
-fn check_xcto(page: &Page) -> Outcome {
+fn check_xcto(page: &Analysis) -> Outcome {
     let code = xcto_code(&page.headers);
     let detail = if code.ends_with("invalid") {
         "X-Content-Type-Options must be exactly `nosniff` (sent once)."
@@ -59,7 +60,7 @@ pub const XCTO_RULE: Rule = Rule {
 
 /// The X-Frame-Options result code; a restrictive CSP frame-ancestors in a
 /// header policy takes precedence.
-pub fn xfo_code(page: &Page) -> &'static str {
+pub fn xfo_code(page: &Analysis) -> &'static str {
     let code = match joined(&page.headers, "x-frame-options") {
         Some(v) if !v.is_empty() => {
             let x = take_chars(&v, 1024).trim().to_ascii_lowercase();
@@ -82,7 +83,7 @@ pub fn xfo_code(page: &Page) -> &'static str {
     code
 }
 
-fn check_xfo(page: &Page) -> Outcome {
+fn check_xfo(page: &Analysis) -> Outcome {
     let code = xfo_code(page);
     let detail = if code.ends_with("invalid") {
         "X-Frame-Options must be DENY or SAMEORIGIN (sent once)."
@@ -120,7 +121,7 @@ const RP_PRIVATE: [&str; 4] = ["no-referrer", "same-origin", "strict-origin", "s
 const RP_UNSAFE: [&str; 4] = ["origin", "origin-when-cross-origin", "unsafe-url", "no-referrer-when-downgrade"];
 
 /// (code, combined header-then-meta value). The last recognised token wins, as in browsers.
-pub fn referrer_policy(page: &Page) -> (&'static str, Option<String>) {
+pub fn referrer_policy(page: &Analysis) -> (&'static str, Option<String>) {
     let mut all: Vec<String> = values(&page.headers, "referrer-policy").map(str::to_string).collect();
     all.extend(meta_named(page, "referrer"));
     if all.is_empty() {
@@ -139,7 +140,7 @@ pub fn referrer_policy(page: &Page) -> (&'static str, Option<String>) {
     (code, Some(data))
 }
 
-fn check_rp(page: &Page) -> Outcome {
+fn check_rp(page: &Analysis) -> Outcome {
     let (code, data) = referrer_policy(page);
     let detail = if code.ends_with("invalid") {
         "Referrer-Policy has no recognised value."
@@ -173,7 +174,7 @@ pub const RP_RULE: Rule = Rule {
 };
 
 /// The CORS response to judge and the Origin that was sent with it.
-fn cors_source(page: &Page) -> (&[Header], Option<&str>, bool) {
+fn cors_source<'a>(page: &'a Analysis<'_>) -> (&'a [Header], Option<&'a str>, bool) {
     match &page.cors_preflight {
         Some(p) => (&p.headers, p.origin.as_deref(), true),
         None => (&page.headers, None, false),
@@ -195,7 +196,7 @@ pub fn cors_code(headers: &[Header], origin: Option<&str>) -> &'static str {
     }
 }
 
-fn check_cors(page: &Page) -> Outcome {
+fn check_cors(page: &Analysis) -> Outcome {
     let (headers, origin, _) = cors_source(page);
     let code = cors_code(headers, origin);
     let ev = vec![
@@ -231,6 +232,8 @@ pub const CORS_RULE: Rule = Rule {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::page::Page;
     use crate::page::CorsPreflight;
 
     fn page(h: &[(&str, &str)], body: &str) -> Page {
@@ -243,24 +246,24 @@ mod tests {
         assert_eq!(xcto_code(&page(&[("x-content-type-options", "nosniff ")], "").headers), "x-content-type-options-nosniff");
         let p = page(&[("x-content-type-options", "nosniff"), ("x-content-type-options", "nosniff")], "");
         assert_eq!(xcto_code(&p.headers), "x-content-type-options-header-invalid");
-        assert!(matches!(check_xcto(&page(&[("x-content-type-options", "nosniff")], "")), Outcome::Pass { .. }));
-        assert!(matches!(check_xcto(&page(&[], "")), Outcome::Fail(_)));
+        assert!(matches!(check_xcto(&crate::rules::analysis(&page(&[("x-content-type-options", "nosniff")], ""))), Outcome::Pass { .. }));
+        assert!(matches!(check_xcto(&crate::rules::analysis(&page(&[], ""))), Outcome::Fail(_)));
     }
 
     #[test]
     fn xfo() {
-        assert_eq!(xfo_code(&page(&[("x-frame-options", "DENY")], "")), "x-frame-options-sameorigin-or-deny");
-        assert_eq!(xfo_code(&page(&[("x-frame-options", "ALLOW-FROM https://a.org")], "")), "x-frame-options-allow-from-origin");
-        assert_eq!(xfo_code(&page(&[("x-frame-options", "SAMEORIGIN, SAMEORIGIN")], "")), "x-frame-options-header-invalid");
-        assert_eq!(xfo_code(&page(&[("content-security-policy", "frame-ancestors 'self'")], "")), "x-frame-options-implemented-via-csp");
-        assert_eq!(xfo_code(&page(&[("content-security-policy", "frame-ancestors *")], "")), "x-frame-options-not-implemented");
+        assert_eq!(xfo_code(&crate::rules::analysis(&page(&[("x-frame-options", "DENY")], ""))), "x-frame-options-sameorigin-or-deny");
+        assert_eq!(xfo_code(&crate::rules::analysis(&page(&[("x-frame-options", "ALLOW-FROM https://a.org")], ""))), "x-frame-options-allow-from-origin");
+        assert_eq!(xfo_code(&crate::rules::analysis(&page(&[("x-frame-options", "SAMEORIGIN, SAMEORIGIN")], ""))), "x-frame-options-header-invalid");
+        assert_eq!(xfo_code(&crate::rules::analysis(&page(&[("content-security-policy", "frame-ancestors 'self'")], ""))), "x-frame-options-implemented-via-csp");
+        assert_eq!(xfo_code(&crate::rules::analysis(&page(&[("content-security-policy", "frame-ancestors *")], ""))), "x-frame-options-not-implemented");
         let meta = r#"<head><meta http-equiv="X-Frame-Options" content="DENY"></head>"#;
-        assert!(matches!(check_xfo(&page(&[], meta)), Outcome::Fail(_)));
+        assert!(matches!(check_xfo(&crate::rules::analysis(&page(&[], meta))), Outcome::Fail(_)));
     }
 
     #[test]
     fn referrer() {
-        let c = |h: &[(&str, &str)], b: &str| referrer_policy(&page(h, b)).0;
+        let c = |h: &[(&str, &str)], b: &str| referrer_policy(&crate::rules::analysis(&page(h, b))).0;
         assert_eq!(c(&[], ""), "referrer-policy-not-implemented");
         assert_eq!(c(&[("referrer-policy", "STRICT-ORIGIN")], ""), "referrer-policy-private");
         assert_eq!(c(&[("referrer-policy", "no-referrer, unsafe-url")], ""), "referrer-policy-unsafe");
@@ -268,19 +271,19 @@ mod tests {
         assert_eq!(c(&[("referrer-policy", "whimsy")], ""), "referrer-policy-header-invalid");
         let meta = r#"<head><meta name="Referrer" content="no-referrer"></head>"#;
         assert_eq!(c(&[("referrer-policy", "unsafe-url")], meta), "referrer-policy-private");
-        assert!(matches!(check_rp(&page(&[], "")), Outcome::Pass { .. }));
+        assert!(matches!(check_rp(&crate::rules::analysis(&page(&[], ""))), Outcome::Pass { .. }));
     }
 
     #[test]
     fn cors() {
         let mut p = page(&[], "");
-        assert!(matches!(check_cors(&p), Outcome::Pass { .. }));
+        assert!(matches!(check_cors(&crate::rules::analysis(&(p))), Outcome::Pass { .. }));
         let h = |a: &str, c: &str| vec![
             Header { name: "access-control-allow-origin".into(), value: a.into() },
             Header { name: "access-control-allow-credentials".into(), value: c.into() },
         ];
         p.cors_preflight = Some(CorsPreflight { origin: Some("https://evil.example".into()), status: 200, headers: h("https://evil.example", "true") });
-        match check_cors(&p) {
+        match check_cors(&crate::rules::analysis(&(p))) {
             Outcome::Fail(v) => assert_eq!(v.severity, Some(Severity::Critical)),
             other => panic!("{other:?}"),
         }

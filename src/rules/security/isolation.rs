@@ -4,7 +4,7 @@
 use super::grade;
 use super::util::{joined, meta_http_equiv, take_chars, values};
 use crate::model::{Domain, Severity};
-use crate::page::Page;
+use crate::rules::dom::Analysis;
 use crate::rules::{dom, Fix, Outcome, Reference, Rule};
 
 const OBSERVATORY_DOCS: &str = "https://developer.mozilla.org/en-US/observatory/docs/tests_and_scoring";
@@ -88,7 +88,7 @@ pub fn sf_token_item(value: &str) -> Option<&str> {
 }
 
 /// Result code for COOP/COEP: one header line holding a known token.
-fn policy_code(page: &Page, header: &str, prefix: &'static str, known: &[(&str, &'static str)]) -> &'static str {
+fn policy_code(page: &Analysis, header: &str, prefix: &'static str, known: &[(&str, &'static str)]) -> &'static str {
     let lines: Vec<&str> = values(&page.headers, header).collect();
     let invalid = match prefix {
         "coop" => "coop-header-invalid",
@@ -110,7 +110,7 @@ fn policy_code(page: &Page, header: &str, prefix: &'static str, known: &[(&str, 
     }
 }
 
-pub fn coop_code(page: &Page) -> &'static str {
+pub fn coop_code(page: &Analysis) -> &'static str {
     policy_code(
         page,
         "cross-origin-opener-policy",
@@ -124,7 +124,7 @@ pub fn coop_code(page: &Page) -> &'static str {
     )
 }
 
-pub fn coep_code(page: &Page) -> &'static str {
+pub fn coep_code(page: &Analysis) -> &'static str {
     policy_code(
         page,
         "cross-origin-embedder-policy",
@@ -137,18 +137,18 @@ pub fn coep_code(page: &Page) -> &'static str {
     )
 }
 
-fn check_coop(page: &Page) -> Outcome {
+fn check_coop(page: &Analysis) -> Outcome {
     let ev = vec![dom::header("cross-origin-opener-policy", joined(&page.headers, "cross-origin-opener-policy").as_deref())];
     grade::outcome(coop_code(page), "Cross-Origin-Opener-Policy is malformed (one lower-case token expected).", ev)
 }
 
-fn check_coep(page: &Page) -> Outcome {
+fn check_coep(page: &Analysis) -> Outcome {
     let ev = vec![dom::header("cross-origin-embedder-policy", joined(&page.headers, "cross-origin-embedder-policy").as_deref())];
     grade::outcome(coep_code(page), "Cross-Origin-Embedder-Policy is malformed (one lower-case token expected).", ev)
 }
 
 /// CORP: the header (all lines joined, so a repeat never matches), else a meta tag.
-pub fn corp_code(page: &Page) -> (&'static str, Option<String>) {
+pub fn corp_code(page: &Analysis) -> (&'static str, Option<String>) {
     let value = joined(&page.headers, "cross-origin-resource-policy")
         .filter(|v| !v.is_empty())
         .or_else(|| meta_http_equiv(page, "cross-origin-resource-policy").pop());
@@ -164,7 +164,7 @@ pub fn corp_code(page: &Page) -> (&'static str, Option<String>) {
     (code, Some(v))
 }
 
-fn check_corp(page: &Page) -> Outcome {
+fn check_corp(page: &Analysis) -> Outcome {
     let (code, v) = corp_code(page);
     grade::outcome(code, "Cross-Origin-Resource-Policy must be same-origin, same-site or cross-origin (sent once).", vec![dom::header("cross-origin-resource-policy", v.as_deref())])
 }
@@ -241,6 +241,8 @@ pub const CORP_RULE: Rule = Rule {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::page::Page;
 
     fn page(h: &[(&str, &str)]) -> Page {
         Page::html_at("https://example.com/", h, "")
@@ -259,25 +261,25 @@ mod tests {
 
     #[test]
     fn coop_coep() {
-        assert_eq!(coop_code(&page(&[])), "coop-not-implemented");
-        assert_eq!(coop_code(&page(&[("cross-origin-opener-policy", "same-origin")])), "coop-implemented-with-same-origin");
-        assert_eq!(coop_code(&page(&[("cross-origin-opener-policy", "Same-Origin")])), "coop-header-invalid");
+        assert_eq!(coop_code(&crate::rules::analysis(&page(&[]))), "coop-not-implemented");
+        assert_eq!(coop_code(&crate::rules::analysis(&page(&[("cross-origin-opener-policy", "same-origin")]))), "coop-implemented-with-same-origin");
+        assert_eq!(coop_code(&crate::rules::analysis(&page(&[("cross-origin-opener-policy", "Same-Origin")]))), "coop-header-invalid");
         assert_eq!(
-            coop_code(&page(&[("cross-origin-opener-policy", "same-origin"), ("cross-origin-opener-policy", "unsafe-none")])),
+            coop_code(&crate::rules::analysis(&page(&[("cross-origin-opener-policy", "same-origin"), ("cross-origin-opener-policy", "unsafe-none")]))),
             "coop-header-invalid"
         );
-        assert_eq!(coep_code(&page(&[("cross-origin-embedder-policy", "credentialless")])), "coep-implemented-with-credentialless");
-        assert!(matches!(check_coep(&page(&[("cross-origin-embedder-policy", "whimsy")])), Outcome::Fail(_)));
-        assert!(matches!(check_coop(&page(&[])), Outcome::Pass { .. }));
+        assert_eq!(coep_code(&crate::rules::analysis(&page(&[("cross-origin-embedder-policy", "credentialless")]))), "coep-implemented-with-credentialless");
+        assert!(matches!(check_coep(&crate::rules::analysis(&page(&[("cross-origin-embedder-policy", "whimsy")]))), Outcome::Fail(_)));
+        assert!(matches!(check_coop(&crate::rules::analysis(&page(&[]))), Outcome::Pass { .. }));
     }
 
     #[test]
     fn corp() {
-        assert_eq!(corp_code(&page(&[])).0, "corp-not-implemented");
-        assert_eq!(corp_code(&page(&[("cross-origin-resource-policy", "same-site")])).0, "corp-implemented-with-same-site");
+        assert_eq!(corp_code(&crate::rules::analysis(&page(&[]))).0, "corp-not-implemented");
+        assert_eq!(corp_code(&crate::rules::analysis(&page(&[("cross-origin-resource-policy", "same-site")]))).0, "corp-implemented-with-same-site");
         let two = page(&[("cross-origin-resource-policy", "same-origin"), ("cross-origin-resource-policy", "cross-origin")]);
-        assert_eq!(corp_code(&two), ("corp-header-invalid", Some("same-origin, cross-origin".into())));
-        assert!(matches!(check_corp(&two), Outcome::Fail(_)));
-        assert!(matches!(check_corp(&page(&[])), Outcome::Pass { .. }));
+        assert_eq!(corp_code(&crate::rules::analysis(&two)), ("corp-header-invalid", Some("same-origin, cross-origin".into())));
+        assert!(matches!(check_corp(&crate::rules::analysis(&two)), Outcome::Fail(_)));
+        assert!(matches!(check_corp(&crate::rules::analysis(&page(&[]))), Outcome::Pass { .. }));
     }
 }

@@ -4,7 +4,7 @@
 use crate::rules::dom::AttrExt;
 use super::util::{is_html, values};
 use crate::model::{Domain, Severity};
-use crate::page::Page;
+use crate::rules::dom::Analysis;
 use crate::rules::{dom, Evidence, Fix, Outcome, Reference, Rule, Violation, MAX_EVIDENCE};
 use scraper::ElementRef;
 
@@ -20,7 +20,7 @@ const BANNER_HEADERS: [(&str, bool); 6] = [
     ("x-generator", true),
 ];
 
-fn check_version_disclosure(page: &Page) -> Outcome {
+fn check_version_disclosure(page: &Analysis) -> Outcome {
     let mut ev = Vec::new();
     for (name, needs_digit) in BANNER_HEADERS {
         for v in values(&page.headers, name) {
@@ -66,7 +66,7 @@ pub const VERSION_DISCLOSURE_RULE: Rule = Rule {
 
 // ---------------------------------------------------------------- permissions-policy
 
-fn check_permissions_policy(page: &Page) -> Outcome {
+fn check_permissions_policy(page: &Analysis) -> Outcome {
     if !is_html(page) || page.html().is_none() {
         return Outcome::NotApplicable;
     }
@@ -130,7 +130,7 @@ fn link_loads(el: &ElementRef) -> bool {
     rel.split_ascii_whitespace().any(|r| matches!(r, "stylesheet" | "icon" | "preload" | "modulepreload" | "prefetch" | "manifest" | "apple-touch-icon"))
 }
 
-fn check_mixed_content(page: &Page) -> Outcome {
+fn check_mixed_content(page: &Analysis) -> Outcome {
     if page.final_url.scheme() != "https" {
         return Outcome::NotApplicable;
     }
@@ -212,7 +212,7 @@ fn compromised_host(url: &str) -> Option<&'static str> {
     COMPROMISED_HOSTS.iter().copied().find(|d| host == *d || host.ends_with(&format!(".{d}")))
 }
 
-fn check_compromised_scripts(page: &Page) -> Outcome {
+fn check_compromised_scripts(page: &Analysis) -> Outcome {
     let Some(_) = page.html() else { return Outcome::NotApplicable };
     let mut ev = Vec::new();
     let mut confidence: f32 = 0.5;
@@ -271,7 +271,7 @@ pub const COMPROMISED_SCRIPT_RULE: Rule = Rule {
 
 // ---------------------------------------------------------------- CORS reflection
 
-fn check_cors_reflection(page: &Page) -> Outcome {
+fn check_cors_reflection(page: &Analysis) -> Outcome {
     let Some(p) = page.cors_preflight.as_ref() else { return Outcome::NotApplicable };
     let acao = values(&p.headers, "access-control-allow-origin").next().map(str::trim);
     let creds = values(&p.headers, "access-control-allow-credentials").next().map(|v| v.trim().eq_ignore_ascii_case("true")).unwrap_or(false);
@@ -318,7 +318,7 @@ pub const CORS_REFLECTION_RULE: Rule = Rule {
 
 // ---------------------------------------------------------------- security.txt
 
-fn check_security_txt(page: &Page) -> Outcome {
+fn check_security_txt(page: &Analysis) -> Outcome {
     match page.security_txt_status {
         None => Outcome::NotApplicable,
         Some(200..=299) => Outcome::Pass { code: None },
@@ -355,6 +355,8 @@ pub const SECURITY_TXT_RULE: Rule = Rule {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::page::Page;
     use crate::page::{CorsPreflight, Header};
 
     fn page(h: &[(&str, &str)], body: &str) -> Page {
@@ -363,67 +365,67 @@ mod tests {
 
     #[test]
     fn version_disclosure() {
-        assert!(matches!(check_version_disclosure(&page(&[("server", "cloudflare")], "")), Outcome::Pass { .. }));
-        assert!(matches!(check_version_disclosure(&page(&[("server", "Apache/2.4.1")], "")), Outcome::Fail(_)));
-        assert!(matches!(check_version_disclosure(&page(&[("x-powered-by", "PHP")], "")), Outcome::Fail(_)));
+        assert!(matches!(check_version_disclosure(&crate::rules::analysis(&page(&[("server", "cloudflare")], ""))), Outcome::Pass { .. }));
+        assert!(matches!(check_version_disclosure(&crate::rules::analysis(&page(&[("server", "Apache/2.4.1")], ""))), Outcome::Fail(_)));
+        assert!(matches!(check_version_disclosure(&crate::rules::analysis(&page(&[("x-powered-by", "PHP")], ""))), Outcome::Fail(_)));
     }
 
     #[test]
     fn permissions_policy() {
-        assert!(matches!(check_permissions_policy(&page(&[("permissions-policy", "camera=()")], "<p>")), Outcome::Pass { .. }));
-        assert!(matches!(check_permissions_policy(&page(&[], "<p>")), Outcome::Fail(_)));
+        assert!(matches!(check_permissions_policy(&crate::rules::analysis(&page(&[("permissions-policy", "camera=()")], "<p>"))), Outcome::Pass { .. }));
+        assert!(matches!(check_permissions_policy(&crate::rules::analysis(&page(&[], "<p>"))), Outcome::Fail(_)));
     }
 
     #[test]
     fn mixed_content() {
         let ok = page(&[], r#"<img src="https://a.org/x.png"><link rel="canonical" href="http://example.com/">"#);
-        assert!(matches!(check_mixed_content(&ok), Outcome::Pass { .. }));
-        match check_mixed_content(&page(&[], r#"<img src="HTTP://a.org/x.png">"#)) {
+        assert!(matches!(check_mixed_content(&crate::rules::analysis(&ok)), Outcome::Pass { .. }));
+        match check_mixed_content(&crate::rules::analysis(&page(&[], r#"<img src="HTTP://a.org/x.png">"#))) {
             Outcome::Fail(v) => assert_eq!(v.severity, Some(Severity::Low)),
             other => panic!("{other:?}"),
         }
-        match check_mixed_content(&page(&[], r#"<script src="http://a.org/x.js"></script>"#)) {
+        match check_mixed_content(&crate::rules::analysis(&page(&[], r#"<script src="http://a.org/x.js"></script>"#))) {
             Outcome::Fail(v) => assert_eq!(v.severity, Some(Severity::Medium)),
             other => panic!("{other:?}"),
         }
         let http = Page::html_at("http://example.com/", &[], r#"<script src="http://a.org/x.js"></script>"#);
-        assert!(matches!(check_mixed_content(&http), Outcome::NotApplicable));
+        assert!(matches!(check_mixed_content(&crate::rules::analysis(&http)), Outcome::NotApplicable));
     }
 
     #[test]
     fn compromised_scripts() {
         let bad = page(&[], r#"<script src="https://cdn.polyfill.io/v3/polyfill.min.js"></script>"#);
-        assert!(matches!(check_compromised_scripts(&bad), Outcome::Fail(_)));
+        assert!(matches!(check_compromised_scripts(&crate::rules::analysis(&bad)), Outcome::Fail(_)));
         let bad2 = page(&[], r#"<script src="//cdn.bootcss.com/jquery.js"></script>"#);
-        assert!(matches!(check_compromised_scripts(&bad2), Outcome::Fail(_)));
+        assert!(matches!(check_compromised_scripts(&crate::rules::analysis(&bad2)), Outcome::Fail(_)));
         let ok = page(&[], r#"<script src="https://cdnjs.cloudflare.com/polyfill/v3/polyfill.min.js"></script>"#);
-        assert!(matches!(check_compromised_scripts(&ok), Outcome::Pass { .. }));
+        assert!(matches!(check_compromised_scripts(&crate::rules::analysis(&ok)), Outcome::Pass { .. }));
         assert!(compromised_host("https://notpolyfill.io/x.js").is_none());
     }
 
     #[test]
     fn cors_reflection() {
         let mut p = page(&[], "");
-        assert!(matches!(check_cors_reflection(&p), Outcome::NotApplicable));
+        assert!(matches!(check_cors_reflection(&crate::rules::analysis(&(p))), Outcome::NotApplicable));
         let hs = |a: &str| vec![
             Header { name: "access-control-allow-origin".into(), value: a.into() },
             Header { name: "access-control-allow-credentials".into(), value: "true".into() },
         ];
         p.cors_preflight = Some(CorsPreflight { origin: Some("https://evil.example".into()), status: 204, headers: hs("https://evil.example") });
-        assert!(matches!(check_cors_reflection(&p), Outcome::Fail(_)));
+        assert!(matches!(check_cors_reflection(&crate::rules::analysis(&(p))), Outcome::Fail(_)));
         p.cors_preflight = Some(CorsPreflight { origin: Some("https://evil.example".into()), status: 204, headers: hs("https://example.com") });
-        assert!(matches!(check_cors_reflection(&p), Outcome::Pass { .. }));
+        assert!(matches!(check_cors_reflection(&crate::rules::analysis(&(p))), Outcome::Pass { .. }));
         p.cors_preflight = Some(CorsPreflight { origin: Some("https://evil.example".into()), status: 204, headers: hs("null") });
-        assert!(matches!(check_cors_reflection(&p), Outcome::Fail(_)));
+        assert!(matches!(check_cors_reflection(&crate::rules::analysis(&(p))), Outcome::Fail(_)));
     }
 
     #[test]
     fn security_txt() {
         let mut p = page(&[], "");
-        assert!(matches!(check_security_txt(&p), Outcome::NotApplicable));
+        assert!(matches!(check_security_txt(&crate::rules::analysis(&(p))), Outcome::NotApplicable));
         p.security_txt_status = Some(200);
-        assert!(matches!(check_security_txt(&p), Outcome::Pass { .. }));
+        assert!(matches!(check_security_txt(&crate::rules::analysis(&(p))), Outcome::Pass { .. }));
         p.security_txt_status = Some(404);
-        assert!(matches!(check_security_txt(&p), Outcome::Fail(_)));
+        assert!(matches!(check_security_txt(&crate::rules::analysis(&(p))), Outcome::Fail(_)));
     }
 }

@@ -3,7 +3,8 @@
 use super::grade;
 use super::util::{joined, take_chars};
 use crate::model::{Domain, Severity};
-use crate::page::{Header, HstsPreloadEntry, HttpsProbe, Page};
+use crate::rules::dom::Analysis;
+use crate::page::{Header, HstsPreloadEntry, HttpsProbe};
 use crate::rules::{dom, Evidence, Fix, Outcome, Reference, Rule};
 use url::Url;
 
@@ -77,7 +78,7 @@ pub fn parse_hsts(value: &str) -> Option<(i64, bool, bool)> {
 
 /// The first https response to judge: the probe when the fetcher made one,
 /// else the final response when it came over https. None when unknown.
-fn https_headers(page: &Page) -> Option<Result<&[Header], &'static str>> {
+fn https_headers<'a>(page: &'a Analysis<'_>) -> Option<Result<&'a [Header], &'static str>> {
     match &page.https_probe {
         Some(HttpsProbe::Response { headers, .. }) => Some(Ok(headers.as_slice())),
         Some(HttpsProbe::CertInvalid) => Some(Err("hsts-invalid-cert")),
@@ -88,7 +89,7 @@ fn https_headers(page: &Page) -> Option<Result<&[Header], &'static str>> {
 }
 
 /// The Observatory's HSTS test; None when the page says nothing about https.
-pub fn analyze_hsts(page: &Page) -> Option<HstsAnalysis> {
+pub fn analyze_hsts(page: &Analysis) -> Option<HstsAnalysis> {
     let src = https_headers(page)?;
     let mut a = HstsAnalysis {
         code: "hsts-not-implemented",
@@ -142,7 +143,7 @@ fn hsts_detail(code: &str) -> &'static str {
     }
 }
 
-fn check_hsts(page: &Page) -> Outcome {
+fn check_hsts(page: &Analysis) -> Outcome {
     let Some(a) = analyze_hsts(page) else { return Outcome::NotApplicable };
     let ev = vec![dom::header("strict-transport-security", a.header.as_deref())];
     grade::outcome(a.code, hsts_detail(a.code), ev)
@@ -177,7 +178,7 @@ pub const HSTS_RULE: Rule = Rule {
 
 /// The chain of URLs the http:// request went through, ending where it landed.
 /// Some(empty) when nothing answered over http; None when unknown.
-pub fn http_route(page: &Page) -> Option<Vec<String>> {
+pub fn http_route(page: &Analysis) -> Option<Vec<String>> {
     let (hops, final_url): (Vec<String>, Option<String>) = match &page.http_probe {
         Some(p) => (p.hops.iter().map(|h| h.url.clone()).collect(), p.final_url.clone()),
         None if page.requested_url.scheme() == "http" => {
@@ -237,7 +238,7 @@ fn redirection_detail(code: &str) -> &'static str {
     }
 }
 
-fn check_redirection(page: &Page) -> Outcome {
+fn check_redirection(page: &Analysis) -> Outcome {
     let Some(route) = http_route(page) else { return Outcome::NotApplicable };
     let code = redirection_code(&route, &page.hsts_preload);
     let ev = route.iter().map(|u| Evidence::Item { value: u.clone(), note: "http redirect chain".into() }).collect();
@@ -272,16 +273,20 @@ pub const REDIRECTION_RULE: Rule = Rule {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::page::Page;
     use crate::page::{Hop, HttpProbe};
 
     fn https_page(hsts: Option<&str>) -> Page {
+        {
         let h: Vec<(&str, &str)> = hsts.map(|v| vec![("strict-transport-security", v)]).unwrap_or_default();
         Page::html_at("https://example.com/", &h, "")
+        }
     }
 
     #[test]
     fn hsts_results() {
-        let code = |v: Option<&str>| analyze_hsts(&https_page(v)).map(|a| a.code);
+        let code = |v: Option<&str>| analyze_hsts(&crate::rules::analysis(&https_page(v))).map(|a| a.code);
         assert_eq!(code(None), Some("hsts-not-implemented"));
         assert_eq!(code(Some("max-age=31536000; includeSubDomains")), Some("hsts-implemented-max-age-at-least-six-months"));
         assert_eq!(code(Some("max-age=86400")), Some("hsts-implemented-max-age-less-than-six-months"));
@@ -289,10 +294,10 @@ mod tests {
         assert_eq!(code(Some("max-age=1, max-age=2")), Some("hsts-header-invalid"));
         assert_eq!(code(Some("max-age=\"31536000\"")), Some("hsts-implemented-max-age-at-least-six-months"));
         let http = Page::html_at("http://example.com/", &[], "");
-        assert_eq!(analyze_hsts(&http), None);
-        assert!(matches!(check_hsts(&http), Outcome::NotApplicable));
-        assert!(matches!(check_hsts(&https_page(Some("max-age=31536000"))), Outcome::Pass { .. }));
-        assert!(matches!(check_hsts(&https_page(None)), Outcome::Fail(_)));
+        assert_eq!(analyze_hsts(&crate::rules::analysis(&http)), None);
+        assert!(matches!(check_hsts(&crate::rules::analysis(&http)), Outcome::NotApplicable));
+        assert!(matches!(check_hsts(&crate::rules::analysis(&https_page(Some("max-age=31536000")))), Outcome::Pass { .. }));
+        assert!(matches!(check_hsts(&crate::rules::analysis(&https_page(None))), Outcome::Fail(_)));
     }
 
     #[test]
@@ -300,9 +305,9 @@ mod tests {
         let mut p = https_page(None);
         p.requested_url = Url::parse("https://a.b.example.com/").expect("url");
         p.hsts_preload = vec![HstsPreloadEntry { domain: "example.com".into(), include_subdomains: true, force_https: true }];
-        assert_eq!(analyze_hsts(&p).map(|a| a.code), Some("hsts-preloaded"));
+        assert_eq!(analyze_hsts(&crate::rules::analysis(&(p))).map(|a| a.code), Some("hsts-preloaded"));
         p.hsts_preload[0].include_subdomains = false;
-        assert_eq!(analyze_hsts(&p).map(|a| a.code), Some("hsts-not-implemented"));
+        assert_eq!(analyze_hsts(&crate::rules::analysis(&(p))).map(|a| a.code), Some("hsts-not-implemented"));
     }
 
     #[test]
@@ -319,13 +324,13 @@ mod tests {
     #[test]
     fn redirection_rule_uses_probe() {
         let mut p = https_page(None);
-        assert!(matches!(check_redirection(&p), Outcome::NotApplicable));
+        assert!(matches!(check_redirection(&crate::rules::analysis(&(p))), Outcome::NotApplicable));
         p.http_probe = Some(HttpProbe {
             hops: vec![Hop { url: "http://example.com/".into(), status: 301, location: Some("https://example.com/".into()) }],
             final_url: Some("https://example.com/".into()),
         });
-        assert!(matches!(check_redirection(&p), Outcome::Pass { .. }));
+        assert!(matches!(check_redirection(&crate::rules::analysis(&(p))), Outcome::Pass { .. }));
         p.http_probe = Some(HttpProbe { hops: vec![], final_url: Some("http://example.com/".into()) });
-        assert!(matches!(check_redirection(&p), Outcome::Fail(_)));
+        assert!(matches!(check_redirection(&crate::rules::analysis(&(p))), Outcome::Fail(_)));
     }
 }

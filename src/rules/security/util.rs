@@ -1,7 +1,8 @@
 //! Small helpers the security rules share: header joins, meta tags, hosts.
 #[allow(unused_imports)]
 use crate::rules::dom::AttrExt;
-use crate::page::{Header, Page};
+use crate::rules::dom::Analysis;
+use crate::page::Header;
 use crate::rules::dom::sel;
 
 /// Values of every header line with this (lower-case) name, in order.
@@ -29,16 +30,16 @@ pub fn take_chars(s: &str, n: usize) -> &str {
 }
 
 /// `content` of every `<meta http-equiv=NAME>` (name compared trimmed, ignoring case).
-pub fn meta_http_equiv(page: &Page, name: &str) -> Vec<String> {
+pub fn meta_http_equiv(page: &Analysis, name: &str) -> Vec<String> {
     meta_by_attr(page, "http-equiv", name)
 }
 
 /// `content` of every `<meta name=NAME>` (name compared trimmed, ignoring case).
-pub fn meta_named(page: &Page, name: &str) -> Vec<String> {
+pub fn meta_named(page: &Analysis, name: &str) -> Vec<String> {
     meta_by_attr(page, "name", name)
 }
 
-fn meta_by_attr(page: &Page, attr: &str, name: &str) -> Vec<String> {
+fn meta_by_attr(page: &Analysis, attr: &str, name: &str) -> Vec<String> {
     let Some(_) = page.html() else { return Vec::new() };
     let s = sel("meta");
     crate::rules::dom::select(page, &["meta"], &[], &s)
@@ -60,7 +61,7 @@ pub fn mime(headers: &[Header]) -> Option<String> {
 }
 
 /// True when the response is HTML (or untyped).
-pub fn is_html(page: &Page) -> bool {
+pub fn is_html(page: &Analysis) -> bool {
     match mime(&page.headers) {
         None => true,
         Some(m) => m == "text/html" || m == "application/xhtml+xml",
@@ -109,6 +110,8 @@ pub fn registrable_domain(host: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::page::Page;
 
     #[test]
     fn etld_plus_one() {

@@ -138,14 +138,14 @@ pub struct PageIndex {
     /// Implicit roles of `a`, `area` and `td` elements without a role
     /// attribute, decided during the build while the element is at hand
     /// (position, role); the role computation takes them as they are.
-    pub(super) early_roles: Vec<(u32, Option<&'static str>)>,
+    pub(crate) early_roles: Vec<(u32, Option<&'static str>)>,
     /// `img` and `th` elements without a role attribute whose role the build
     /// could not decide (empty alt; no row/column scope), in document order.
-    pub(super) late_roles: Vec<u32>,
+    pub(crate) late_roles: Vec<u32>,
     /// Computed role per position, filled by the first rule that asks.
-    pub(super) roles: OnceCell<Vec<Option<&'static str>>>,
+    pub(crate) roles: OnceCell<Vec<Option<&'static str>>>,
     /// Positions by computed role.
-    pub(super) by_role: OnceCell<HashMap<&'static str, Vec<u32>>>,
+    pub(crate) by_role: OnceCell<HashMap<&'static str, Vec<u32>>>,
     /// Every element node of the tree is indexed (none was left detached by
     /// the parser), so name lookups can stand in for `Html::select`.
     pub complete: bool,
@@ -179,7 +179,7 @@ struct Down {
 }
 
 impl PageIndex {
-    pub fn build(doc: &Html) -> PageIndex {
+    pub fn build(doc: &Html, role_of: super::RoleOf) -> PageIndex {
         let mut ix = PageIndex {
             elements: Vec::new(),
             pos: NodeMap::default(),
@@ -276,7 +276,7 @@ impl PageIndex {
                         aria_hidden_or_inert,
                         inert,
                         grid_table: if e.name() == "table" {
-                            has_role && super::aria::explicit_role(el).is_some_and(|r| r == "grid" || r == "treegrid")
+                            has_role && role_of(el).is_some_and(|r| r == "grid" || r == "treegrid")
                         } else {
                             parent.grid_table
                         },
@@ -564,6 +564,8 @@ fn push(m: &mut HashMap<String, Vec<u32>>, k: &str, p: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::page::Page;
 
     /// The shared scan's comment-skipping table equals `dom::start_tag_lines`.
     #[test]
@@ -575,7 +577,7 @@ mod tests {
             "<div><!----><span>\r\n</span><svg><rect/></svg>< p><p\x0c>",
             "",
         ] {
-            let ix = PageIndex::build(&Html::parse_document(body));
+            let ix = PageIndex::build(&Html::parse_document(body), crate::rules::accessibility::aria::explicit_role);
             let got: std::collections::BTreeMap<String, Vec<u32>> =
                 ix.dom_tag_lines(body).iter().map(|(k, v)| (k.clone(), v.clone())).collect();
             let want: std::collections::BTreeMap<String, Vec<u32>> = crate::rules::dom::start_tag_lines(body).into_iter().collect();
@@ -593,7 +595,7 @@ mod tests {
             <div style="display:block" hidden><p>x</p></div><div style="content-visibility: hidden"><p>c</p></div>
             <input type="hidden"><template><p>t</p></template><div style="display:none"><p style="display:block">d</p></div>"#,
         );
-        let ix = PageIndex::build(&doc);
+        let ix = PageIndex::build(&doc, crate::rules::accessibility::aria::explicit_role);
         let mut n = 0;
         for el in doc.root_element().descendants().filter_map(ElementRef::wrap) {
             let f = ix.flags(el.id());

@@ -1,8 +1,12 @@
 //! Helpers rules share for turning elements into evidence.
-use crate::page::Page;
-use crate::rules::accessibility::index::NameMap;
+use crate::rules::dom::index::NameMap;
 use crate::rules::Evidence;
 use scraper::{ElementRef, Selector};
+
+mod analysis;
+pub mod hidden;
+pub mod index;
+pub use analysis::{Analysis, RoleOf, SiblingRanks};
 
 /// Longest outer-HTML snippet kept in evidence, in characters.
 pub const SNIPPET_MAX: usize = 300;
@@ -19,7 +23,7 @@ pub fn sel(s: &str) -> Selector {
 /// instead of every node. Every element the selector can match must be among
 /// those candidates. Same elements, same order (the tree's node order, as
 /// `Html::select` yields them).
-pub fn select<'a>(page: &'a Page, names: &[&str], attrs: &[&str], selector: &Selector) -> Vec<ElementRef<'a>> {
+pub fn select<'a>(page: &'a Analysis, names: &[&str], attrs: &[&str], selector: &Selector) -> Vec<ElementRef<'a>> {
     let Some(html) = page.html() else { return Vec::new() };
     let ix = match page.element_index() {
         Some(ix) if ix.complete => ix,
@@ -43,7 +47,7 @@ pub fn select<'a>(page: &'a Page, names: &[&str], attrs: &[&str], selector: &Sel
 /// `html.select(&sel(name))` for a bare lower-case tag name: every element
 /// with that local name (a type selector without namespace matches any
 /// namespace), so the index's name list needs no selector matching.
-pub fn select_named<'a>(page: &'a Page, name: &str) -> Vec<ElementRef<'a>> {
+pub fn select_named<'a>(page: &'a Analysis, name: &str) -> Vec<ElementRef<'a>> {
     let Some(html) = page.html() else { return Vec::new() };
     match page.element_index() {
         Some(ix) if ix.complete => {
@@ -57,7 +61,7 @@ pub fn select_named<'a>(page: &'a Page, name: &str) -> Vec<ElementRef<'a>> {
 
 /// A CSS selector that identifies the element: its id when unique-looking,
 /// else a child-index path from the root.
-pub fn css_path(page: &Page, el: ElementRef) -> String {
+pub fn css_path(page: &Analysis, el: ElementRef) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut cur = Some(el);
     while let Some(e) = cur {
@@ -95,7 +99,7 @@ const RANK_MEMO_CHILDREN: usize = 32;
 
 /// The element's 1-based rank among its parent's children of the same name,
 /// and how many there are.
-fn sibling_rank(page: &Page, parent: ElementRef, el: ElementRef) -> (u32, u32) {
+fn sibling_rank(page: &Analysis, parent: ElementRef, el: ElementRef) -> (u32, u32) {
     let name = el.value().name();
     let children = || parent.children().filter_map(ElementRef::wrap);
     if children().nth(RANK_MEMO_CHILDREN).is_none() {
@@ -203,7 +207,7 @@ fn write_bounded(node: ego_tree::NodeRef<scraper::Node>, out: &mut String, budge
 /// in the source is matched with the n-th `name` element of the tree; the
 /// index is built once per page (linear in its size) and cached on the page.
 /// None when the source and tree disagree (elements the parser implied).
-pub fn source_line(page: &Page, el: ElementRef) -> Option<u32> {
+pub fn source_line(page: &Analysis, el: ElementRef) -> Option<u32> {
     // The element index holds the same table by position (no NodeId hashing).
     if let (Some(ix), Some(body)) = (page.element_index(), page.body.as_deref()) {
         if let Some(p) = ix.position(el.id()) {
@@ -274,7 +278,7 @@ pub fn start_tag_lines_by_name(body: &str) -> NameMap {
 }
 
 /// Element evidence for a violation.
-pub fn element(page: &Page, el: ElementRef) -> Evidence {
+pub fn element(page: &Analysis, el: ElementRef) -> Evidence {
     Evidence::Element {
         selector: css_path(page, el),
         snippet: snippet(el),
@@ -285,7 +289,7 @@ pub fn element(page: &Page, el: ElementRef) -> Evidence {
 }
 
 /// Element evidence that needs a human to decide.
-pub fn element_review(page: &Page, el: ElementRef) -> Evidence {
+pub fn element_review(page: &Analysis, el: ElementRef) -> Evidence {
     match element(page, el) {
         Evidence::Element { selector, snippet, line, node, .. } => {
             Evidence::Element { selector, snippet, line, needs_review: true, node }

@@ -109,6 +109,8 @@ pub fn hidden_from_at(el: ElementRef) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::page::Page;
     use scraper::{Html, Selector};
 
     fn pick<'a>(doc: &'a Html, s: &str) -> ElementRef<'a> {

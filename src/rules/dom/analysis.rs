@@ -1,0 +1,88 @@
+//! The analysis context checks receive: the page (plain data) plus what the
+//! rules derive from its document once and share, built on first use: the
+//! element index, the source-line index and per-parent sibling ranks. It also
+//! records whether a rule read the document, so the engine can tell a rule
+//! that looked at a document cut by the work budget from one that read only
+//! headers.
+use super::index::PageIndex;
+use crate::page::Page;
+use ego_tree::NodeId;
+use scraper::{ElementRef, Html};
+use std::cell::{Cell, OnceCell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// Child → (1-based rank among same-name siblings, how many share the name).
+pub type SiblingRanks = HashMap<NodeId, (u32, u32)>;
+
+/// The element's explicit ARIA role (its first valid `role` token). Given by
+/// the engine so the index needs no ARIA tables of its own.
+pub type RoleOf = fn(ElementRef) -> Option<&'static str>;
+
+pub struct Analysis<'p> {
+    pub page: &'p Page,
+    role_of: RoleOf,
+    document_read: Cell<bool>,
+    line_index: OnceCell<HashMap<NodeId, u32>>,
+    sibling_ranks: RefCell<HashMap<NodeId, Rc<SiblingRanks>>>,
+    element_index: OnceCell<PageIndex>,
+}
+
+impl<'p> std::ops::Deref for Analysis<'p> {
+    type Target = Page;
+    fn deref(&self) -> &Page {
+        self.page
+    }
+}
+
+impl<'p> Analysis<'p> {
+    pub fn new(page: &'p Page, role_of: RoleOf) -> Self {
+        Analysis {
+            page,
+            role_of,
+            document_read: Cell::new(false),
+            line_index: OnceCell::new(),
+            sibling_ranks: RefCell::default(),
+            element_index: OnceCell::new(),
+        }
+    }
+
+    /// The parsed HTML document, when the response was HTML. Reading it is recorded.
+    pub fn html(&self) -> Option<&'p Html> {
+        self.document_read.set(true);
+        self.page.document()
+    }
+
+    /// Clears the read mark; returns whether the document was read since the last call.
+    pub fn take_document_read(&self) -> bool {
+        self.document_read.replace(false)
+    }
+
+    /// NodeId → 1-based source line of the start tag, computed once.
+    pub fn line_index(&self) -> &HashMap<NodeId, u32> {
+        self.document_read.set(true);
+        self.line_index.get_or_init(|| match (self.page.body.as_deref(), self.page.document()) {
+            (Some(body), Some(html)) => super::build_line_index(body, html),
+            _ => HashMap::new(),
+        })
+    }
+
+    /// The rules' shared element index (elements by name, attribute and id,
+    /// hidden state, roles), built once per page; None when the page is not HTML.
+    pub fn element_index(&self) -> Option<&PageIndex> {
+        self.document_read.set(true);
+        let html = self.page.document()?;
+        Some(self.element_index.get_or_init(|| PageIndex::build(html, self.role_of)))
+    }
+
+    /// The ranks of `parent`'s children (see [`SiblingRanks`]), computed by
+    /// `compute` the first time they are asked for.
+    pub fn sibling_ranks(&self, parent: NodeId, compute: impl FnOnce() -> SiblingRanks) -> Rc<SiblingRanks> {
+        if let Some(r) = self.sibling_ranks.borrow().get(&parent) {
+            return r.clone();
+        }
+        let r = Rc::new(compute());
+        self.sibling_ranks.borrow_mut().insert(parent, r.clone());
+        r
+    }
+}
