@@ -18,6 +18,11 @@ pub struct Ctx<'a> {
     /// for names computed from outside them: a thousand buttons labelled by
     /// one large element cost one walk of it, not a thousand.
     pub(super) labelledby_memo: std::cell::RefCell<HashMap<(ego_tree::NodeId, bool, usize), std::rc::Rc<str>>>,
+    /// Text an element contributes to names computed from outside it, by
+    /// (element, traversal flags), for subtrees whose text cannot depend on
+    /// the element being named (see `names::text`).
+    /// The bytes held are counted (second field) and capped.
+    pub(super) text_memo: std::cell::RefCell<(HashMap<(ego_tree::NodeId, u8), std::rc::Rc<str>>, usize)>,
 }
 
 /// Where a rule's candidates come from. Each is a superset of what the rule's
@@ -44,7 +49,7 @@ impl<'a> Ctx<'a> {
     pub fn new(page: &'a Analysis) -> Option<Ctx<'a>> {
         let doc = page.html()?;
         let ix = page.element_index()?;
-        Some(Ctx { page, doc, ix, labelledby_memo: Default::default() })
+        Some(Ctx { page, doc, ix, labelledby_memo: Default::default(), text_memo: Default::default() })
     }
 
     fn at(&self, p: u32) -> Option<ElementRef<'a>> {
@@ -94,6 +99,11 @@ impl<'a> Ctx<'a> {
             (Some(p), Some(q)) => self.ix.within(p, q),
             _ => inner.ancestors().any(|a| a.id() == outer.id()) || inner.id() == outer.id(),
         }
+    }
+
+    /// The element index (positions, subtrees, attributes).
+    pub fn index(&self) -> &'a PageIndex {
+        self.ix
     }
 
     /// The element's position in document order (among indexed elements).
