@@ -23,6 +23,9 @@ pub struct Ctx<'a> {
     /// the element being named (see `names::text`).
     /// The bytes held are counted (second field) and capped.
     pub(super) text_memo: std::cell::RefCell<(HashMap<(ego_tree::NodeId, u8), std::rc::Rc<str>>, usize)>,
+    /// Per position: whether the element's children hold text its `lang`
+    /// applies to (see `checks::has_lang_text`), built on first use.
+    pub(super) lang_text: std::cell::OnceCell<Vec<bool>>,
 }
 
 /// Where a rule's candidates come from. Each is a superset of what the rule's
@@ -49,7 +52,7 @@ impl<'a> Ctx<'a> {
     pub fn new(page: &'a Analysis) -> Option<Ctx<'a>> {
         let doc = page.html()?;
         let ix = page.element_index()?;
-        Some(Ctx { page, doc, ix, labelledby_memo: Default::default(), text_memo: Default::default() })
+        Some(Ctx { page, doc, ix, labelledby_memo: Default::default(), text_memo: Default::default(), lang_text: Default::default() })
     }
 
     fn at(&self, p: u32) -> Option<ElementRef<'a>> {
