@@ -401,7 +401,7 @@ pub fn finish(page: &Analysis, applicable: bool, fails: &[ElementRef], reviews: 
 /// any other name (rare) is scanned for by [`source_lines_scan`].
 pub fn source_lines(page: &Analysis, els: &[ElementRef]) -> Vec<Option<u32>> {
     let mut out = vec![None; els.len()];
-    let (Some(body), Some(ix)) = (page.body.as_deref(), page.element_index()) else { return out };
+    let (Some(body), Some(ix)) = (page.source(), page.element_index()) else { return out };
     if els.is_empty() {
         return out;
     }
@@ -432,7 +432,7 @@ pub fn source_lines(page: &Analysis, els: &[ElementRef]) -> Vec<Option<u32>> {
 /// [`source_lines`] by scanning the source once per distinct name.
 pub fn source_lines_scan(page: &Analysis, els: &[ElementRef]) -> Vec<Option<u32>> {
     let mut out = vec![None; els.len()];
-    let (Some(body), Some(doc)) = (page.body.as_deref(), page.html()) else { return out };
+    let (Some(body), Some(doc)) = (page.source(), page.html()) else { return out };
     if els.is_empty() {
         return out;
     }
