@@ -5,9 +5,9 @@ pub mod domain;
 pub mod scanner;
 
 // Old flat paths, kept while branches written against them merge.
-pub use api::{body, filters, idempotency, pagination, ratelimit, router};
-pub use domain::{dashboard, error, findings, ids, model, sarif, scan, schedule, scoring, time, triage};
-pub use scanner::{fanout, fetchpolicy, overrides, page, rules, scanlimits, ssrf};
+pub use api::{body, filters, idempotency, pagination, router, sarif};
+pub use domain::{dashboard, error, ids, model, ratelimit, scan, schedule, scoring, ssrf, time, triage};
+pub use scanner::{fanout, fetchpolicy, findings, overrides, page, rules, scanlimits};
 
 #[cfg(target_arch = "wasm32")]
 mod edge;

@@ -6,5 +6,5 @@ pub mod body;
 pub mod filters;
 pub mod idempotency;
 pub mod pagination;
-pub mod ratelimit;
 pub mod router;
+pub mod sarif;

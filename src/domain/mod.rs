@@ -4,12 +4,12 @@
 //! center and SARIF are. Nothing here imports `api`, `scanner` or `edge`.
 pub mod dashboard;
 pub mod error;
-pub mod findings;
 pub mod ids;
 pub mod model;
-pub mod sarif;
+pub mod ratelimit;
 pub mod scan;
 pub mod schedule;
 pub mod scoring;
+pub mod ssrf;
 pub mod time;
 pub mod triage;
