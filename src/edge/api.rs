@@ -203,7 +203,7 @@ async fn dispatch(route: &Route, req: &mut Request, ctx: &Ctx<'_>) -> Result<Res
 /// as a stream (chunked bodies have no Content-Length) and reading stops at
 /// the first byte past the cap.
 pub async fn json_object(req: &mut Request) -> Result<Map<String, Value>, ApiError> {
-    use futures_util::StreamExt;
+    use futures::StreamExt;
     crate::body::check_declared(req.headers().get("content-length").ok().flatten().as_deref(), MAX_BODY)?;
     let unreadable = || ApiError::invalid("body", "could not be read");
     let mut body = crate::body::CappedBody::new(MAX_BODY);

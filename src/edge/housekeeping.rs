@@ -177,7 +177,7 @@ async fn maintenance(env: &Env, cfg: &Config) -> worker::Result<(usize, usize, u
             .run()
             .await?,
     );
-    let cutoff = wasm_bindgen::JsValue::from_f64((now - cfg.retention_days as i64 * crate::time::DAY_MS) as f64);
+    let cutoff = wasm_bindgen::JsValue::from_f64(crate::time::days_before(now, cfg.retention_days) as f64);
     let (mut scans, mut findings) = (0, 0);
     for _ in 0..DELETE_ROUNDS {
         let old_scans = "SELECT id FROM scans WHERE finished_at < ?1 AND status IN ('completed', 'failed') ORDER BY id LIMIT ?2";
