@@ -45,6 +45,10 @@ pub const MAX_MAIN_BUDGET_MS: u64 = 30_000;
 pub const INVOCATION_CPU_MS: u64 = 30_000;
 /// D1's limit on one statement or batch (the scan's persist batch).
 pub const D1_BATCH_MS: u64 = 30_000;
+/// Processing attempts before a transiently failing scan (or one whose lease
+/// keeps expiring) is failed for good: the consumer and the cron's recovery share it.
+pub const MAX_ATTEMPTS: u32 = 3;
+
 /// How long a consumer owns a running scan before another may take it over.
 /// A literal on purpose: `lease_outlasts_the_longest_scan` fails when a
 /// budget above grows past it.

@@ -2,11 +2,11 @@
 //! consumer claims them, see `schedule_page`), recover stuck scans.
 //! Hourly (`17 * * * *`): purge expired idempotency keys and apply retention.
 use super::config::Config;
-use super::consumer::MAX_ATTEMPTS;
 use super::jobs;
 use super::store::{self, schedules};
 use crate::fanout::{self, DueOrg};
 use crate::ids;
+use crate::scanlimits::MAX_ATTEMPTS;
 use serde_json::json;
 use worker::{console_error, console_log, Date, Env};
 
