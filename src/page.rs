@@ -63,8 +63,9 @@ pub enum HttpsProbe {
     Unreachable,
 }
 
-/// The answer to a CORS preflight the fetcher sent: `OPTIONS` with an `Origin`
-/// the site does not know and `Access-Control-Request-Method: GET`.
+/// The answer to the CORS preflight the fetcher sends to the final URL, as the
+/// Observatory does: `OPTIONS` with an `Origin` the site does not know
+/// (`fetchpolicy::CORS_PROBE_ORIGIN`) and `Access-Control-Request-Method: GET`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CorsPreflight {
     /// The `Origin` header that was sent (None when none was).
@@ -98,8 +99,6 @@ pub struct Page {
     pub transferred_bytes: Option<u64>,
     pub decoded_bytes: u64,
     pub content_encoding: Option<String>,
-    /// True when the body was cut at the size cap.
-    pub truncated: bool,
     /// The decoded body as text, when it was text and valid UTF-8 (or decoded lossily).
     pub body: Option<String>,
     /// Parsed HTML, when the response was HTML (only as far as the work
@@ -169,7 +168,6 @@ impl Page {
             transferred_bytes: None,
             decoded_bytes,
             content_encoding: None,
-            truncated: false,
             body,
             html,
             document_read: std::cell::Cell::new(false),

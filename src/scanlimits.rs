@@ -24,7 +24,7 @@ pub const DOH_PER_HOST: u32 = 2;
 /// redirect) is one fetch plus a DoH pair when it names a new host.
 pub const MAIN_MAX_SUBREQUESTS: u32 = (MAX_REDIRECTS as u32 + 1) * (1 + DOH_PER_HOST);
 /// Auxiliary requests a scan starts: subresource HEADs, the http:// and
-/// https:// probes, the CORS probe and security.txt. Each costs one fetch
+/// https:// probes, the CORS preflight and security.txt. Each costs one fetch
 /// when it stays on the page's host; redirects and new hosts cost more.
 pub const AUX_REQUESTS: u32 = MAX_SUBRESOURCES as u32 + 4;
 
