@@ -57,9 +57,9 @@ pub struct HttpProbe {
 #[derive(Debug, Clone, PartialEq)]
 pub enum HttpsProbe {
     Response { url: String, status: u16, headers: Vec<Header> },
-    /// The TLS certificate did not validate.
-    CertInvalid,
-    /// Nothing answered over https.
+    /// Nothing answered over https. A certificate the runtime refuses ends
+    /// here too: `fetch()` fails without saying why, so there is no
+    /// separate invalid-certificate state.
     Unreachable,
 }
 
@@ -72,15 +72,6 @@ pub struct CorsPreflight {
     pub origin: Option<String>,
     pub status: u16,
     pub headers: Vec<Header>,
-}
-
-/// A Chromium HSTS preload-list entry for a scanned host or one of its parents.
-#[derive(Debug, Clone, PartialEq)]
-pub struct HstsPreloadEntry {
-    pub domain: String,
-    pub include_subdomains: bool,
-    /// The entry's mode is `force-https` (entries without it only pin keys).
-    pub force_https: bool,
 }
 
 /// Child → (1-based rank among same-name siblings, how many share the name).
@@ -120,9 +111,6 @@ pub struct Page {
     pub https_probe: Option<HttpsProbe>,
     /// The CORS preflight answer, when probed.
     pub cors_preflight: Option<CorsPreflight>,
-    /// HSTS preload-list entries known for the scanned hosts and their parents
-    /// (empty when unknown or none).
-    pub hsts_preload: Vec<HstsPreloadEntry>,
     /// Start-tag source lines by node, built on first use (see `rules::dom`).
     line_index: std::cell::OnceCell<std::collections::HashMap<ego_tree::NodeId, u32>>,
     /// Ranks of the children of large parents among same-name siblings,
@@ -178,7 +166,6 @@ impl Page {
             security_txt_status: None,
             https_probe: None,
             cors_preflight: None,
-            hsts_preload: Vec::new(),
             line_index: std::cell::OnceCell::new(),
             sibling_ranks: Default::default(),
             element_index: std::cell::OnceCell::new(),
