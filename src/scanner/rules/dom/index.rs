@@ -6,7 +6,7 @@
 //! by reference, so the index can live on the `Page` that owns the tree.
 #[allow(unused_imports)]
 use crate::rules::dom::AttrExt;
-use super::hidden;
+use super::{hidden, roles};
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Node};
 use std::cell::OnceCell;
@@ -301,20 +301,20 @@ impl PageIndex {
                     open_at.push(p);
 
                     ix.flags.push(bits);
-                    // Same decisions as `aria::implicit_role` for these tags.
+                    // The decisions of the implicit-role table that need only
+                    // the element (and whether its table is a grid).
                     if !has_role {
-                        if e.name() == "img" && e.attr_of("alt").is_some_and(str::is_empty) {
-                            ix.late_roles.push(p);
-                        }
                         match e.name() {
-                            "a" | "area" => ix.early_roles.push((p, e.attr_of("href").map(|_| "link"))),
-                            "td" => ix.early_roles.push((p, Some(if parent.grid_table { "gridcell" } else { "cell" }))),
+                            "a" | "area" => ix.early_roles.push((p, roles::link_role(e.attr_of("href").is_some()))),
+                            "td" => ix.early_roles.push((p, Some(roles::cell_role(parent.grid_table)))),
                             // Only an empty alt makes the role depend on more than the element.
-                            "img" if e.attr_of("alt").is_none_or(|a| !a.is_empty()) => ix.early_roles.push((p, Some("img"))),
-                            "th" => match e.attr_of("scope").map(|s| s.trim().to_ascii_lowercase()).as_deref() {
-                                Some("row" | "rowgroup") => ix.early_roles.push((p, Some("rowheader"))),
-                                Some("col" | "colgroup") => ix.early_roles.push((p, Some("columnheader"))),
-                                _ => ix.late_roles.push(p),
+                            "img" => match roles::img_role_by_alt(e.attr_of("alt")) {
+                                Some(role) => ix.early_roles.push((p, Some(role))),
+                                None => ix.late_roles.push(p),
+                            },
+                            "th" => match roles::header_role_by_scope(e.attr_of("scope")) {
+                                Some(role) => ix.early_roles.push((p, Some(role))),
+                                None => ix.late_roles.push(p),
                             },
                             _ => {}
                         }
@@ -603,8 +603,13 @@ fn push(m: &mut HashMap<String, Vec<u32>>, k: &str, p: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    #[allow(unused_imports)]
-    use crate::page::Page;
+
+    /// The index needs a role resolver only to tell grid tables; the DOM layer
+    /// does not know ARIA, so its tests bring their own.
+    fn grid_role(el: ElementRef) -> Option<&'static str> {
+        let role = el.value().attr_of("role")?.trim();
+        ["grid", "treegrid"].into_iter().find(|r| r.eq_ignore_ascii_case(role))
+    }
 
     /// The shared scan's comment-skipping table equals `dom::start_tag_lines`.
     #[test]
@@ -616,7 +621,7 @@ mod tests {
             "<div><!----><span>\r\n</span><svg><rect/></svg>< p><p\x0c>",
             "",
         ] {
-            let ix = PageIndex::build(&Html::parse_document(body), crate::rules::accessibility::aria::explicit_role);
+            let ix = PageIndex::build(&Html::parse_document(body), grid_role);
             let got: std::collections::BTreeMap<String, Vec<u32>> =
                 ix.dom_tag_lines(body).iter().map(|(k, v)| (k.clone(), v.clone())).collect();
             let want: std::collections::BTreeMap<String, Vec<u32>> = crate::rules::dom::start_tag_lines(body).into_iter().collect();
@@ -634,7 +639,7 @@ mod tests {
             <div style="display:block" hidden><p>x</p></div><div style="content-visibility: hidden"><p>c</p></div>
             <input type="hidden"><template><p>t</p></template><div style="display:none"><p style="display:block">d</p></div>"#,
         );
-        let ix = PageIndex::build(&doc, crate::rules::accessibility::aria::explicit_role);
+        let ix = PageIndex::build(&doc, grid_role);
         let mut n = 0;
         for el in doc.root_element().descendants().filter_map(ElementRef::wrap) {
             let f = ix.flags(el.id());
