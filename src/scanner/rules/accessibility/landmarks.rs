@@ -238,7 +238,7 @@ pub fn bypass(page: &Analysis) -> Outcome {
                     || (name_is(e, "a")
                         && attr(e, "href").is_some_and(|h| {
                             let id = h.strip_prefix('#').or_else(|| h.strip_prefix("/#")).unwrap_or("");
-                            !id.is_empty() && c.by_id(id).is_some()
+                            !id.is_empty() && indicates(id, |f| c.by_id(f).is_some())
                         })))
         });
         if ok {
@@ -280,9 +280,21 @@ pub fn skip_link(page: &Analysis) -> Outcome {
         |c, e| {
             let h = attr(e, "href").unwrap_or("");
             let id = h.trim_start_matches('/').trim_start_matches('#');
-            pass_if(c.by_id(id).is_some() || c.has_anchor_name(id))
+            pass_if(indicates(id, |f| c.by_id(f).is_some() || c.has_anchor_name(f)))
         },
     )
+}
+
+/// Whether a same-page fragment finds its target the way browsers look it up
+/// (HTML "find a potential indicated element"): the fragment as written
+/// first, then its percent-decoded UTF-8 form, so `#caf%C3%A9` reaches
+/// `id="café"`.
+fn indicates(fragment: &str, found: impl Fn(&str) -> bool) -> bool {
+    if found(fragment) {
+        return true;
+    }
+    let decoded = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
+    decoded != fragment && found(&decoded)
 }
 
 pub const SKIP_LINK: Rule = Rule {
@@ -333,7 +345,11 @@ mod tests {
         ("landmark-main-is-top-level", "<!doctype html><html lang=en><title>t</title><main>a</main>", "<!doctype html><html lang=en><title>t</title><nav><main>a</main></nav>"),
         ("landmark-unique", r#"<nav aria-label=a></nav><nav aria-label=b></nav>"#, r#"<nav></nav><nav></nav>"#),
         ("bypass", "<!doctype html><html lang=en><title>t</title><main>a</main>", "<!doctype html><html lang=en><title>t</title><div>a</div>"),
+        ("bypass", "<!doctype html><html lang=en><title>t</title><a href=#caf%C3%A9>Skip</a><div id=café>a</div>", "<!doctype html><html lang=en><title>t</title><a href=#caf%C3%A9>Skip</a><div id=cafe>a</div>"),
         ("skip-link", r##"<a href="#c">Skip</a><div id=c></div>"##, r##"<a href="#nowhere">Skip</a>"##),
+        ("skip-link", r##"<a href="#caf%C3%A9">Menu</a><div id="café"></div>"##, r##"<a href="#caf%C3%A9x">Menu</a><div id="café"></div>"##),
+        ("skip-link", r##"<a href="#100%25">Top</a><a href="#a%20b">Raw</a><div id="100%"></div><div id="a%20b"></div>"##, r##"<a href="#%E9">Bad</a><div id="é"></div>"##),
+        ("skip-link", r##"<a href="/#%C3%A9t%C3%A9">Summer</a><a name="été"></a>"##, r##"<a href="#%C3%A9">Summer</a><div id="e"></div>"##),
     ];
 
     #[test]
