@@ -604,13 +604,6 @@ fn push(m: &mut HashMap<String, Vec<u32>>, k: &str, p: u32) {
 mod tests {
     use super::*;
 
-    /// The index needs a role resolver only to tell grid tables; the DOM layer
-    /// does not know ARIA, so its tests bring their own.
-    fn grid_role(el: ElementRef) -> Option<&'static str> {
-        let role = el.value().attr_of("role")?.trim();
-        ["grid", "treegrid"].into_iter().find(|r| r.eq_ignore_ascii_case(role))
-    }
-
     /// The shared scan's comment-skipping table equals `dom::start_tag_lines`.
     #[test]
     fn dom_tag_table_matches_dom_start_tag_lines() {
@@ -621,7 +614,7 @@ mod tests {
             "<div><!----><span>\r\n</span><svg><rect/></svg>< p><p\x0c>",
             "",
         ] {
-            let ix = PageIndex::build(&Html::parse_document(body), grid_role);
+            let ix = PageIndex::build(&Html::parse_document(body), |_| None);
             let got: std::collections::BTreeMap<String, Vec<u32>> =
                 ix.dom_tag_lines(body).iter().map(|(k, v)| (k.clone(), v.clone())).collect();
             let want: std::collections::BTreeMap<String, Vec<u32>> = crate::rules::dom::start_tag_lines(body).into_iter().collect();
@@ -639,7 +632,7 @@ mod tests {
             <div style="display:block" hidden><p>x</p></div><div style="content-visibility: hidden"><p>c</p></div>
             <input type="hidden"><template><p>t</p></template><div style="display:none"><p style="display:block">d</p></div>"#,
         );
-        let ix = PageIndex::build(&doc, grid_role);
+        let ix = PageIndex::build(&doc, |_| None);
         let mut n = 0;
         for el in doc.root_element().descendants().filter_map(ElementRef::wrap) {
             let f = ix.flags(el.id());
