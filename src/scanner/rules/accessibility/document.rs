@@ -43,11 +43,7 @@ pub const ARIA_HIDDEN_BODY: Rule = Rule {
     title: "aria-hidden=\"true\" must not be present on the document body",
     description: "aria-hidden on body hides the whole page from assistive technology.",
     references: &[wcag("1.3.1 (A)"), wcag("4.1.2 (A)"), axe_ref!("aria-hidden-body")],
-    fix: Fix {
-        summary: "Remove aria-hidden from <body>.",
-        steps: &["Remove the attribute"],
-        estimated_minutes: 2,
-    },
+    fix: Fix { summary: "Remove aria-hidden from <body>.", steps: &["Remove the attribute"], estimated_minutes: 2 },
     impact: CRITICAL,
     effort: Effort::Attribute as u8,
     risk: risk(Conformance::A, Harm::Blocks),

@@ -97,11 +97,7 @@ pub const PAGE_HAS_HEADING_ONE: Rule = Rule {
     title: "Page should contain a level-one heading",
     description: "A level-one heading marks the start of the content.",
     references: &[axe_ref!("page-has-heading-one")],
-    fix: Fix {
-        summary: "Add an <h1>.",
-        steps: &["Add <h1>"],
-        estimated_minutes: 3,
-    },
+    fix: Fix { summary: "Add an <h1>.", steps: &["Add <h1>"], estimated_minutes: 3 },
     impact: MODERATE,
     effort: Effort::Markup as u8,
     risk: risk(Conformance::BestPractice, Harm::Hinders),

@@ -113,11 +113,7 @@ pub const VALID_LANG: Rule = Rule {
     title: "lang attribute must have a valid value",
     description: "Language changes inside the page need valid language tags.",
     references: &[wcag("3.1.2 (AA)"), axe_ref!("valid-lang")],
-    fix: Fix {
-        summary: "Use valid BCP 47 tags.",
-        steps: &["Correct the lang value"],
-        estimated_minutes: 2,
-    },
+    fix: Fix { summary: "Use valid BCP 47 tags.", steps: &["Correct the lang value"], estimated_minutes: 2 },
     impact: SERIOUS,
     effort: Effort::Attribute as u8,
     risk: risk(Conformance::AA, Harm::Hinders),

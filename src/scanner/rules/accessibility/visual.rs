@@ -85,11 +85,7 @@ pub const META_VIEWPORT_LARGE: Rule = Rule {
     title: "Users should be able to zoom and scale the text up to 500%",
     description: "maximum-scale below 5 limits zoom.",
     references: &[axe_ref!("meta-viewport-large")],
-    fix: Fix {
-        summary: "Raise or remove maximum-scale.",
-        steps: &["Edit the viewport meta"],
-        estimated_minutes: 2,
-    },
+    fix: Fix { summary: "Raise or remove maximum-scale.", steps: &["Edit the viewport meta"], estimated_minutes: 2 },
     impact: MINOR,
     effort: Effort::Attribute as u8,
     risk: risk(Conformance::BestPractice, Harm::Hinders),
