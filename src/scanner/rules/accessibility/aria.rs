@@ -3,7 +3,6 @@
 //! against the specifications line by line.
 #[allow(unused_imports)]
 use crate::rules::dom::AttrExt;
-use super::ctx::Ctx;
 use crate::rules::dom::roles;
 use scraper::ElementRef;
 
@@ -330,10 +329,21 @@ fn is_sectioning_or_main(el: ElementRef) -> bool {
     matches!(n, "article" | "aside" | "nav" | "section" | "main")
 }
 
+/// What the implicit-role decisions need to know about the rest of the page
+/// (`ctx::Ctx` answers it); a trait, so that this module does not depend on
+/// the context that depends on it.
+pub trait RoleFacts {
+    /// Non-empty aria-labelledby target text or aria-label (and optionally title).
+    fn has_label_attr_name(&self, el: ElementRef, check_title: bool) -> bool;
+    fn is_focusable(&self, el: ElementRef) -> bool;
+    /// True when the first element with this id has this local name.
+    fn id_names(&self, id: &str, name: &str) -> bool;
+}
+
 /// The HTML-AAM implicit role (axe's mapping).
 /// The HTML-AAM implicit role (axe's mapping): the DOM layer's table
 /// ([`roles`]) for what the element alone decides, the tree for the rest.
-pub fn implicit_role(ctx: &Ctx, el: ElementRef) -> Option<&'static str> {
+pub fn implicit_role(ctx: &impl RoleFacts, el: ElementRef) -> Option<&'static str> {
     let e = el.value();
     if let Some(role) = roles::fixed_implicit_role(e.name()) {
         return Some(role);
@@ -377,8 +387,7 @@ pub fn implicit_role(ctx: &Ctx, el: ElementRef) -> Option<&'static str> {
         "input" => {
             let list_is_datalist = e
                 .attr_of("list")
-                .and_then(|id| ctx.by_id(id.trim()))
-                .is_some_and(|l| l.value().name() == "datalist");
+                .is_some_and(|id| ctx.id_names(id.trim(), "datalist"));
             match input_type(el).as_str() {
                 "checkbox" => "checkbox",
                 "number" => "spinbutton",

@@ -48,6 +48,18 @@ pub enum Candidates {
     Union(&'static [Candidates]),
 }
 
+impl aria::RoleFacts for Ctx<'_> {
+    fn has_label_attr_name(&self, el: ElementRef, check_title: bool) -> bool {
+        Ctx::has_label_attr_name(self, el, check_title)
+    }
+    fn is_focusable(&self, el: ElementRef) -> bool {
+        Ctx::is_focusable(self, el)
+    }
+    fn id_names(&self, id: &str, name: &str) -> bool {
+        self.by_id(id).is_some_and(|e| e.value().name() == name)
+    }
+}
+
 impl<'a> Ctx<'a> {
     pub fn new(page: &'a Analysis) -> Option<Ctx<'a>> {
         let doc = page.html()?;
