@@ -6,6 +6,7 @@ use scraper::{ElementRef, Selector};
 mod analysis;
 pub mod hidden;
 pub mod index;
+mod maps;
 pub mod roles;
 pub use analysis::{Analysis, RoleOf, SiblingRanks};
 
