@@ -51,7 +51,24 @@ pub const ARIA_HIDDEN_BODY: Rule = Rule {
     check: aria_hidden_body,
 };
 
+/// The delay of a `<meta http-equiv=refresh>` whose content parses as a
+/// refresh (digits first), else None.
+fn refresh_delay(e: ElementRef) -> Option<f64> {
+    if !(name_is(e, "meta") && attr(e, "http-equiv").is_some_and(|h| h.trim().eq_ignore_ascii_case("refresh"))) {
+        return None;
+    }
+    let content = attr(e, "content")?.trim();
+    let first = content.split([';', ',', ' ', '\t', '\n', '\r']).next().unwrap_or("");
+    if first.is_empty() || !first.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    Some(parse_float(first).unwrap_or(0.0))
+}
+
 fn meta_refresh_rule(page: &Analysis, max: Option<f64>) -> Outcome {
+    // A browser acts on the first meta refresh that parses and ignores the
+    // rest (HTML's "will declaratively refresh"), so only that one is judged.
+    let first = crate::rules::dom::select_named(page, "meta").into_iter().find(|e| refresh_delay(*e).is_some()).map(|e| e.id());
     run_in(
         page,
         Candidates::Named(&["meta"]),
@@ -60,14 +77,10 @@ fn meta_refresh_rule(page: &Analysis, max: Option<f64>) -> Outcome {
             name_is(e, "meta")
                 && attr(e, "http-equiv").is_some_and(|h| h.trim().eq_ignore_ascii_case("refresh"))
                 && attr(e, "content").is_some()
+                && first.is_none_or(|f| f == e.id())
         },
         move |_, e| {
-            let content = attr(e, "content").unwrap_or("").trim();
-            let first = content.split([';', ',', ' ', '\t', '\n', '\r']).next().unwrap_or("");
-            if first.is_empty() || !first.chars().all(|c| c.is_ascii_digit() || c == '.') {
-                return V::Pass;
-            }
-            let delay = parse_float(first).unwrap_or(0.0);
+            let Some(delay) = refresh_delay(e) else { return V::Pass };
             if delay <= 0.0 || max.is_some_and(|m| delay > m) {
                 return V::Pass;
             }
@@ -121,4 +134,16 @@ mod tests {
     fn pass_and_fail_cases() {
         super::super::tests::pass_and_fail(RULES, CASES);
     }
+
+    /// Browsers act on the first meta refresh that parses and ignore later
+    /// ones (ACT bc659a, Passed Example 2).
+    #[test]
+    fn only_the_first_meta_refresh_counts() {
+        let head = |m: &str| format!("<!doctype html><html lang=en><head><title>t</title>{m}</head></html>");
+        assert_eq!(super::super::tests::verdict("meta-refresh", &head(r#"<meta http-equiv=refresh content="0; https://w3.org"><meta http-equiv=refresh content="5; https://w3.org">"#)), "pass");
+        assert_eq!(super::super::tests::verdict("meta-refresh", &head(r#"<meta http-equiv=refresh content="5; https://w3.org"><meta http-equiv=refresh content="0; https://w3.org">"#)), "fail");
+        // One that does not parse is skipped: the next one is the first.
+        assert_eq!(super::super::tests::verdict("meta-refresh", &head(r#"<meta http-equiv=refresh content="soon"><meta http-equiv=refresh content="5">"#)), "fail");
+    }
+
 }

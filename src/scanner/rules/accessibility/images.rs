@@ -159,7 +159,16 @@ pub const SVG_IMG_ALT: Rule = Rule {
 
 pub fn object_alt(page: &Analysis) -> Outcome {
     run_in(page, Candidates::Named(&["object"]), false, |_, e| name_is(e, "object") && nonempty(attr(e, "data")), |c, e| {
-        pass_if(aria_named(c, e) || presentational(c, e))
+        if aria_named(c, e) || presentational(c, e) {
+            return V::Pass;
+        }
+        // Fallback content shows when `data` does not load; when it holds an
+        // image with a text alternative, what users get depends on whether
+        // it loads, which only a browser knows: a person decides.
+        if e.descendants().skip(1).filter_map(ElementRef::wrap).any(|d| name_is(d, "img") && nonempty(attr(d, "alt"))) {
+            return V::Review;
+        }
+        V::Fail
     })
 }
 
@@ -174,7 +183,7 @@ pub const OBJECT_ALT: Rule = Rule {
     impact: SERIOUS,
     effort: Effort::Attribute as u8,
     risk: risk(Conformance::A, Harm::Blocks),
-    limits: "Whether the object loaded (axe's applicability) is not known statically.",
+    limits: "Whether the object loaded (axe's applicability) is not known statically: an object whose fallback content holds an image with alt text needs review.",
     check: object_alt,
 };
 
@@ -276,4 +285,16 @@ mod tests {
     fn pass_and_fail_cases() {
         super::super::tests::pass_and_fail(RULES, CASES);
     }
+
+    /// An object whose fallback holds an image with alt text may show that
+    /// fallback (ACT 8fc3b6, Inapplicable Example 8): review, not a violation;
+    /// other fallback content does not name the object (axe's fixtures).
+    #[test]
+    fn object_fallback_with_an_image_alternative_needs_review() {
+        let doc = |inner: &str| format!("<!doctype html><html lang=en><title>t</title><body><object data=/x.html>{inner}</object></body></html>");
+        assert_eq!(super::super::tests::verdict("object-alt", &doc("<img src=logo.png alt=\"W3C logo\">")), "review");
+        assert_eq!(super::super::tests::verdict("object-alt", &doc("This object has text.")), "fail");
+        assert_eq!(super::super::tests::verdict("object-alt", &doc("<div></div>")), "fail");
+    }
+
 }

@@ -195,3 +195,14 @@ fn roles_decided_by_the_index_match_implicit_role() {
         assert_eq!(ctx.role(e), *role, "{}", e.html());
     }
 }
+
+/// A rule's outcome on a whole document: "pass", "fail" (a real violation)
+/// or "review" (only needs-review evidence).
+pub(super) fn verdict(id: &str, doc: &str) -> &'static str {
+    let page = Page::html_at("https://example.com/", &[], doc);
+    match crate::rules::by_id(id).map(|r| r.check_page(&page)) {
+        Some(Outcome::Fail(v)) if v.evidence.iter().any(|e| matches!(e, Evidence::Element { needs_review: false, .. })) => "fail",
+        Some(Outcome::Fail(_)) => "review",
+        _ => "pass",
+    }
+}
