@@ -67,7 +67,7 @@ fn check_render_blocking(page: &Analysis) -> Outcome {
     let mut blocking: Vec<ElementRef> = Vec::new();
     let mut scripts = 0usize;
     let mut sheets = 0usize;
-    for el in dom::select(page, &["script", "link"], &["blocking"], &dom::sel("script[src], link[rel], [blocking]")) {
+    for el in dom::select(page, &["script", "link"], &["blocking"], crate::sel!("script[src], link[rel], [blocking]")) {
         let e = el.value();
         let explicit = e.attr_of("blocking").map(|b| has_token(b, "render")).unwrap_or(false);
         let is_blocking = match e.name() {
@@ -117,8 +117,10 @@ fn check_render_blocking(page: &Analysis) -> Outcome {
     if bytes > 0 {
         ev.push(metric("render-blocking-bytes", bytes as f64, 0.0, "bytes", Some(bytes as f64)));
     }
+    let total = ev.len() + blocking.len();
     ev.extend(elements(page, blocking));
     let v = Violation::new(ev)
+        .total(total)
         .confidence(0.8)
         .detail(format!("{scripts} script(s) and {sheets} stylesheet(s) block the first paint."));
     Outcome::Fail(if n <= 1 { v.severity(Severity::Low) } else { v })
@@ -319,12 +321,13 @@ fn check_unsized_images(page: &Analysis) -> Outcome {
         return Outcome::Pass { code: None };
     }
     // Author stylesheets may size the images; without them the verdict is firm.
-    let has_css = !dom::select(page, &["style", "link"], &[], &dom::sel("style, link[rel~=stylesheet]")).is_empty();
+    let has_css = !dom::select(page, &["style", "link"], &[], crate::sel!("style, link[rel~=stylesheet]")).is_empty();
     let n = flagged.len();
     let mut ev = vec![metric("unsized-images", n as f64, 0.0, "count", None)];
     ev.extend(elements(page, flagged));
     Outcome::Fail(
         Violation::new(ev)
+            .total(1 + n)
             .confidence(if has_css { 0.6 } else { 0.9 })
             .detail(format!("{n} image(s) lack explicit width and height.")),
     )
@@ -422,7 +425,8 @@ fn check_font_display(page: &Analysis) -> Outcome {
             ev.push(item(f.clone(), "@font-face without a font-display that shows fallback text"));
         }
     }
-    Outcome::Fail(Violation::new(ev).detail(format!("{n} @font-face rule(s) hide text while the font loads.")))
+    let total = 1 + bad.len() + n;
+    Outcome::Fail(Violation::new(ev).total(total).detail(format!("{n} @font-face rule(s) hide text while the font loads.")))
 }
 
 // ---------------------------------------------------------------- viewport
@@ -463,7 +467,7 @@ fn viewport_props(content: &str) -> Vec<(String, String)> {
 
 fn check_viewport(page: &Analysis) -> Outcome {
     let Some(_) = html(page) else { return Outcome::NotApplicable };
-    let meta = dom::select(page, &["meta"], &[], &dom::sel("meta[name]"))
+    let meta = dom::select(page, &["meta"], &[], crate::sel!("meta[name]"))
         .into_iter()
         .find(|m| m.value().attr_of("name").map(|n| n.trim().eq_ignore_ascii_case("viewport")).unwrap_or(false));
     let Some(meta) = meta else {
@@ -689,7 +693,7 @@ mod tests {
         assert!(v.evidence.iter().any(|e| matches!(e, Evidence::Metric { name, observed, .. } if name == "dom-elements" && *observed == 901.0)));
         assert!(v.evidence.iter().any(|e| matches!(e, Evidence::Metric { name, observed, .. } if name == "dom-max-children" && *observed == 900.0)));
         let doc = scraper::Html::parse_document("<body><div><div><span></span></div></div><p></p></body>");
-        let s = dom_stats(doc.select(&dom::sel("body")).next().unwrap());
+        let s = dom_stats(doc.select(crate::sel!("body")).next().unwrap());
         assert_eq!((s.elements, s.max_depth, s.max_children), (4, 3, 2));
     }
 
@@ -702,7 +706,7 @@ mod tests {
             "<p>x</p><table><td>1<td>2</table><!-- c --><select><option>a<option>b<option>c</select>",
         ] {
             let page = p(html);
-            let body = dom::select(crate::rules::held(&page), &["body"], &[], &dom::sel("body")).into_iter().next().unwrap();
+            let body = dom::select(crate::rules::held(&page), &["body"], &[], crate::sel!("body")).into_iter().next().unwrap();
             let (a, b) = (indexed_dom_stats(crate::rules::held(&page), body).unwrap(), dom_stats(body));
             assert_eq!((a.elements, a.max_depth, a.max_children), (b.elements, b.max_depth, b.max_children), "{html}");
             assert_eq!(a.deepest.map(|e| e.id()), b.deepest.map(|e| e.id()), "{html}");

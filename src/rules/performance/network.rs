@@ -123,7 +123,7 @@ fn check_redirects(page: &Analysis) -> Outcome {
         let to = hop.location.as_deref().unwrap_or("(no Location header)");
         ev.push(item(hop.url.clone(), format!("{} → {}", hop.status, to)));
     }
-    let v = Violation::new(ev).detail(format!("The document was reached through {hops} redirect(s)."));
+    let v = Violation::new(ev).total(1 + page.redirects.len()).detail(format!("The document was reached through {hops} redirect(s)."));
     Outcome::Fail(if hops >= 2 { v.severity(Severity::Medium) } else { v })
 }
 
@@ -212,6 +212,7 @@ fn check_uses_text_compression(page: &Analysis) -> Outcome {
         }
     }
     let mut sub_flagged = 0usize;
+    let mut unlisted = 0usize;
     for s in &page.subresources {
         if s.status != 200 {
             continue;
@@ -230,6 +231,8 @@ fn check_uses_text_compression(page: &Analysis) -> Outcome {
         sub_flagged += 1;
         if ev.len() < crate::rules::MAX_EVIDENCE {
             ev.push(item(s.url.clone(), format!("{} {}: uncompressed, ~{} saving", s.kind, kib(bytes as f64), kib(savings))));
+        } else {
+            unlisted += 1;
         }
     }
     if total_savings == 0.0 {
@@ -240,7 +243,9 @@ fn check_uses_text_compression(page: &Analysis) -> Outcome {
     }
     // Subresource-only findings rest on HEAD responses, which are less certain.
     let doc_flagged = ev.iter().any(|e| matches!(e, crate::rules::Evidence::Metric { name, .. } if name == "document-transfer-bytes"));
+    let total = ev.len() + unlisted;
     let v = Violation::new(ev)
+        .total(total)
         .confidence(if doc_flagged { 0.85 } else { 0.6 })
         .detail(format!("About {} could be saved by compressing text responses.", kib(total_savings)));
     Outcome::Fail(if total_savings >= 100.0 * 1024.0 { v.severity(Severity::High) } else if total_savings < 10.0 * 1024.0 { v.severity(Severity::Low) } else { v })
@@ -455,8 +460,9 @@ fn check_uses_long_cache_ttl(page: &Analysis) -> Outcome {
         metric("min-cache-ttl", min_ttl, CACHE_TTL_MIN_S, "s", None),
         metric("cache-wasted-bytes", wasted_total.round(), 0.0, "bytes", Some(wasted_total.round())),
     ];
+    let total = ev.len() + n;
     ev.extend(flagged.into_iter().take(crate::rules::MAX_EVIDENCE));
-    let v = Violation::new(ev).detail(format!("{n} static resource(s) are cached for less than 30 days."));
+    let v = Violation::new(ev).total(total).detail(format!("{n} static resource(s) are cached for less than 30 days."));
     Outcome::Fail(if wasted_total < CACHE_WASTE_P10 { v.severity(Severity::Low) } else { v })
 }
 

@@ -65,7 +65,7 @@ pub const META_DESCRIPTION: Rule = Rule {
 };
 
 fn meta_named<'a>(page: &'a Analysis, name: &str) -> Option<ElementRef<'a>> {
-    dom::select(page, &["meta"], &[], &dom::sel("meta[name]"))
+    dom::select(page, &["meta"], &[], crate::sel!("meta[name]"))
         .into_iter()
         .find(|m| m.value().attr_of("name").map(|n| n.trim().eq_ignore_ascii_case(name)).unwrap_or(false))
 }
@@ -151,7 +151,7 @@ fn check_is_crawlable(page: &Analysis) -> Outcome {
         }
     }
     if html(page).is_some() {
-        for meta in dom::select(page, &["meta"], &[], &dom::sel("meta[name]")) {
+        for meta in dom::select(page, &["meta"], &[], crate::sel!("meta[name]")) {
             let name = meta.value().attr_of("name").unwrap_or("").trim().to_ascii_lowercase();
             if (name == "robots" || BOTS.contains(&name.as_str())) && blocks_indexing(meta.value().attr_of("content").unwrap_or(""), now) {
                 ev.push(element(page, meta));
@@ -382,7 +382,7 @@ fn check_link_text(page: &Analysis) -> Outcome {
         ev.push(el);
         ev.push(item(text, format!("link to {href}; language: {}", lang.as_deref().unwrap_or("undetermined"))));
     }
-    Outcome::Fail(Violation::new(ev).confidence(0.85).detail(format!("{n} link(s) found with non-descriptive text.")))
+    Outcome::Fail(Violation::new(ev).total(1 + 2 * n).confidence(0.85).detail(format!("{n} link(s) found with non-descriptive text.")))
 }
 
 // ---------------------------------------------------------------- crawlable-anchors
@@ -415,7 +415,7 @@ pub const CRAWLABLE_ANCHORS: Rule = Rule {
 /// Lower-cased text of all inline scripts, for the listener heuristic.
 fn inline_script_text(page: &Analysis) -> String {
     let mut s = String::new();
-    for sc in dom::select(page, &["script"], &[], &dom::sel("script:not([src])")) {
+    for sc in dom::select(page, &["script"], &[], crate::sel!("script:not([src])")) {
         for t in sc.text() {
             s.push_str(t);
         }
@@ -515,6 +515,7 @@ fn check_crawlable_anchors(page: &Analysis) -> Outcome {
     }));
     Outcome::Fail(
         Violation::new(ev)
+            .total(1 + n)
             .confidence(if exact.is_empty() { 0.5 } else { 0.9 })
             .detail(format!("{n} link(s) cannot be followed by crawlers ({} need review: listeners added by script).", review.len())),
     )
@@ -643,7 +644,7 @@ fn check_hreflang(page: &Analysis) -> Outcome {
         (!r.is_empty()).then(|| r.join("; "))
     };
     if html(page).is_some() {
-        for l in dom::select(page, &["link"], &[], &dom::sel("link[hreflang]")) {
+        for l in dom::select(page, &["link"], &[], crate::sel!("link[hreflang]")) {
             let e = l.value();
             if !in_head(l) || !e.attr_of("rel").map(|r| has_token(r, "alternate")).unwrap_or(false) {
                 continue;
@@ -673,9 +674,10 @@ fn check_hreflang(page: &Analysis) -> Outcome {
         return Outcome::Pass { code: None };
     }
     let n = bad.len() / 2;
+    let total = 1 + bad.len();
     let mut ev = vec![metric("invalid-hreflang-links", n as f64, 0.0, "count", None)];
     ev.extend(bad.into_iter().take(MAX_EVIDENCE * 2));
-    Outcome::Fail(Violation::new(ev).detail(format!("{n} hreflang link(s) are invalid.")))
+    Outcome::Fail(Violation::new(ev).total(total).detail(format!("{n} hreflang link(s) are invalid.")))
 }
 
 // ---------------------------------------------------------------- canonical
@@ -710,7 +712,7 @@ fn check_canonical(page: &Analysis) -> Outcome {
     let mut decl: Vec<(String, Evidence)> = Vec::new();
     let mut alternates: Vec<String> = Vec::new();
     if html(page).is_some() {
-        for l in dom::select(page, &["link"], &[], &dom::sel("link[rel]")) {
+        for l in dom::select(page, &["link"], &[], crate::sel!("link[rel]")) {
             if !in_head(l) {
                 continue;
             }
@@ -739,9 +741,12 @@ fn check_canonical(page: &Analysis) -> Outcome {
     if decl.is_empty() {
         return Outcome::NotApplicable;
     }
+    // Every declaration is evidence when the verdict is about all of them.
+    let declared = decl.len();
     let fail = |code: &str, detail: String, mut ev: Vec<Evidence>, n: usize| {
+        let total = 1 + if ev.len() == declared.min(MAX_EVIDENCE) { declared } else { ev.len() };
         ev.insert(0, metric("canonical-urls", n as f64, 1.0, "count", None));
-        Outcome::Fail(Violation::new(ev).code(code).detail(detail))
+        Outcome::Fail(Violation::new(ev).total(total).code(code).detail(detail))
     };
     let mut unique: Vec<url::Url> = Vec::new();
     for (raw, ev) in &decl {
@@ -842,7 +847,7 @@ mod tests {
         let bad = p(r#"<a href="/a"> Click  Here </a><a href="/b" lang="de">hier</a><a href="/c" lang="de">here</a><a href="/d">https://example.com/d</a>"#);
         assert_eq!(count(&check_link_text(&crate::rules::analysis(&bad)), "non-descriptive-links"), 3.0);
         let doc = scraper::Html::parse_document(r#"<html lang="en"><a href="/m"><span lang="de">click</span> <span lang="fr">here</span></a><a href="/n"><img alt="x">here</a></html>"#);
-        let links: Vec<_> = doc.select(&dom::sel("a")).map(link_text_and_lang).collect();
+        let links: Vec<_> = doc.select(crate::sel!("a")).map(link_text_and_lang).collect();
         assert_eq!(links[0], ("click here".to_string(), None));
         assert_eq!(links[1], ("here".to_string(), Some("en".to_string())));
     }
