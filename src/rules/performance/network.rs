@@ -351,51 +351,12 @@ pub fn cache_lifetime(headers: &[crate::page::Header], fallback_date: Option<&st
     CacheLifetime::Missing
 }
 
-/// Parses the three HTTP date formats (IMF-fixdate, RFC 850, asctime) to Unix seconds.
+/// Unix seconds of an HTTP date: IMF-fixdate, RFC 850 or asctime (RFC 9110
+/// §5.6.7), as the `httpdate` crate reads them. Anything else is None, which
+/// for `Expires` means "already expired" (RFC 9111 §5.3).
 pub fn parse_http_date(s: &str) -> Option<f64> {
-    let mut day = None;
-    let mut month = None;
-    let mut year = None;
-    let mut hms = None;
-    for tok in s.split([' ', ',', '-']).filter(|t| !t.is_empty()) {
-        if tok.contains(':') {
-            let mut p = tok.split(':').map(|x| x.parse::<i64>().ok());
-            let (h, m, sec) = (p.next().flatten()?, p.next().flatten()?, p.next().flatten()?);
-            if !(0..24).contains(&h) || !(0..60).contains(&m) || !(0..=60).contains(&sec) {
-                return None;
-            }
-            hms = Some(h * 3600 + m * 60 + sec);
-        } else if let Some(mi) = MONTHS.iter().position(|m| tok.len() >= 3 && tok.get(..3).map(|t| t.eq_ignore_ascii_case(m)).unwrap_or(false)) {
-            month = Some(mi as i64 + 1);
-        } else if let Ok(n) = tok.parse::<i64>() {
-            if day.is_none() && tok.len() <= 2 && month.is_none() {
-                day = Some(n);
-            } else if day.is_none() && month.is_some() && tok.len() <= 2 && year.is_none() {
-                // asctime: "Nov  6 08:49:37 1994"
-                day = Some(n);
-            } else {
-                year = Some(if tok.len() == 2 { if n < 70 { 2000 + n } else { 1900 + n } } else { n });
-            }
-        }
-    }
-    let (d, m, y, t) = (day?, month?, year?, hms?);
-    if !(1..=31).contains(&d) || !(0..=86400).contains(&t) || !(1600..=9999).contains(&y) {
-        return None;
-    }
-    Some((days_from_civil(y, m, d) * 86400 + t) as f64)
-}
-
-const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-
-/// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146097 + doe - 719468
+    let t = httpdate::parse_http_date(s.trim()).ok()?;
+    t.duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_secs() as f64)
 }
 
 fn human_ttl(s: f64) -> String {
@@ -642,6 +603,9 @@ mod tests {
         assert_eq!(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"));
         assert_eq!(parse_http_date("Sun Nov  6 08:49:37 1994"), Some(784111777.0));
         assert_eq!(parse_http_date("Sun, 06 Nov 1994 99999999999999:49:37 GMT"), None);
+        // Not an HTTP date: a weekday that does not match, a zone other than GMT.
+        assert_eq!(parse_http_date("Mon, 06 Nov 1994 08:49:37 GMT"), None);
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 PST"), None);
         assert_eq!(cache_hit_probability(0.0), 0.0);
         assert!((cache_hit_probability(3600.0) - 0.2).abs() < 1e-9);
         assert_eq!(cache_hit_probability(1e12), 1.0);
