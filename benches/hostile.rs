@@ -43,6 +43,7 @@ fn shapes() -> Vec<(&'static str, Box<dyn Fn(usize) -> String>)> {
         ("nested lang div", Box::new(|t| repeat(HEAD, "<div lang=\"zz-!!\">", "x", t))),
         ("nested role=button labelledby", Box::new(|t| repeat(HEAD, "<div role=\"button\" aria-labelledby=\"a\">", "x", t))),
         ("one element, many attributes", Box::new(|t| repeat(&format!("{HEAD}<div "), "a{n}=\"v\" ", "></div>", t))),
+        ("nested xml:lang div", Box::new(|t| repeat(HEAD, "<div xml:lang=\"zz-!!\">", "x", t))),
         ("nested ul li", Box::new(|t| repeat(HEAD, "<ul><li>", "x", t))),
         ("nested form fieldset legend", Box::new(|t| repeat(HEAD, "<form><fieldset><legend>l</legend>", "x", t))),
         ("links", Box::new(|t| repeat(HEAD, "<a href=\"/p/{n}\">link {n}</a> ", TAIL, t))),

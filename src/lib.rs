@@ -1,29 +1,13 @@
 //! Edge website-audit API. Pure domain modules compile natively and are unit
 //! tested with `cargo test`; the Worker glue lives in `edge` (wasm32 only).
-pub mod body;
-pub mod dashboard;
-pub mod error;
-pub mod fanout;
-pub mod fetchpolicy;
-pub mod filters;
-pub mod findings;
-pub mod idempotency;
-pub mod ids;
-pub mod model;
-pub mod overrides;
-pub mod page;
-pub mod pagination;
-pub mod ratelimit;
-pub mod router;
-pub mod rules;
-pub mod sarif;
-pub mod scan;
-pub mod scanlimits;
-pub mod schedule;
-pub mod scoring;
-pub mod ssrf;
-pub mod time;
-pub mod triage;
+pub mod api;
+pub mod domain;
+pub mod scanner;
+
+// Old flat paths, kept while branches written against them merge.
+pub use api::{body, filters, idempotency, pagination, router, sarif};
+pub use domain::{dashboard, error, ids, model, ratelimit, scan, schedule, scoring, ssrf, time, triage};
+pub use scanner::{fanout, fetchpolicy, findings, overrides, page, rules, scanlimits};
 
 #[cfg(target_arch = "wasm32")]
 mod edge;

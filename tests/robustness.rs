@@ -73,3 +73,23 @@ fn rules_survive_cut_and_spliced_pages() {
     }
     assert!(runs > 300);
 }
+
+/// Nested `xml:lang` elements (which do not stop the text walk the way a
+/// nested `lang` does) are judged in one pass: every invalid one with text
+/// below it is reported, and text under a nested `lang` does not count.
+#[test]
+fn nested_invalid_xml_lang_is_judged_per_element() {
+    let outcome = |body: &str| {
+        let page = Page::html_at("https://example.com/", &[], body);
+        rules::by_id("valid-lang").expect("rule").check_page(&page)
+    };
+    let deep = format!("<!doctype html><html lang=en><title>t</title><body>{}x</body></html>", "<div xml:lang=\"zz-!!\">".repeat(200));
+    match outcome(&deep) {
+        rules::Outcome::Fail(v) => assert!(v.detail.as_deref().is_some_and(|d| d.starts_with("200 element")), "{:?}", v.detail),
+        o => panic!("expected a failure, got {o:?}"),
+    }
+    let shielded = "<!doctype html><html lang=en><title>t</title><body><div xml:lang=\"zz-!!\"><p lang=fr>texte</p></div></body></html>";
+    assert!(matches!(outcome(shielded), rules::Outcome::Pass { .. } | rules::Outcome::NotApplicable), "{:?}", outcome(shielded));
+    let alt = "<!doctype html><html lang=en><title>t</title><body><div xml:lang=\"zz-!!\"><span><img src=a alt=picture></span></div></body></html>";
+    assert!(matches!(outcome(alt), rules::Outcome::Fail(_)));
+}

@@ -9,7 +9,7 @@
 //!
 //! Setting the current status again is a no-op, not an error.
 use crate::error::ApiError;
-use crate::findings::FindingStatus;
+use crate::domain::model::FindingStatus;
 use serde_json::{Map, Value};
 
 pub fn transition_allowed(from: FindingStatus, to: FindingStatus) -> bool {

@@ -53,6 +53,14 @@ impl<'p> Analysis<'p> {
         self.page.document()
     }
 
+    /// The part of the body the document was parsed from: source lines are
+    /// looked up in it, so a page cut by the work budget costs no scan of
+    /// the rest.
+    pub fn source(&self) -> Option<&'p str> {
+        let body = self.page.body.as_deref()?;
+        Some(body.get(..self.page.parsed_bytes).unwrap_or(body))
+    }
+
     /// Clears the read mark; returns whether the document was read since the last call.
     pub fn take_document_read(&self) -> bool {
         self.document_read.replace(false)
@@ -61,7 +69,7 @@ impl<'p> Analysis<'p> {
     /// NodeId → 1-based source line of the start tag, computed once.
     pub fn line_index(&self) -> &HashMap<NodeId, u32> {
         self.document_read.set(true);
-        self.line_index.get_or_init(|| match (self.page.body.as_deref(), self.page.document()) {
+        self.line_index.get_or_init(|| match (self.source(), self.page.document()) {
             (Some(body), Some(html)) => super::build_line_index(body, html),
             _ => HashMap::new(),
         })

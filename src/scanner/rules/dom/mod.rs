@@ -221,7 +221,7 @@ fn write_bounded(node: ego_tree::NodeRef<scraper::Node>, out: &mut String, budge
 /// None when the source and tree disagree (elements the parser implied).
 pub fn source_line(page: &Analysis, el: ElementRef) -> Option<u32> {
     // The element index holds the same table by position (no NodeId hashing).
-    if let (Some(ix), Some(body)) = (page.element_index(), page.body.as_deref()) {
+    if let (Some(ix), Some(body)) = (page.element_index(), page.source()) {
         if let Some(p) = ix.position(el.id()) {
             return ix.dom_source_line(body, p);
         }

@@ -472,30 +472,37 @@ pub fn valid_lang(page: &Analysis) -> Outcome {
     )
 }
 
+/// Whether `e`'s children hold text its `lang` applies to: text, or an
+/// image's text alternative, in descendants not hidden from everyone and not
+/// under a nested `lang`. Rendered text counts even when aria-hidden (sighted
+/// users read it). One bottom-up pass answers it for every element, so
+/// nested `lang`/`xml:lang` elements cost linear work, not a walk each.
 fn has_lang_text(ctx: &Ctx, e: ElementRef) -> bool {
-    // An explicit stack, not recursion; the walk stops at descendants with
-    // their own lang, so over all elements each node is visited once.
-    let mut stack: Vec<ego_tree::NodeRef<Node>> = e.children().collect();
-    while let Some(c) = stack.pop() {
-        match c.value() {
-            Node::Text(t) if !t.trim().is_empty() => return true,
-            Node::Element(_) => {
-                if let Some(ce) = ElementRef::wrap(c) {
-                    // Rendered text counts even when aria-hidden (sighted users read it),
-                    // and so does an image's text alternative.
-                    if ce.value().attr_of("lang").is_some() || ctx.hidden_for_everyone(ce) {
-                        continue;
-                    }
-                    if name_is(ce, "img") && nonempty(attr(ce, "alt")) {
-                        return true;
-                    }
-                    stack.extend(ce.children());
-                }
+    let ix = ctx.index();
+    let Some(p) = ix.position(e.id()) else { return false };
+    let table = ctx.lang_text.get_or_init(|| {
+        let n = ix.elements.len();
+        let mut has = vec![false; n];
+        for q in (0..n).rev() {
+            let Some(el) = ix.node(q as u32).and_then(|id| ctx.doc.tree.get(id)).and_then(ElementRef::wrap) else { continue };
+            // Children come after their parent in document order: final here.
+            let found = el.children().any(|c| match c.value() {
+                Node::Text(t) => !t.trim().is_empty(),
+                Node::Element(_) => ElementRef::wrap(c).is_some_and(|ce| {
+                    ce.value().attr_of("lang").is_none()
+                        && !ctx.hidden_for_everyone(ce)
+                        && ((name_is(ce, "img") && nonempty(attr(ce, "alt")))
+                            || ix.position(ce.id()).and_then(|cq| has.get(cq as usize)).copied().unwrap_or(false))
+                }),
+                _ => false,
+            });
+            if let Some(slot) = has.get_mut(q) {
+                *slot = found;
             }
-            _ => {}
         }
-    }
-    false
+        has
+    });
+    table.get(p as usize).copied().unwrap_or(false)
 }
 
 pub fn document_title(page: &Analysis) -> Outcome {

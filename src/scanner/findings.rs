@@ -13,39 +13,7 @@ use crate::scoring::{impact_for, priority_score};
 use crate::time::rfc3339;
 use serde_json::{json, Value};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FindingStatus {
-    New,
-    Acknowledged,
-    InProgress,
-    Resolved,
-    Ignored,
-}
-
-impl FindingStatus {
-    pub const ALL: [FindingStatus; 5] = [
-        FindingStatus::New,
-        FindingStatus::Acknowledged,
-        FindingStatus::InProgress,
-        FindingStatus::Resolved,
-        FindingStatus::Ignored,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FindingStatus::New => "new",
-            FindingStatus::Acknowledged => "acknowledged",
-            FindingStatus::InProgress => "in_progress",
-            FindingStatus::Resolved => "resolved",
-            FindingStatus::Ignored => "ignored",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-    pub fn is_unresolved(self) -> bool {
-        matches!(self, FindingStatus::New | FindingStatus::Acknowledged | FindingStatus::InProgress)
-    }
-}
+pub use crate::domain::model::FindingStatus;
 
 /// One failing rule on one URL, as seen by one scan.
 #[derive(Debug, Clone, PartialEq)]

@@ -142,7 +142,55 @@ fn nonempty(s: Option<&str>) -> Option<String> {
     s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
 }
 
+/// Elements whose name can come from outside their own subtree (a `label`
+/// found by `for` or as an ancestor): a subtree without them, and without
+/// `aria-labelledby`, gives the same text whichever element is being named.
+const LABELLABLE: &[&str] = &["input", "select", "textarea", "button", "meter", "progress", "output"];
+
+/// Bytes of text the per-node memo may hold per rule; past it, text is
+/// computed again instead of stored (the walks stay bounded by the caps).
+const MEMO_BYTES: usize = 4 << 20;
+
+/// The text `el` contributes, memoised per node: a name computed from
+/// outside a subtree reuses what an earlier name found for it, so nested
+/// structures (a link in a list item in a landmark…) are walked once per
+/// rule, not once per enclosing element that asks.
 fn text(ctx: &Ctx, el: ElementRef, st: State) -> String {
+    let Some(key) = memo_key(ctx, el, st) else { return text_uncached(ctx, el, st) };
+    if let Some(t) = ctx.text_memo.borrow().0.get(&key) {
+        return t.to_string();
+    }
+    let t = text_uncached(ctx, el, st);
+    let mut memo = ctx.text_memo.borrow_mut();
+    if memo.1 + t.len() <= MEMO_BYTES {
+        memo.1 += t.len();
+        memo.0.insert(key, t.as_str().into());
+    }
+    t
+}
+
+/// The memo key of `text(el)` when its value cannot depend on the element
+/// being named or on the depth cap: `el` has element children (leaves are
+/// cheaper to recompute than to look up), the named element is not inside
+/// it, nothing in it takes text from elsewhere, and its subtree ends before
+/// the cap (each element level is two steps of depth: `text`, `children_text`).
+fn memo_key(ctx: &Ctx, el: ElementRef, st: State) -> Option<(NodeId, u8)> {
+    let ix = ctx.index();
+    let p = ix.position(el.id())?;
+    let height = ix.subtree_height(p)? as usize;
+    if height == 0 || st.depth + 2 * height + 2 > MAX_DEPTH {
+        return None;
+    }
+    if ix.position(st.start).is_none_or(|s| ix.within(p, s)) {
+        return None;
+    }
+    if ix.attr_within("aria-labelledby", p) || LABELLABLE.iter().any(|n| ix.named_within(n, p)) {
+        return None;
+    }
+    Some((el.id(), u8::from(st.in_subtree) | u8::from(st.in_labelledby) << 1 | u8::from(st.include_hidden) << 2))
+}
+
+fn text_uncached(ctx: &Ctx, el: ElementRef, st: State) -> String {
     if st.depth > MAX_DEPTH {
         return String::new();
     }
@@ -364,4 +412,36 @@ fn children_text(ctx: &Ctx, el: ElementRef, st: State) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::page::Page;
+
+    /// Names computed in one context (the memo filled by earlier names)
+    /// equal names computed each in a fresh one, and the memo is used.
+    #[test]
+    fn memoised_names_equal_fresh_ones() {
+        let body = "<!doctype html><html lang=en><title>t</title><body>\
+            <nav aria-label=n><ul><li><a href=/a><b>One</b> <i>two</i></a><ul><li><a href=/b><span>Three<em>four</em></span></a></li></ul></li></ul></nav>\
+            <div role=button><span><b>x</b><i hidden>y</i></span><span>z<img alt=pic></span></div>\
+            <label for=f><span><b>Label</b></span></label><input id=f>\
+            <div role=link aria-labelledby=q><p id=q><span>ref <b>text</b></span></p></div>\
+            <button><span><span>inner <input value=v aria-label=ctl></span></span></button>\
+            </body></html>";
+        let page = Page::html_at("https://example.com/", &[], body);
+        let a = crate::rules::analysis(&page);
+        let ctx = Ctx::new(&a).expect("html");
+        let els: Vec<ElementRef> = ctx.elements().collect();
+        let shared: Vec<(String, String)> = els.iter().map(|e| (accessible_name(&ctx, *e), subtree_text(&ctx, *e))).collect();
+        assert!(!ctx.text_memo.borrow().0.is_empty(), "the memo was never used");
+        for (e, got) in els.iter().zip(shared) {
+            let fresh = Ctx::new(&a).expect("html");
+            assert_eq!(got, (accessible_name(&fresh, *e), subtree_text(&fresh, *e)), "{}", e.html());
+        }
+        let names: Vec<String> = els.iter().map(|e| accessible_name(&ctx, *e)).filter(|n| !n.is_empty()).collect();
+        assert!(names.iter().any(|n| n == "One two"), "{names:?}");
+        assert!(names.iter().any(|n| n == "Label"), "{names:?}");
+    }
 }

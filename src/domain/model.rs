@@ -50,3 +50,38 @@ impl Severity {
         Self::ALL.into_iter().find(|d| d.as_str() == s)
     }
 }
+
+/// Where a finding is in its lifecycle (the spec's `status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FindingStatus {
+    New,
+    Acknowledged,
+    InProgress,
+    Resolved,
+    Ignored,
+}
+
+impl FindingStatus {
+    pub const ALL: [FindingStatus; 5] = [
+        FindingStatus::New,
+        FindingStatus::Acknowledged,
+        FindingStatus::InProgress,
+        FindingStatus::Resolved,
+        FindingStatus::Ignored,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingStatus::New => "new",
+            FindingStatus::Acknowledged => "acknowledged",
+            FindingStatus::InProgress => "in_progress",
+            FindingStatus::Resolved => "resolved",
+            FindingStatus::Ignored => "ignored",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+    pub fn is_unresolved(self) -> bool {
+        matches!(self, FindingStatus::New | FindingStatus::Acknowledged | FindingStatus::InProgress)
+    }
+}

@@ -18,6 +18,14 @@ pub struct Ctx<'a> {
     /// for names computed from outside them: a thousand buttons labelled by
     /// one large element cost one walk of it, not a thousand.
     pub(super) labelledby_memo: std::cell::RefCell<HashMap<(ego_tree::NodeId, bool, usize), std::rc::Rc<str>>>,
+    /// Text an element contributes to names computed from outside it, by
+    /// (element, traversal flags), for subtrees whose text cannot depend on
+    /// the element being named (see `names::text`).
+    /// The bytes held are counted (second field) and capped.
+    pub(super) text_memo: std::cell::RefCell<(HashMap<(ego_tree::NodeId, u8), std::rc::Rc<str>>, usize)>,
+    /// Per position: whether the element's children hold text its `lang`
+    /// applies to (see `checks::has_lang_text`), built on first use.
+    pub(super) lang_text: std::cell::OnceCell<Vec<bool>>,
 }
 
 /// Where a rule's candidates come from. Each is a superset of what the rule's
@@ -44,7 +52,7 @@ impl<'a> Ctx<'a> {
     pub fn new(page: &'a Analysis) -> Option<Ctx<'a>> {
         let doc = page.html()?;
         let ix = page.element_index()?;
-        Some(Ctx { page, doc, ix, labelledby_memo: Default::default() })
+        Some(Ctx { page, doc, ix, labelledby_memo: Default::default(), text_memo: Default::default(), lang_text: Default::default() })
     }
 
     fn at(&self, p: u32) -> Option<ElementRef<'a>> {
@@ -94,6 +102,11 @@ impl<'a> Ctx<'a> {
             (Some(p), Some(q)) => self.ix.within(p, q),
             _ => inner.ancestors().any(|a| a.id() == outer.id()) || inner.id() == outer.id(),
         }
+    }
+
+    /// The element index (positions, subtrees, attributes).
+    pub fn index(&self) -> &'a PageIndex {
+        self.ix
     }
 
     /// The element's position in document order (among indexed elements).
@@ -389,7 +402,7 @@ pub fn finish(page: &Analysis, applicable: bool, fails: &[ElementRef], reviews: 
 /// any other name (rare) is scanned for by [`source_lines_scan`].
 pub fn source_lines(page: &Analysis, els: &[ElementRef]) -> Vec<Option<u32>> {
     let mut out = vec![None; els.len()];
-    let (Some(body), Some(ix)) = (page.body.as_deref(), page.element_index()) else { return out };
+    let (Some(body), Some(ix)) = (page.source(), page.element_index()) else { return out };
     if els.is_empty() {
         return out;
     }
@@ -420,7 +433,7 @@ pub fn source_lines(page: &Analysis, els: &[ElementRef]) -> Vec<Option<u32>> {
 /// [`source_lines`] by scanning the source once per distinct name.
 pub fn source_lines_scan(page: &Analysis, els: &[ElementRef]) -> Vec<Option<u32>> {
     let mut out = vec![None; els.len()];
-    let (Some(body), Some(doc)) = (page.body.as_deref(), page.html()) else { return out };
+    let (Some(body), Some(doc)) = (page.source(), page.html()) else { return out };
     if els.is_empty() {
         return out;
     }

@@ -153,6 +153,9 @@ pub struct PageIndex {
     tag_lines: OnceCell<(NameMap, NameMap)>,
     /// `dom::source_line` per position (0: unknown).
     dom_lines: OnceCell<Vec<u32>>,
+    /// Per position: how many element levels its subtree goes down (0: no
+    /// element children), built on first use.
+    heights: OnceCell<Vec<u32>>,
 }
 
 impl std::fmt::Debug for PageIndex {
@@ -201,6 +204,7 @@ impl PageIndex {
             complete: false,
             tag_lines: OnceCell::new(),
             dom_lines: OnceCell::new(),
+            heights: OnceCell::new(),
         };
         // One top-down pass: the stack holds, per open element, what its
         // children inherit (plus the first summary of a closed <details>).
@@ -422,6 +426,41 @@ impl PageIndex {
         let with = self.with_attr(name);
         let first = with.partition_point(|q| *q < p);
         with.get(first).is_some_and(|q| *q < end)
+    }
+
+    /// True when an element with this local name is in the subtree at `p`
+    /// (itself included).
+    pub fn named_within(&self, name: &str, p: u32) -> bool {
+        let end = self.end.get(p as usize).copied().unwrap_or(u32::MAX);
+        let with = self.named(name);
+        let first = with.partition_point(|q| *q < p);
+        with.get(first).is_some_and(|q| *q < end)
+    }
+
+    /// How many element levels the subtree at `p` goes down (0 for an
+    /// element without element children). All heights are computed in one
+    /// pass the first time one is asked for.
+    pub fn subtree_height(&self, p: u32) -> Option<u32> {
+        let heights = self.heights.get_or_init(|| {
+            let n = self.elements.len();
+            let mut h = vec![0u32; n];
+            // Children come after their parent in document order: from the
+            // last position back, each child is final when its parent reads it.
+            for q in (0..n).rev() {
+                let end = self.end.get(q).copied().unwrap_or(0) as usize;
+                let mut c = q + 1;
+                let mut best = 0u32;
+                while c < end.min(n) {
+                    best = best.max(h.get(c).copied().unwrap_or(0) + 1);
+                    c = (self.end.get(c).copied().unwrap_or(u32::MAX) as usize).max(c + 1);
+                }
+                if let Some(slot) = h.get_mut(q) {
+                    *slot = best;
+                }
+            }
+            h
+        });
+        heights.get(p as usize).copied()
     }
 
     /// True when the element at position `q` is in the subtree at `p`
