@@ -238,7 +238,9 @@ impl PageIndex {
                         }
                         ix.by_attr.push(k, ix.elements.len() as u32);
                     }
-                    let prop = |name: &str| style.and_then(|s| hidden::style_value(s, name));
+                    // The style attribute is parsed once for every property read below.
+                    let decls = style.map(super::css::declarations).unwrap_or_default();
+                    let prop = |name: &str| super::css::winning(&decls, name).map(|(v, _)| v);
                     // Same decision as `hidden::display_none`.
                     let own_display_none = hidden::natively_hidden(e.name())
                         || (e.name() == "input" && ty.is_some_and(|t| t.trim().eq_ignore_ascii_case("hidden")))
@@ -632,7 +634,8 @@ mod tests {
             <details><summary>s<i>i</i></summary><summary>t</summary><p>x</p></details><details open><p>o</p></details>
             <div aria-hidden="true"><p>x</p></div><div inert><span>z</span></div><p>x</p>
             <div style="display:block" hidden><p>x</p></div><div style="content-visibility: hidden"><p>c</p></div>
-            <input type="hidden"><template><p>t</p></template><div style="display:none"><p style="display:block">d</p></div>"#,
+            <input type="hidden"><template><p>t</p></template><div style="display:none"><p style="display:block">d</p></div>
+            <div style="display:none !important; display:block"><p>i</p></div><p style="visibility: hidden ! IMPORTANT; visibility: visible">v</p>"#,
         );
         let ix = PageIndex::build(&doc, crate::rules::accessibility::aria::explicit_role);
         let mut n = 0;

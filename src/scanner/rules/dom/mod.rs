@@ -4,6 +4,7 @@ use crate::rules::Evidence;
 use scraper::{ElementRef, Selector};
 
 mod analysis;
+pub mod css;
 pub mod hidden;
 pub mod index;
 pub use analysis::{Analysis, RoleOf, SiblingRanks};

@@ -147,14 +147,6 @@ fn valid_dimension_attr(v: Option<&str>) -> bool {
     !v.starts_with('+') && v.bytes().next().map(|b| b.is_ascii_digit()).unwrap_or(false)
 }
 
-/// Declarations of an inline style, lower-cased property → value.
-fn inline_style(style: &str) -> impl Iterator<Item = (String, String)> + '_ {
-    style.split(';').filter_map(|d| {
-        let (k, v) = d.split_once(':')?;
-        Some((k.trim().to_ascii_lowercase(), v.trim().trim_end_matches("!important").trim().to_ascii_lowercase()))
-    })
-}
-
 fn css_sizes(v: &str) -> bool {
     !v.is_empty() && !matches!(v, "auto" | "initial" | "unset" | "inherit" | "revert" | "revert-layer")
 }
@@ -170,16 +162,14 @@ fn image_is_unsized(el: ElementRef) -> bool {
     let mut h = valid_dimension_attr(e.attr_of("height"));
     let mut ar = false;
     if let Some(style) = e.attr_of("style") {
-        for (k, v) in inline_style(style) {
-            match k.as_str() {
-                "width" if css_sizes(&v) => w = true,
-                "height" if css_sizes(&v) => h = true,
-                "aspect-ratio" if css_sizes(&v) => ar = true,
-                "position" if v == "fixed" || v == "absolute" => return false,
-                "display" if v == "none" => return false,
-                _ => {}
-            }
+        let decls = dom::css::declarations(style);
+        let applied = |prop: &str| dom::css::winning(&decls, prop).map(|(v, _)| v);
+        if applied("position").is_some_and(|v| v == "fixed" || v == "absolute") || applied("display") == Some("none") {
+            return false;
         }
+        w |= applied("width").is_some_and(css_sizes);
+        h |= applied("height").is_some_and(css_sizes);
+        ar |= applied("aspect-ratio").is_some_and(css_sizes);
     }
     // Sized = two of {width, height, aspect-ratio}, at least one being a dimension.
     let sized = (w && (h || ar)) || (h && ar);
@@ -283,6 +273,10 @@ mod tests {
         assert!(is_pass(&check_unsized_images(&crate::rules::analysis(&ok))));
         let bad = p(r#"<img src="a.png" width="10"><img src="b.png" style="width:10px;height:auto"><img src="c.png" width="+10" height="10"><img src="e.png">"#);
         assert_eq!(snippets(&check_unsized_images(&crate::rules::analysis(&bad))).len(), 4);
+        // The declaration that applies decides: `!important` first, then the last one.
+        let cascade = p(r#"<img src="a.png" style="width:10px !important; height:10px; width:auto"><img src="b.png" style="width:10px; height:10px; width:auto">
+            <img src="c.png" style="position:absolute; position:static">"#);
+        assert_eq!(snippets(&check_unsized_images(&crate::rules::analysis(&cascade))).len(), 2);
     }
 
 }
