@@ -20,9 +20,13 @@ pub struct Declaration {
     pub important: bool,
 }
 
-struct Declarations;
+/// Parses declarations; with `only`, builds just those whose name is in it
+/// (the others are still parsed past, to find where the next one starts).
+struct Declarations<'a> {
+    only: Option<&'a [&'a str]>,
+}
 
-impl<'i> DeclarationParser<'i> for Declarations {
+impl<'i> DeclarationParser<'i> for Declarations<'_> {
     type Declaration = Declaration;
     type Error = ();
     fn parse_value(
@@ -31,6 +35,9 @@ impl<'i> DeclarationParser<'i> for Declarations {
         input: &mut Parser<'i>,
         _start: &ParserState,
     ) -> Result<Declaration, ParseError<()>> {
+        if self.only.is_some_and(|only| !only.iter().any(|p| name.eq_ignore_ascii_case(p))) {
+            return Err(ParseError::unexpected_token());
+        }
         let value = input.parse_until_before(Delimiter::Bang, |i| {
             let start = i.position();
             while i.next().is_ok() {}
@@ -45,19 +52,19 @@ impl<'i> DeclarationParser<'i> for Declarations {
     }
 }
 
-impl<'i> AtRuleParser<'i> for Declarations {
+impl<'i> AtRuleParser<'i> for Declarations<'_> {
     type Prelude = ();
     type AtRule = Declaration;
     type Error = ();
 }
 
-impl<'i> QualifiedRuleParser<'i> for Declarations {
+impl<'i> QualifiedRuleParser<'i> for Declarations<'_> {
     type Prelude = ();
     type QualifiedRule = Declaration;
     type Error = ();
 }
 
-impl<'i> RuleBodyItemParser<'i, Declaration, ()> for Declarations {
+impl<'i> RuleBodyItemParser<'i, Declaration, ()> for Declarations<'_> {
     fn parse_declarations(&self) -> bool {
         true
     }
@@ -68,8 +75,32 @@ impl<'i> RuleBodyItemParser<'i, Declaration, ()> for Declarations {
 
 /// The valid declarations of a `style` attribute, in source order.
 pub fn declarations(style: &str) -> Vec<Declaration> {
+    parse(style, None)
+}
+
+/// The valid declarations of the properties in `props`, in source order.
+/// Attributes that do not mention any of them are not parsed (a property
+/// name spelled with CSS escapes, which no real page does, is then missed).
+pub fn declarations_of(style: &str, props: &[&str]) -> Vec<Declaration> {
+    if !props.iter().any(|p| mentions(style, p)) {
+        return Vec::new();
+    }
+    parse(style, Some(props))
+}
+
+fn parse(style: &str, only: Option<&[&str]>) -> Vec<Declaration> {
     let mut parser = Parser::new(style);
-    RuleBodyParser::new(&mut parser, &mut Declarations).filter_map(Result::ok).collect()
+    RuleBodyParser::new(&mut parser, &mut Declarations { only }).filter_map(Result::ok).collect()
+}
+
+/// Whether `style` contains `prop`, ignoring ASCII case.
+fn mentions(style: &str, prop: &str) -> bool {
+    let (s, p) = (style.as_bytes(), prop.as_bytes());
+    let Some(first) = p.first().map(u8::to_ascii_lowercase) else { return false };
+    // Compare the rest only where the first byte matches: this runs for every styled element.
+    s.len() >= p.len()
+        && (0..=s.len() - p.len())
+            .any(|i| s[i].to_ascii_lowercase() == first && s.get(i..i + p.len()).is_some_and(|w| w.eq_ignore_ascii_case(p)))
 }
 
 /// The declaration of `prop` that applies among `decls`: the last
@@ -79,9 +110,41 @@ pub fn winning<'d>(decls: &'d [Declaration], prop: &str) -> Option<(&'d str, boo
     of(true).or_else(|| of(false)).map(|d| (d.value.as_str(), d.important))
 }
 
-/// [`winning`] straight from the attribute's text.
+/// [`winning`] straight from the attribute's text. Rules ask for several
+/// properties of one element, and of its ancestors, in turn, and pages repeat
+/// the same style text, so the last few attributes parsed are kept (by text).
 pub fn declared(style: &str, prop: &str) -> Option<(String, bool)> {
-    winning(&declarations(style), prop).map(|(v, i)| (v.to_string(), i))
+    if !mentions(style, prop) {
+        return None;
+    }
+    let decls = recent(style);
+    winning(&decls, prop).map(|(v, i)| (v.to_string(), i))
+}
+
+/// How many parsed attributes [`declared`] keeps.
+const RECENT: usize = 8;
+
+fn recent(style: &str) -> std::rc::Rc<Vec<Declaration>> {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    thread_local! {
+        static KEPT: RefCell<(usize, Vec<(String, Rc<Vec<Declaration>>)>)> = const { RefCell::new((0, Vec::new())) };
+    }
+    KEPT.with(|k| {
+        let mut k = k.borrow_mut();
+        if let Some((_, d)) = k.1.iter().find(|(s, _)| s == style) {
+            return d.clone();
+        }
+        let d = Rc::new(declarations(style));
+        let (next, kept) = &mut *k;
+        if kept.len() < RECENT {
+            kept.push((style.to_string(), d.clone()));
+        } else if let Some(slot) = kept.get_mut(*next % RECENT) {
+            *slot = (style.to_string(), d.clone());
+        }
+        *next = next.wrapping_add(1);
+        d
+    })
 }
 
 /// The value of `prop` that applies (see [`winning`]).
@@ -110,5 +173,11 @@ mod tests {
         assert_eq!(value(r#"background: url("a;b.png"); display: none"#, "display").as_deref(), Some("none"));
         assert_eq!(value("display:", "display"), None);
         assert_eq!(value("width: 10px !important junk", "width"), None);
+        // Reading some properties gives the same answer as reading all.
+        let style = "Display: none !important; visibility:hidden; display: block; width: 1px";
+        let some = declarations_of(style, &["display", "width"]);
+        let all: Vec<Declaration> = declarations(style).into_iter().filter(|d| d.name != "visibility").collect();
+        assert_eq!(some, all);
+        assert!(declarations_of("color: red", &["display"]).is_empty());
     }
 }

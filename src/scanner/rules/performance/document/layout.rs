@@ -162,7 +162,7 @@ fn image_is_unsized(el: ElementRef) -> bool {
     let mut h = valid_dimension_attr(e.attr_of("height"));
     let mut ar = false;
     if let Some(style) = e.attr_of("style") {
-        let decls = dom::css::declarations(style);
+        let decls = dom::css::declarations_of(style, &["position", "display", "width", "height", "aspect-ratio"]);
         let applied = |prop: &str| dom::css::winning(&decls, prop).map(|(v, _)| v);
         if applied("position").is_some_and(|v| v == "fixed" || v == "absolute") || applied("display") == Some("none") {
             return false;
