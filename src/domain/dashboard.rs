@@ -2,49 +2,51 @@
 //! behind `expected_impact`. Pure; the store supplies the counts.
 use crate::error::ApiError;
 use crate::model::Severity;
-use crate::time::{date_string, parse_date, parse_datetime, DAY_MS};
+use crate::time::{day_start_ms, parse_date, parse_datetime, utc_day};
+use chrono::{Days, NaiveDate};
 
 /// Longest period one request may ask for.
 pub const MAX_PERIOD_DAYS: i64 = 366;
 /// Default period: the last 7 days, today included.
-pub const DEFAULT_DAYS: i64 = 7;
+pub const DEFAULT_DAYS: u64 = 7;
 
-/// A period of whole UTC days, `from` and `to` inclusive, as epoch ms of each
-/// day's start; `[start_ms, end_ms]` covers every millisecond in it.
+/// A period of whole UTC days, `from` and `to` inclusive; `[start_ms, end_ms]`
+/// covers every millisecond in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Period {
-    pub from_day: i64,
-    pub to_day: i64,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
 }
 
 impl Period {
     pub fn start_ms(&self) -> i64 {
-        self.from_day
+        day_start_ms(self.from)
     }
     pub fn end_ms(&self) -> i64 {
-        self.to_day + DAY_MS - 1
+        day_start_ms(self.to) + 86_400_000 - 1
     }
     pub fn days(&self) -> i64 {
-        (self.to_day - self.from_day) / DAY_MS + 1
+        (self.to - self.from).num_days() + 1
     }
     /// The period of equal length just before this one.
     pub fn previous(&self) -> Period {
-        let len = self.days() * DAY_MS;
-        Period { from_day: self.from_day - len, to_day: self.to_day - len }
+        let len = Days::new(self.days().unsigned_abs());
+        // Parsed dates have 4-digit years, so stepping back a year stays in range.
+        let back = |d: NaiveDate| d.checked_sub_days(len).unwrap_or(NaiveDate::MIN);
+        Period { from: back(self.from), to: back(self.to) }
     }
     pub fn from_str(&self) -> String {
-        date_string(self.from_day)
+        self.from.to_string()
     }
     pub fn to_str(&self) -> String {
-        date_string(self.to_day)
+        self.to.to_string()
     }
 }
 
-fn day_of(field: &str, s: &str) -> Result<i64, ApiError> {
-    let ms = parse_date(s)
-        .or_else(|| parse_datetime(s))
-        .ok_or_else(|| ApiError::invalid(field, "must be an ISO 8601 date (2025-06-10) or date-time (2025-06-10T14:30:00Z)"))?;
-    Ok(ms.div_euclid(DAY_MS) * DAY_MS)
+fn day_of(field: &str, s: &str) -> Result<NaiveDate, ApiError> {
+    parse_date(s)
+        .or_else(|| parse_datetime(s).map(|t| t.date_naive()))
+        .ok_or_else(|| ApiError::invalid(field, "must be an ISO 8601 date (2025-06-10) or date-time (2025-06-10T14:30:00Z)"))
 }
 
 /// Resolves `date_from`/`date_to` (dates or date-times, taken as the UTC day
@@ -52,21 +54,21 @@ fn day_of(field: &str, s: &str) -> Result<i64, ApiError> {
 /// `date_from`: from it through today (a future start fails the order
 /// check). Only `date_to`: the 7 days ending on it.
 pub fn resolve_period(date_from: Option<&str>, date_to: Option<&str>, now_ms: i64) -> Result<Period, ApiError> {
-    let today = now_ms.div_euclid(DAY_MS) * DAY_MS;
-    let week = (DEFAULT_DAYS - 1) * DAY_MS;
-    let (from_day, to_day) = match (date_from, date_to) {
-        (None, None) => (today - week, today),
+    let today = utc_day(now_ms);
+    let week_before = |d: NaiveDate| d.checked_sub_days(Days::new(DEFAULT_DAYS - 1)).unwrap_or(NaiveDate::MIN);
+    let (from, to) = match (date_from, date_to) {
+        (None, None) => (week_before(today), today),
         (Some(f), None) => (day_of("date_from", f)?, today),
         (None, Some(t)) => {
             let t = day_of("date_to", t)?;
-            (t - week, t)
+            (week_before(t), t)
         }
         (Some(f), Some(t)) => (day_of("date_from", f)?, day_of("date_to", t)?),
     };
-    if from_day > to_day {
+    if from > to {
         return Err(ApiError::invalid("date_from", "must not be after date_to"));
     }
-    let p = Period { from_day, to_day };
+    let p = Period { from, to };
     if p.days() > MAX_PERIOD_DAYS {
         return Err(ApiError::invalid("date_to", format!("the period may span at most {MAX_PERIOD_DAYS} days")));
     }
@@ -119,6 +121,8 @@ mod tests {
         assert_eq!((p.from_str().as_str(), p.to_str().as_str()), ("2025-06-04", "2025-06-10"));
         assert_eq!(p.days(), 7);
         assert_eq!(p.previous().to_str(), "2025-06-03");
+        assert_eq!(p.previous().from_str(), "2025-05-28");
+        assert_eq!((p.start_ms(), p.end_ms()), (1_748_995_200_000, 1_749_599_999_999));
     }
 
     #[test]
@@ -137,6 +141,8 @@ mod tests {
         assert!(resolve_period(Some("2025-06-10"), Some("2025-06-01"), NOW).is_err());
         assert!(resolve_period(Some("2020-01-01"), Some("2025-01-01"), NOW).is_err());
         assert!(resolve_period(Some("2025-02-30"), None, NOW).is_err());
+        assert!(resolve_period(Some("2024-06-10"), Some("2025-06-10"), NOW).is_ok(), "366 days");
+        assert!(resolve_period(Some("2024-06-09"), Some("2025-06-10"), NOW).is_err(), "367 days");
     }
 
     #[test]

@@ -7,19 +7,24 @@ pub struct OrgId(String);
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProjectId(String);
 
-fn is_uuid(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 36
-        && b.iter().enumerate().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => *c == b'-',
-            _ => c.is_ascii_hexdigit(),
-        })
+/// A UUID in its hyphenated form only (36 characters, any case): the uuid
+/// crate also reads the simple, braced and URN forms, which our paths never use.
+fn uuid_of(s: &str) -> Option<uuid::Uuid> {
+    if s.len() != 36 {
+        return None;
+    }
+    uuid::Uuid::try_parse(s).ok()
+}
+
+/// Lower-case hyphenated, the one form we store and show.
+fn hyphenated(u: uuid::Uuid) -> String {
+    u.hyphenated().to_string()
 }
 
 impl OrgId {
     /// Accepts a UUID in any case; stored lower-case so keys and paths compare equal.
     pub fn parse(s: &str) -> Option<OrgId> {
-        is_uuid(s).then(|| OrgId(s.to_ascii_lowercase()))
+        uuid_of(s).map(|u| OrgId(hyphenated(u)))
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -43,7 +48,7 @@ impl ProjectId {
 
 /// Parses a UUID path segment (scan and finding ids), lower-cased.
 pub fn parse_uuid(s: &str) -> Option<String> {
-    is_uuid(s).then(|| s.to_ascii_lowercase())
+    uuid_of(s).map(hyphenated)
 }
 
 /// Fills `buf` with cryptographically secure random bytes (Web Crypto on wasm).
@@ -51,18 +56,17 @@ pub fn random_bytes(buf: &mut [u8]) -> Result<(), String> {
     getrandom::fill(buf).map_err(|e| e.to_string())
 }
 
-/// A random (version 4) UUID.
+/// A random (version 4) UUID. The bytes come from `random_bytes` rather than
+/// `Uuid::new_v4`, which panics when the RNG fails; here that is an error.
 pub fn uuid_v4() -> Result<String, String> {
     let mut b = [0u8; 16];
     random_bytes(&mut b)?;
     Ok(uuid_from_bytes(b))
 }
 
-pub fn uuid_from_bytes(mut b: [u8; 16]) -> String {
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+/// Sets the version (4) and variant bits of 16 random bytes.
+pub fn uuid_from_bytes(b: [u8; 16]) -> String {
+    hyphenated(uuid::Builder::from_random_bytes(b).into_uuid())
 }
 
 const URL_SAFE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -154,6 +158,14 @@ mod tests {
         );
         assert!(OrgId::parse("not-a-uuid").is_none());
         assert!(OrgId::parse("11111111-1111-1111-1111-11111111111g").is_none());
+        // Only the hyphenated form: uuid's simple, braced and URN forms are refused.
+        assert!(OrgId::parse("11111111111111111111111111111111").is_none());
+        assert!(OrgId::parse("{11111111-1111-1111-1111-111111111111}").is_none());
+        assert!(OrgId::parse("urn:uuid:11111111-1111-1111-1111-111111111111").is_none());
+        assert!(parse_uuid("11111111-1111-1111-1111-1111111111111").is_none());
+        assert!(parse_uuid("1111111-11111-1111-1111-111111111111").is_none());
+        assert_eq!(uuid_from_bytes([0xff; 16]), "ffffffff-ffff-4fff-bfff-ffffffffffff");
+        assert_eq!(uuid_from_bytes([0; 16]), "00000000-0000-4000-8000-000000000000");
         assert!(ProjectId::parse("production-website").is_some());
         assert!(ProjectId::parse("0_a-b").is_some());
         assert!(ProjectId::parse("-x").is_none());
@@ -166,7 +178,7 @@ mod tests {
     #[test]
     fn uuid_v4_has_version_and_variant() {
         let u = uuid_v4().expect("random");
-        assert!(is_uuid(&u));
+        assert_eq!(parse_uuid(&u).as_deref(), Some(u.as_str()));
         assert_eq!(&u[14..15], "4");
         assert!(matches!(&u[19..20], "8" | "9" | "a" | "b"));
         assert_ne!(u, uuid_v4().expect("random"));

@@ -108,11 +108,30 @@ mod tests {
         let mut log2 = log.clone();
         log2.push(60_500);
         assert!(!decide(60_600, &log2, &b).admitted);
-        // No 60 s span ever contains more than 30 admissions.
-        for start in (0..61_000).step_by(100) {
-            let n = log2.iter().filter(|t| **t > start && **t <= start + 60_000).count();
-            assert!(n <= 30);
+    }
+
+    #[test]
+    fn decide_never_admits_more_than_limit_in_any_window() {
+        // Requests every 137 ms for 5 minutes, recording only what `decide` admits.
+        let b = strict();
+        let (mut log, mut refused) = (Vec::new(), Vec::new());
+        for t in (1..300_000u64).step_by(137) {
+            if decide(t, &log, &b).admitted {
+                log.push(t);
+            } else {
+                refused.push(t);
+            }
         }
+        let in_window = |end: u64| log.iter().filter(|a| **a > end.saturating_sub(60_000) && **a <= end).count();
+        // No rolling window ending at an admission holds more than 30 ...
+        for a in &log {
+            assert!(in_window(*a) <= 30, "window ending at {a} holds {}", in_window(*a));
+        }
+        // ... and every refusal happened with the window full (not too strict).
+        for r in &refused {
+            assert_eq!(in_window(*r), 30, "refused at {r} with room left");
+        }
+        assert_eq!(log.len(), 150, "30 per minute over 5 minutes");
     }
 
     #[test]

@@ -2,11 +2,9 @@
 //! All times UTC. Pure: the cron handler and the API call these.
 use crate::error::ApiError;
 use crate::ssrf::{self, TargetUrl};
-use crate::time::DAY_MS;
+use crate::time;
+use chrono::{Datelike, TimeDelta, Timelike};
 use serde_json::{Map, Value};
-
-const HOUR_MS: i64 = 3_600_000;
-const MINUTE_MS: i64 = 60_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cadence {
@@ -30,21 +28,23 @@ impl Cadence {
     /// The first slot strictly after `after_ms`. Slots missed while nothing
     /// ran are skipped, so a long outage yields one catch-up run, not a burst.
     pub fn next_after(&self, after_ms: i64) -> i64 {
-        let step_and_first = |period: i64, offset: i64| {
-            // Slots are `offset + k·period` for integer k (epoch-aligned).
-            let k = (after_ms - offset).div_euclid(period) + 1;
-            offset + k * period
-        };
-        match *self {
-            Cadence::Hourly { minute } => step_and_first(HOUR_MS, minute as i64 * MINUTE_MS),
-            Cadence::Daily { hour, minute } => step_and_first(DAY_MS, hour as i64 * HOUR_MS + minute as i64 * MINUTE_MS),
+        let after = time::at_ms(after_ms);
+        let day = after.date_naive();
+        // The slot in the current hour, day or week, then one period on if it is not later.
+        let (slot, period) = match *self {
+            Cadence::Hourly { minute } => (day.and_hms_opt(after.hour(), minute.into(), 0), TimeDelta::hours(1)),
+            Cadence::Daily { hour, minute } => (day.and_hms_opt(hour.into(), minute.into(), 0), TimeDelta::days(1)),
             Cadence::Weekly { weekday, hour, minute } => {
-                // 1970-01-01 was a Thursday (ISO 4): Monday of that week is day -3.
-                let monday0 = -3 * DAY_MS;
-                let offset = monday0 + (weekday as i64 - 1) * DAY_MS + hour as i64 * HOUR_MS + minute as i64 * MINUTE_MS;
-                step_and_first(7 * DAY_MS, offset)
+                let ahead = (i64::from(weekday) - i64::from(after.weekday().number_from_monday())).rem_euclid(7);
+                let date = day.checked_add_signed(TimeDelta::days(ahead));
+                (date.and_then(|d| d.and_hms_opt(hour.into(), minute.into(), 0)), TimeDelta::weeks(1))
             }
-        }
+        };
+        // Hours and minutes come from validated input; out of range (or past
+        // chrono's last day) means "never", not a panic.
+        let Some(slot) = slot.map(|s| s.and_utc()) else { return i64::MAX };
+        let slot = if slot <= after { slot.checked_add_signed(period) } else { Some(slot) };
+        slot.map_or(i64::MAX, |s| s.timestamp_millis())
     }
 
     pub fn to_json(&self) -> Value {
@@ -184,7 +184,7 @@ mod tests {
     use serde_json::json;
 
     fn at(s: &str) -> i64 {
-        parse_datetime(s).expect("valid")
+        parse_datetime(s).expect("valid").timestamp_millis()
     }
 
     #[test]
@@ -201,12 +201,21 @@ mod tests {
 
     #[test]
     fn missed_slots_collapse_to_one() {
-        let c = Cadence::Hourly { minute: 0 };
-        let due = at("2025-06-10T00:00:00Z");
-        let after_outage = at("2025-06-10T05:20:00Z");
-        // One catch-up run now, and the next slot is the next future hour.
-        assert!(due <= after_outage);
-        assert_eq!(rfc3339(c.next_after(after_outage)), "2025-06-10T06:00:00Z");
+        // Due at 00:00, the cron comes back at 05:20: the slot it advances to is
+        // the next future one, not 01:00 (which would replay five missed hours).
+        for c in [Cadence::Hourly { minute: 0 }, Cadence::Daily { hour: 0, minute: 0 }, Cadence::Weekly { weekday: 2, hour: 0, minute: 0 }] {
+            let due = at("2025-06-10T00:00:00Z");
+            assert_eq!(c.next_after(due - 1), due, "{c:?} is due at 00:00");
+            let next = c.next_after(at("2025-06-10T05:20:00Z"));
+            assert!(next > at("2025-06-10T05:20:00Z"), "{c:?}");
+            assert_eq!(c.next_after(next - 1), next, "{c:?}: no slot between the outage's end and the next run");
+        }
+        assert_eq!(rfc3339(Cadence::Hourly { minute: 0 }.next_after(at("2025-06-10T05:20:00Z"))), "2025-06-10T06:00:00Z");
+        assert_eq!(rfc3339(Cadence::Daily { hour: 0, minute: 0 }.next_after(at("2025-06-10T05:20:00Z"))), "2025-06-11T00:00:00Z");
+        assert_eq!(rfc3339(Cadence::Weekly { weekday: 2, hour: 0, minute: 0 }.next_after(at("2025-06-10T05:20:00Z"))), "2025-06-17T00:00:00Z");
+        // Across a year end and a leap day.
+        assert_eq!(rfc3339(Cadence::Weekly { weekday: 4, hour: 9, minute: 5 }.next_after(at("2024-12-30T10:00:00Z"))), "2025-01-02T09:05:00Z");
+        assert_eq!(rfc3339(Cadence::Daily { hour: 23, minute: 59 }.next_after(at("2024-02-28T23:59:00.001Z"))), "2024-02-29T23:59:00Z");
     }
 
     #[test]

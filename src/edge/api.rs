@@ -1,38 +1,15 @@
-//! Request handling: parse, authenticate, authorize, rate-limit, call the
-//! store, map errors. No SQL here and no rule logic.
+//! The request frame: route, authenticate, authorize, rate-limit, dispatch to
+//! a handler module, map errors, log. No SQL here and no rule logic.
 use super::config::Config;
-use super::http::{self, MAX_BODY};
-use super::{ratelimiter, schedules, store, triage};
+use super::http;
+use super::request::{q, Ctx, Principal};
+use super::{ratelimiter, scans, schedules, store, triage};
 use crate::error::ApiError;
 use crate::ids::{self, Bearer, OrgId, ProjectId};
-use crate::pagination::{self, Cursor};
 use crate::ratelimit::{Bucket, Decision};
 use crate::router::{match_path, Route};
-use crate::scan::{self, Scan, ScanStatus, Trigger};
-use serde_json::{json, Map, Value};
+use serde_json::json;
 use worker::{console_error, console_log, Date, Env, Request, Response};
-
-impl From<worker::Error> for ApiError {
-    fn from(e: worker::Error) -> Self {
-        ApiError::Internal(e.to_string())
-    }
-}
-
-/// The authenticated caller.
-pub struct Principal {
-    pub key_id: String,
-    pub org: OrgId,
-}
-
-/// A request that passed auth, authorization and the rate limiter.
-pub struct Ctx<'a> {
-    pub env: &'a Env,
-    pub request_id: &'a str,
-    pub principal: Principal,
-    pub project: ProjectId,
-    /// Query parameters in order (repeated names kept).
-    pub query: Vec<(String, String)>,
-}
 
 /// Entry point for every HTTP request. Never fails: errors become responses.
 pub async fn handle(mut req: Request, env: &Env) -> worker::Result<Response> {
@@ -177,11 +154,11 @@ async fn admit(req: &Request, env: &Env, cfg: &Config, route: &Route, auth: &mut
 
 async fn dispatch(route: &Route, req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, ApiError> {
     match route {
-        Route::RunScan { .. } => run_scan(req, ctx).await,
-        Route::ListScans { .. } => list_scans(ctx).await,
-        Route::GetScan { scan, .. } => get_scan(ctx, scan).await,
+        Route::RunScan { .. } => scans::run(req, ctx).await,
+        Route::ListScans { .. } => scans::list(ctx).await,
+        Route::GetScan { scan, .. } => scans::get(ctx, scan).await,
         Route::ScanFindings { scan, .. } if q(ctx, "format") == Some("sarif") => triage::scan_sarif(ctx, scan).await,
-        Route::ScanFindings { scan, .. } => scan_findings(ctx, scan).await,
+        Route::ScanFindings { scan, .. } => scans::findings(ctx, scan).await,
         Route::ScanSarif { scan, .. } => triage::scan_sarif(ctx, scan).await,
         Route::ListFindings { .. } => triage::list_findings(ctx).await,
         Route::Finding { finding, .. } if req.method() == worker::Method::Patch => triage::patch_finding(req, ctx, finding).await,
@@ -197,140 +174,4 @@ async fn dispatch(route: &Route, req: &mut Request, ctx: &Ctx<'_>) -> Result<Res
         },
         Route::Health | Route::DevEnqueue { .. } => Err(ApiError::NotFound),
     }
-}
-
-/// Reads a JSON object body of at most [`MAX_BODY`] bytes. The body is read
-/// as a stream (chunked bodies have no Content-Length) and reading stops at
-/// the first byte past the cap.
-pub async fn json_object(req: &mut Request) -> Result<Map<String, Value>, ApiError> {
-    use futures_util::StreamExt;
-    crate::body::check_declared(req.headers().get("content-length").ok().flatten().as_deref(), MAX_BODY)?;
-    let unreadable = || ApiError::invalid("body", "could not be read");
-    let mut body = crate::body::CappedBody::new(MAX_BODY);
-    // No body at all reads as empty (then "is not valid JSON", as before).
-    if req.inner().body().is_some() {
-        let mut stream = req.stream().map_err(|_| unreadable())?;
-        while let Some(chunk) = stream.next().await {
-            body.push(&chunk.map_err(|_| unreadable())?)?;
-        }
-    }
-    match serde_json::from_slice::<Value>(&body.into_bytes()) {
-        Ok(Value::Object(m)) => Ok(m),
-        Ok(_) => Err(ApiError::invalid("body", "must be a JSON object")),
-        Err(_) => Err(ApiError::invalid("body", "is not valid JSON")),
-    }
-}
-
-async fn run_scan(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, ApiError> {
-    let idem_key = crate::idempotency::parse_key(req.headers().get("idempotency-key").ok().flatten().as_deref())?;
-    let body = json_object(req).await?;
-    let run = scan::parse_run_scan(&body)?;
-    let org = ctx.principal.org.as_str();
-    let db = ctx.env.d1("DB")?;
-    let now = Date::now().as_millis() as i64;
-    let project = ctx.project.as_str();
-    let scope = idem_key.as_deref().map(|key| store::idempotency::Scope { org, project, key });
-    if let Some(scope) = scope {
-        use store::idempotency::Reservation;
-        match store::idempotency::reserve(&db, scope, &crate::idempotency::body_hash(&body), now).await? {
-            Reservation::New => {}
-            Reservation::Replay { status, body } => {
-                let mut resp = http::raw_json(status, body, ctx.request_id)?;
-                resp.headers_mut().set("idempotent-replayed", "true")?;
-                return Ok(resp);
-            }
-            Reservation::Mismatch => {
-                return Err(ApiError::invalid("idempotency-key", "was already used with a different request body"))
-            }
-            Reservation::InFlight => {
-                return Err(ApiError::Conflict("A request with this Idempotency-Key is still in progress.".into()))
-            }
-        }
-    }
-    let created = async {
-        let scan = Scan {
-            id: ids::uuid_v4().map_err(ApiError::Internal)?,
-            org_id: org.to_string(),
-            project_id: project.to_string(),
-            url: run.target.as_str().to_string(),
-            trigger: run.trigger,
-            status: ScanStatus::Queued,
-            summary: json!({}),
-            error: None,
-            started_at: now,
-            finished_at: None,
-            inserted_at: now,
-            updated_at: now,
-        };
-        super::jobs::create_and_enqueue(ctx.env, &scan).await?;
-        Ok::<Scan, ApiError>(scan)
-    }
-    .await;
-    match (created, scope) {
-        (Ok(scan), Some(scope)) => {
-            let body = crate::error::envelope(scan.to_json(), ctx.request_id, None).to_string();
-            store::idempotency::complete(&db, scope, 202, &body).await?;
-            Ok(http::raw_json(202, body, ctx.request_id)?)
-        }
-        (Ok(scan), None) => Ok(http::ok(202, scan.to_json(), ctx.request_id)?),
-        (Err(e), Some(scope)) => {
-            let _ = store::idempotency::release(&db, scope).await;
-            Err(e)
-        }
-        (Err(e), None) => Err(e),
-    }
-}
-
-/// The first value of a query parameter.
-pub fn q<'a>(ctx: &'a Ctx<'_>, name: &str) -> Option<&'a str> {
-    ctx.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-}
-
-/// Every distinct value of a multi-value filter (at most 20), parsed.
-pub fn qs<T>(ctx: &Ctx<'_>, name: &str, parse: fn(&str) -> Option<T>, allowed: &str) -> Result<Vec<T>, ApiError> {
-    crate::filters::parse_values(&ctx.query, name, parse, allowed)
-}
-
-async fn list_scans(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
-    let statuses = qs(ctx, "status", ScanStatus::parse, "queued, running, completed, failed")?;
-    let triggers = qs(ctx, "trigger", Trigger::parse, "manual, scheduled, post_deploy")?;
-    let limit = pagination::parse_limit(q(ctx, "limit"))?;
-    let cursor = pagination::parse_cursor(q(ctx, "cursor"))?;
-    let db = ctx.env.d1("DB")?;
-    let filter = store::scans::ListFilter {
-        org: ctx.principal.org.as_str(),
-        project: ctx.project.as_str(),
-        statuses,
-        triggers,
-        cursor,
-        limit,
-    };
-    let (scans, more) = store::scans::list(&db, &filter).await?;
-    let next = if more { scans.last().map(|s| Cursor { ms: s.inserted_at, id: s.id.clone() }.encode()) } else { None };
-    Ok(http::page(scans.iter().map(Scan::to_json).collect(), next, limit, ctx.request_id, &[])?)
-}
-
-pub async fn find_scan(ctx: &Ctx<'_>, scan_id: &str) -> Result<Scan, ApiError> {
-    let id = ids::parse_uuid(scan_id).ok_or(ApiError::NotFound)?;
-    let db = ctx.env.d1("DB")?;
-    store::scans::get(&db, ctx.principal.org.as_str(), ctx.project.as_str(), &id)
-        .await?
-        .map(|s| s.scan)
-        .ok_or(ApiError::NotFound)
-}
-
-async fn get_scan(ctx: &Ctx<'_>, scan_id: &str) -> Result<Response, ApiError> {
-    let scan = find_scan(ctx, scan_id).await?;
-    Ok(http::ok(200, scan.to_json(), ctx.request_id)?)
-}
-
-async fn scan_findings(ctx: &Ctx<'_>, scan_id: &str) -> Result<Response, ApiError> {
-    let scan = find_scan(ctx, scan_id).await?;
-    let limit = pagination::parse_limit(q(ctx, "limit"))?;
-    let cursor = pagination::parse_cursor(q(ctx, "cursor"))?;
-    let db = ctx.env.d1("DB")?;
-    let (items, more) = store::findings::for_scan(&db, &scan.id, cursor.map(|c| (c.ms, c.id)), limit).await?;
-    let next = if more { items.last().map(|f| Cursor { ms: f.obs.score as i64, id: f.id.clone() }.encode()) } else { None };
-    let data = items.iter().map(|f| f.to_json()).collect();
-    Ok(http::page(data, next, limit, ctx.request_id, &[("scan_status", json!(scan.status.as_str()))])?)
 }

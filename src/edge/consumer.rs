@@ -9,13 +9,10 @@ use super::scanner;
 use super::store;
 use crate::fanout::{self, Job};
 use crate::fetchpolicy::FetchError;
-use crate::scanlimits::{CONSUMER_CONCURRENCY, LEASE_MS};
+use crate::scanlimits::{CONSUMER_CONCURRENCY, LEASE_MS, MAX_ATTEMPTS};
 use futures::stream::{self, StreamExt};
 use serde_json::json;
 use worker::{console_error, console_log, Date, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, RawMessage};
-
-/// Processing attempts before a transiently failing scan is failed for good.
-pub const MAX_ATTEMPTS: u32 = 3;
 
 enum Next {
     Ack,

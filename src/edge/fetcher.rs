@@ -1,11 +1,13 @@
 //! The guarded fetcher: every hop validated by the SSRF module, every
 //! hostname checked over DNS-over-HTTPS before any connection, manual
-//! redirects (at most 5), time budgets, a streamed body cap, GET/HEAD only.
+//! redirects (at most 5), time budgets, a streamed body cap (a body past it
+//! fails the scan: no page is ever analysed cut short). GET and HEAD, and
+//! OPTIONS for the CORS preflight.
 //! Policy lives in `crate::fetchpolicy` and `crate::scanlimits`; this file
 //! is the I/O.
 //!
 //! After the main document, the auxiliary requests (subresource HEADs, the
-//! http:// and https:// probes, the CORS probe, security.txt) all run at
+//! http:// and https:// probes, the CORS preflight, security.txt) all run at
 //! once under one shared deadline, so a far-away origin costs about two
 //! round trips beyond the main document rather than one per request. Every
 //! fetch and DoH query is counted against the scan's subrequest budget;
@@ -379,8 +381,8 @@ impl<'a> Fetcher<'a> {
         };
         let cors = async {
             let t = cors_target.as_ref()?;
-            let origin = [("origin", policy::CORS_PROBE_ORIGIN)];
-            Some(self.aux(self.request_with(Method::Head, t.as_url(), deadline, &origin)).await)
+            let preflight = [("origin", policy::CORS_PROBE_ORIGIN), ("access-control-request-method", "GET")];
+            Some(self.aux(self.request_with(Method::Options, t.as_url(), deadline, &preflight)).await)
         };
         let sec_txt = async {
             let t = security_txt.as_ref()?;
@@ -408,6 +410,7 @@ impl<'a> Fetcher<'a> {
             };
         }
         if let Some(Aux::Done(resp)) = cors {
+            discard_body(&resp);
             page.cors_preflight = Some(CorsPreflight {
                 origin: Some(policy::CORS_PROBE_ORIGIN.to_string()),
                 status: resp.status_code(),

@@ -2,12 +2,11 @@
 //! consumer claims them, see `schedule_page`), recover stuck scans.
 //! Hourly (`17 * * * *`): purge expired idempotency keys and apply retention.
 use super::config::Config;
-use super::consumer::MAX_ATTEMPTS;
 use super::jobs;
 use super::store::{self, schedules};
 use crate::fanout::{self, DueOrg};
 use crate::ids;
-use serde::Deserialize;
+use crate::scanlimits::MAX_ATTEMPTS;
 use serde_json::json;
 use worker::{console_error, console_log, Date, Env};
 
@@ -21,13 +20,6 @@ const BATCH: i64 = 50;
 /// well inside D1's limits and the Worker's time.
 const DELETE_CHUNK: i64 = 200;
 const DELETE_ROUNDS: usize = 10;
-
-#[derive(Deserialize)]
-struct Stuck {
-    id: String,
-    attempts: f64,
-    status: String,
-}
 
 fn now() -> i64 {
     Date::now().as_millis() as i64
@@ -137,15 +129,7 @@ pub async fn schedule_page(env: &Env, cfg: &Config, org: &str) -> worker::Result
 async fn recover_stuck(env: &Env) -> worker::Result<usize> {
     let db = env.d1("DB")?;
     let now = now();
-    let rows: Vec<Stuck> = db
-        .prepare(
-            "SELECT id, attempts, status FROM scans WHERE (status = 'running' AND lease_until < ?1) \
-             OR (status = 'queued' AND updated_at < ?2) ORDER BY updated_at LIMIT ?3",
-        )
-        .bind(&[(now as f64).into(), ((now - QUEUED_STALE_MS) as f64).into(), (BATCH as f64).into()])?
-        .all()
-        .await?
-        .results()?;
+    let rows = store::scans::stuck(&db, now, now - QUEUED_STALE_MS, BATCH).await?;
     for r in &rows {
         if r.status == "running" && r.attempts as u32 >= MAX_ATTEMPTS {
             store::scans::fail(&db, &r.id, now, "lease_expired", "The scan was interrupted too many times.").await?;
@@ -153,17 +137,10 @@ async fn recover_stuck(env: &Env) -> worker::Result<usize> {
         }
         // Touch updated_at so the same scan is not re-sent every run; the
         // consumer's claim takes over the expired lease.
-        db.prepare("UPDATE scans SET updated_at = ?2 WHERE id = ?1")
-            .bind(&[r.id.as_str().into(), (now as f64).into()])?
-            .run()
-            .await?;
+        store::scans::touch(&db, &r.id, now).await?;
         jobs::enqueue(env, &r.id, 0).await?;
     }
     Ok(rows.len())
-}
-
-fn changes(r: &worker::D1Result) -> usize {
-    r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0)
 }
 
 /// Purges idempotency keys past 24 h, then deletes scans and findings past
@@ -171,28 +148,11 @@ fn changes(r: &worker::D1Result) -> usize {
 async fn maintenance(env: &Env, cfg: &Config) -> worker::Result<(usize, usize, usize)> {
     let db = env.d1("DB")?;
     let now = now();
-    let keys = changes(
-        &db.prepare("DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE created_at < ?1 LIMIT 1000)")
-            .bind(&[((now - crate::idempotency::TTL_MS) as f64).into()])?
-            .run()
-            .await?,
-    );
-    let cutoff = wasm_bindgen::JsValue::from_f64((now - cfg.retention_days as i64 * crate::time::DAY_MS) as f64);
+    let keys = store::idempotency::purge_before(&db, now - crate::idempotency::TTL_MS).await?;
+    let cutoff = crate::time::days_before(now, cfg.retention_days);
     let (mut scans, mut findings) = (0, 0);
     for _ in 0..DELETE_ROUNDS {
-        let old_scans = "SELECT id FROM scans WHERE finished_at < ?1 AND status IN ('completed', 'failed') ORDER BY id LIMIT ?2";
-        let old_findings = "SELECT id FROM findings WHERE last_seen_at < ?1 ORDER BY id LIMIT ?2";
-        let chunk = wasm_bindgen::JsValue::from_f64(DELETE_CHUNK as f64);
-        let res = db
-            .batch(vec![
-                db.prepare(format!("DELETE FROM scan_findings WHERE scan_id IN ({old_scans})")).bind(&[cutoff.clone(), chunk.clone()])?,
-                db.prepare(format!("DELETE FROM scans WHERE id IN ({old_scans})")).bind(&[cutoff.clone(), chunk.clone()])?,
-                db.prepare(format!("DELETE FROM finding_events WHERE finding_id IN ({old_findings})")).bind(&[cutoff.clone(), chunk.clone()])?,
-                db.prepare(format!("DELETE FROM scan_findings WHERE finding_id IN ({old_findings})")).bind(&[cutoff.clone(), chunk.clone()])?,
-                db.prepare(format!("DELETE FROM findings WHERE id IN ({old_findings})")).bind(&[cutoff.clone(), chunk.clone()])?,
-            ])
-            .await?;
-        let (s, f) = (res.get(1).map(changes).unwrap_or(0), res.get(4).map(changes).unwrap_or(0));
+        let (s, f) = store::retention::delete_round(&db, cutoff, DELETE_CHUNK).await?;
         scans += s;
         findings += f;
         if s == 0 && f == 0 {

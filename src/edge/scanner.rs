@@ -71,9 +71,6 @@ pub async fn persist(db: &D1Database, scan: &Scan, done: &ScanDone, now: i64) ->
         .iter()
         .map(|_| ids::uuid_v4().map_err(worker::Error::RustError))
         .collect::<worker::Result<_>>()?;
-    let mut stmts = vec![store::scans::complete_stmt(db, &scan.id, now, &done.summary.to_string())?];
     let at = store::findings::ScanRef { org: &scan.org_id, project: &scan.project_id, scan_id: &scan.id, asset: &done.asset };
-    stmts.extend(store::findings::record_stmts(db, &at, &done.observations, &new_ids, now)?);
-    db.batch(stmts).await?;
-    Ok(())
+    store::findings::record_completed_scan(db, &at, &done.summary.to_string(), &done.observations, &new_ids, now).await
 }

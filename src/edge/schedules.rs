@@ -1,5 +1,5 @@
 //! Schedules API handlers.
-use super::api::{json_object, Ctx};
+use super::request::{json_object, Ctx};
 use super::http;
 use super::store::schedules::{self as store, NewSchedule};
 use crate::error::ApiError;

@@ -1,6 +1,7 @@
 //! Findings triage and the command center: handlers only (parse, call the
 //! store and the pure modules, shape the response).
-use super::api::{find_scan, json_object, q, qs, Ctx};
+use super::request::{json_object, q, qs, Ctx};
+use super::scans::find_scan;
 use super::http;
 use super::store::findings::{self as store, Change};
 use crate::dashboard::{self, resolve_period};

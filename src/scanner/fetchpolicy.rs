@@ -15,7 +15,7 @@ pub const MAIN_BUDGET_MS: u64 = 15_000;
 /// Budget for each auxiliary request (subresource HEAD, http probe, security.txt).
 pub const AUX_BUDGET_MS: u64 = 4_000;
 pub const MAX_SUBRESOURCES: usize = 8;
-/// The foreign Origin sent with the CORS probe (a reserved name no site owns):
+/// The foreign Origin sent with the CORS preflight (a reserved name no site owns):
 /// a site that echoes it back trusts every origin.
 pub const CORS_PROBE_ORIGIN: &str = "https://cors-probe.invalid";
 pub const USER_AGENT: &str = "Mozilla/5.0 (compatible; KrafterAudit/1.0; +https://app.krafter.dev/audit-bot)";

@@ -58,14 +58,15 @@ pub struct HttpProbe {
 #[derive(Debug, Clone, PartialEq)]
 pub enum HttpsProbe {
     Response { url: String, status: u16, headers: Vec<Header> },
-    /// The TLS certificate did not validate.
-    CertInvalid,
-    /// Nothing answered over https.
+    /// Nothing answered over https. A certificate the runtime refuses ends
+    /// here too: `fetch()` fails without saying why, so there is no
+    /// separate invalid-certificate state.
     Unreachable,
 }
 
-/// The answer to a CORS preflight the fetcher sent: `OPTIONS` with an `Origin`
-/// the site does not know and `Access-Control-Request-Method: GET`.
+/// The answer to the CORS preflight the fetcher sends to the final URL, as the
+/// Observatory does: `OPTIONS` with an `Origin` the site does not know
+/// (`fetchpolicy::CORS_PROBE_ORIGIN`) and `Access-Control-Request-Method: GET`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CorsPreflight {
     /// The `Origin` header that was sent (None when none was).
@@ -74,14 +75,6 @@ pub struct CorsPreflight {
     pub headers: Vec<Header>,
 }
 
-/// A Chromium HSTS preload-list entry for a scanned host or one of its parents.
-#[derive(Debug, Clone, PartialEq)]
-pub struct HstsPreloadEntry {
-    pub domain: String,
-    pub include_subdomains: bool,
-    /// The entry's mode is `force-https` (entries without it only pin keys).
-    pub force_https: bool,
-}
 
 #[derive(Debug)]
 pub struct Page {
@@ -96,8 +89,6 @@ pub struct Page {
     pub transferred_bytes: Option<u64>,
     pub decoded_bytes: u64,
     pub content_encoding: Option<String>,
-    /// True when the body was cut at the size cap.
-    pub truncated: bool,
     /// The decoded body as text, when it was text and valid UTF-8 (or decoded lossily).
     pub body: Option<String>,
     /// Parsed HTML, when the response was HTML (only as far as the work
@@ -117,9 +108,6 @@ pub struct Page {
     pub https_probe: Option<HttpsProbe>,
     /// The CORS preflight answer, when probed.
     pub cors_preflight: Option<CorsPreflight>,
-    /// HSTS preload-list entries known for the scanned hosts and their parents
-    /// (empty when unknown or none).
-    pub hsts_preload: Vec<HstsPreloadEntry>,
 }
 
 impl Page {
@@ -157,7 +145,6 @@ impl Page {
             transferred_bytes: None,
             decoded_bytes,
             content_encoding: None,
-            truncated: false,
             body,
             html,
             limits_hit,
@@ -167,7 +154,6 @@ impl Page {
             security_txt_status: None,
             https_probe: None,
             cors_preflight: None,
-            hsts_preload: Vec::new(),
         }
     }
 

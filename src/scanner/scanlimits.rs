@@ -24,7 +24,7 @@ pub const DOH_PER_HOST: u32 = 2;
 /// redirect) is one fetch plus a DoH pair when it names a new host.
 pub const MAIN_MAX_SUBREQUESTS: u32 = (MAX_REDIRECTS as u32 + 1) * (1 + DOH_PER_HOST);
 /// Auxiliary requests a scan starts: subresource HEADs, the http:// and
-/// https:// probes, the CORS probe and security.txt. Each costs one fetch
+/// https:// probes, the CORS preflight and security.txt. Each costs one fetch
 /// when it stays on the page's host; redirects and new hosts cost more.
 pub const AUX_REQUESTS: u32 = MAX_SUBRESOURCES as u32 + 4;
 
@@ -45,6 +45,10 @@ pub const MAX_MAIN_BUDGET_MS: u64 = 30_000;
 pub const INVOCATION_CPU_MS: u64 = 30_000;
 /// D1's limit on one statement or batch (the scan's persist batch).
 pub const D1_BATCH_MS: u64 = 30_000;
+/// Processing attempts before a transiently failing scan (or one whose lease
+/// keeps expiring) is failed for good: the consumer and the cron's recovery share it.
+pub const MAX_ATTEMPTS: u32 = 3;
+
 /// How long a consumer owns a running scan before another may take it over.
 /// A literal on purpose: `lease_outlasts_the_longest_scan` fails when a
 /// budget above grows past it.

@@ -61,14 +61,14 @@ const badHeaders = {
 };
 
 export async function startFixtures() {
-  const seen = []; // {host, path, method}
+  const seen = []; // {host, path, method, proto, origin, acrm}
   const state = { flip: 'bad' };
   const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, 0), { level: 9 });
   const server = createServer((req, res) => {
     const host = (req.headers['x-forwarded-host'] ?? req.headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
     const proto = req.headers['x-forwarded-proto'] ?? 'http';
     const path = req.url;
-    seen.push({ host, path, method: req.method, proto });
+    seen.push({ host, path, method: req.method, proto, origin: req.headers.origin, acrm: req.headers['access-control-request-method'] });
     const site = host.split('.')[0];
     const send = (status, headers, body = '') => {
       res.writeHead(status, headers);

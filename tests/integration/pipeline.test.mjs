@@ -127,14 +127,19 @@ describe('well and badly configured sites', () => {
     assert.equal(good.summary.content_encoding, 'gzip');
   });
 
-  test('a site that reflects any Origin with credentials is caught by the CORS probe', async () => {
+  test('a site that reflects any Origin with credentials is caught by the CORS preflight', async () => {
     const s = await scan('https://cors.krafter-fixture.com/');
     const fs = await findingsOf(s.id);
     const reflect = fs.find((f) => f.rule_id === 'cors-origin-reflection');
     assert.ok(reflect, JSON.stringify(ruleIds(fs)));
     assert.equal(reflect.severity, 'critical');
     assert.ok(fs.some((f) => f.rule_id === 'cross-origin-resource-sharing'));
-    assert.ok(fx.seen.some((x) => x.host === 'cors.krafter-fixture.com' && x.method === 'HEAD'));
+    // The probe is an OPTIONS preflight with a foreign Origin, as documented (and as the Observatory sends).
+    const preflights = fx.seen.filter((x) => x.host === 'cors.krafter-fixture.com' && x.method === 'OPTIONS');
+    assert.equal(preflights.length, 1, JSON.stringify(fx.seen.filter((x) => x.host === 'cors.krafter-fixture.com')));
+    assert.equal(preflights[0].origin, 'https://cors-probe.invalid');
+    assert.equal(preflights[0].acrm, 'GET');
+    assert.ok(!fx.seen.some((x) => x.host === 'cors.krafter-fixture.com' && x.origin && x.method !== 'OPTIONS'), 'no other request carries the probe Origin');
     assert.ok(!ruleIds(goodFindings).includes('cors-origin-reflection'));
   });
 

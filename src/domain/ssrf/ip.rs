@@ -1,9 +1,9 @@
 //! Classification of IP addresses as public or not.
 //!
-//! Hand-coded CIDR tables: std's `is_global`, `is_shared`, `is_benchmarking` and
-//! `is_reserved` are unstable, `Ipv4Addr::is_private` misses 100.64/10 and
-//! `Ipv6Addr::is_loopback` is false for `::ffff:127.0.0.1`, so std predicates are
-//! not used.
+//! CIDR tables of `ipnet` networks: std's `is_global`, `is_shared`,
+//! `is_benchmarking` and `is_reserved` are unstable, `Ipv4Addr::is_private`
+//! misses 100.64/10 and `Ipv6Addr::is_loopback` is false for
+//! `::ffff:127.0.0.1`, so std predicates are not used.
 //!
 //! IPv6 is allow-listed rather than block-listed: only 2000::/3 is allocated by
 //! IANA for global unicast, so everything outside it is refused unless it is a
@@ -11,47 +11,59 @@
 //! address is itself public. Inside 2000::/3 the special-purpose blocks are
 //! refused and 6to4 (2002::/16) is judged by its embedded IPv4 address.
 
+use ipnet::{Ipv4Net, Ipv6Net};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+const fn v4net(a: u8, b: u8, c: u8, d: u8, len: u8) -> Ipv4Net {
+    // Checked at compile time: a bad prefix length fails the build.
+    Ipv4Net::new_assert(Ipv4Addr::new(a, b, c, d), len)
+}
+
+const fn v6net(addr: u128, len: u8) -> Ipv6Net {
+    Ipv6Net::new_assert(Ipv6Addr::from_bits(addr), len)
+}
 
 /// Non-public IPv4 blocks, most specific first where they overlap
 /// (255.255.255.255 before 240/4) so the reason is the precise one.
-const V4_BLOCKED: &[(u32, u8, &str)] = &[
-    (0x0000_0000, 8, "\"this network\" address (0.0.0.0/8)"),
-    (0x0A00_0000, 8, "private address (10.0.0.0/8)"),
-    (0x6440_0000, 10, "shared/carrier-grade NAT address (100.64.0.0/10)"),
-    (0x7F00_0000, 8, "loopback address (127.0.0.0/8)"),
-    (0xA9FE_0000, 16, "link-local / cloud metadata address (169.254.0.0/16)"),
-    (0xAC10_0000, 12, "private address (172.16.0.0/12)"),
-    (0xC000_0000, 24, "IETF protocol assignment (192.0.0.0/24)"),
-    (0xC000_0200, 24, "documentation address (192.0.2.0/24)"),
-    (0xC058_6300, 24, "deprecated 6to4 relay anycast (192.88.99.0/24)"),
-    (0xC0A8_0000, 16, "private address (192.168.0.0/16)"),
-    (0xC612_0000, 15, "benchmarking address (198.18.0.0/15)"),
-    (0xC633_6400, 24, "documentation address (198.51.100.0/24)"),
-    (0xCB00_7100, 24, "documentation address (203.0.113.0/24)"),
-    (0xE000_0000, 4, "multicast address (224.0.0.0/4)"),
-    (0xFFFF_FFFF, 32, "limited broadcast address (255.255.255.255)"),
-    (0xF000_0000, 4, "reserved address (240.0.0.0/4)"),
+const V4_BLOCKED: &[(Ipv4Net, &str)] = &[
+    (v4net(0, 0, 0, 0, 8), "\"this network\" address (0.0.0.0/8)"),
+    (v4net(10, 0, 0, 0, 8), "private address (10.0.0.0/8)"),
+    (v4net(100, 64, 0, 0, 10), "shared/carrier-grade NAT address (100.64.0.0/10)"),
+    (v4net(127, 0, 0, 0, 8), "loopback address (127.0.0.0/8)"),
+    (v4net(169, 254, 0, 0, 16), "link-local / cloud metadata address (169.254.0.0/16)"),
+    (v4net(172, 16, 0, 0, 12), "private address (172.16.0.0/12)"),
+    (v4net(192, 0, 0, 0, 24), "IETF protocol assignment (192.0.0.0/24)"),
+    (v4net(192, 0, 2, 0, 24), "documentation address (192.0.2.0/24)"),
+    (v4net(192, 88, 99, 0, 24), "deprecated 6to4 relay anycast (192.88.99.0/24)"),
+    (v4net(192, 168, 0, 0, 16), "private address (192.168.0.0/16)"),
+    (v4net(198, 18, 0, 0, 15), "benchmarking address (198.18.0.0/15)"),
+    (v4net(198, 51, 100, 0, 24), "documentation address (198.51.100.0/24)"),
+    (v4net(203, 0, 113, 0, 24), "documentation address (203.0.113.0/24)"),
+    (v4net(224, 0, 0, 0, 4), "multicast address (224.0.0.0/4)"),
+    (v4net(255, 255, 255, 255, 32), "limited broadcast address (255.255.255.255)"),
+    (v4net(240, 0, 0, 0, 4), "reserved address (240.0.0.0/4)"),
 ];
 
 /// Non-public blocks inside or around 2000::/3 that need their own reason.
 /// Checked after the translation forms have been unwrapped.
-const V6_BLOCKED: &[(u128, u8, &str)] = &[
-    (0, 128, "unspecified IPv6 address (::)"),
-    (1, 128, "loopback IPv6 address (::1)"),
-    (0, 96, "deprecated IPv4-compatible IPv6 address (::/96)"),
-    (0x0064_ff9b_0001 << 80, 48, "local-use NAT64 prefix (64:ff9b:1::/48)"),
-    (0x0100 << 112, 64, "discard-only IPv6 prefix (100::/64)"),
-    (0x2001_0000 << 96, 32, "Teredo tunnel address (2001::/32)"),
-    (0x2001_0db8 << 96, 32, "documentation IPv6 prefix (2001:db8::/32)"),
-    (0x2001 << 112, 23, "IETF protocol assignment (2001::/23)"),
-    (0x3fff << 112, 20, "documentation IPv6 prefix (3fff::/20)"),
-    (0xfc00 << 112, 7, "unique-local IPv6 address (fc00::/7)"),
-    (0xfe80 << 112, 10, "link-local IPv6 address (fe80::/10)"),
-    (0xfec0 << 112, 10, "deprecated site-local IPv6 address (fec0::/10)"),
-    (0xff00 << 112, 8, "multicast IPv6 address (ff00::/8)"),
+const V6_BLOCKED: &[(Ipv6Net, &str)] = &[
+    (v6net(0, 128), "unspecified IPv6 address (::)"),
+    (v6net(1, 128), "loopback IPv6 address (::1)"),
+    (v6net(0, 96), "deprecated IPv4-compatible IPv6 address (::/96)"),
+    (v6net(0x0064_ff9b_0001 << 80, 48), "local-use NAT64 prefix (64:ff9b:1::/48)"),
+    (v6net(0x0100 << 112, 64), "discard-only IPv6 prefix (100::/64)"),
+    (v6net(0x2001_0000 << 96, 32), "Teredo tunnel address (2001::/32)"),
+    (v6net(0x2001_0db8 << 96, 32), "documentation IPv6 prefix (2001:db8::/32)"),
+    (v6net(0x2001 << 112, 23), "IETF protocol assignment (2001::/23)"),
+    (v6net(0x3fff << 112, 20), "documentation IPv6 prefix (3fff::/20)"),
+    (v6net(0xfc00 << 112, 7), "unique-local IPv6 address (fc00::/7)"),
+    (v6net(0xfe80 << 112, 10), "link-local IPv6 address (fe80::/10)"),
+    (v6net(0xfec0 << 112, 10), "deprecated site-local IPv6 address (fec0::/10)"),
+    (v6net(0xff00 << 112, 8), "multicast IPv6 address (ff00::/8)"),
 ];
 
+/// IANA's global unicast allocation; everything else is refused.
+const V6_GLOBAL_UNICAST: Ipv6Net = v6net(0x2000 << 112, 3);
 const V6_OUTSIDE_GLOBAL_UNICAST: &str = "reserved IPv6 address (outside 2000::/3 global unicast)";
 
 /// `Some(reason)` when `ip` is not a public unicast address.
@@ -62,24 +74,8 @@ pub fn blocked_ip(ip: IpAddr) -> Option<&'static str> {
     }
 }
 
-fn in_prefix<T>(addr: T, net: T, len: u8, bits: u32) -> bool
-where
-    T: Copy + std::ops::Shr<u32, Output = T> + PartialEq,
-{
-    let shift = bits - u32::from(len);
-    // A shift by the full width would overflow; a /0 matches everything.
-    if shift >= bits {
-        return true;
-    }
-    addr >> shift == net >> shift
-}
-
 pub(crate) fn blocked_v4(ip: Ipv4Addr) -> Option<&'static str> {
-    let bits = u32::from(ip);
-    V4_BLOCKED
-        .iter()
-        .find(|(net, len, _)| in_prefix(bits, *net, *len, 32))
-        .map(|(_, _, reason)| *reason)
+    V4_BLOCKED.iter().find(|(net, _)| net.contains(&ip)).map(|(_, reason)| *reason)
 }
 
 pub(crate) fn blocked_v6(ip: Ipv6Addr) -> Option<&'static str> {
@@ -88,14 +84,10 @@ pub(crate) fn blocked_v6(ip: Ipv6Addr) -> Option<&'static str> {
     if let Some(v4) = embedded_v4(ip) {
         return blocked_v4(v4);
     }
-    let bits = u128::from(ip);
-    if let Some((_, _, reason)) = V6_BLOCKED
-        .iter()
-        .find(|(net, len, _)| in_prefix(bits, *net, *len, 128))
-    {
+    if let Some((_, reason)) = V6_BLOCKED.iter().find(|(net, _)| net.contains(&ip)) {
         return Some(reason);
     }
-    if !in_prefix(bits, 0x2000 << 112, 3, 128) {
+    if !V6_GLOBAL_UNICAST.contains(&ip) {
         return Some(V6_OUTSIDE_GLOBAL_UNICAST);
     }
     None

@@ -22,9 +22,6 @@ const UPSERT: &str = "INSERT INTO findings (id, org_id, project_id, fingerprint,
     THEN excluded.updated_at ELSE findings.updated_at END, \
   status = CASE WHEN findings.status = 'resolved' THEN 'new' ELSE findings.status END";
 
-/// The statements that record a completed scan's observations, in order:
-/// upsert each finding, link it to the scan, then resolve the open findings
-/// of this URL that the scan no longer saw. Idempotent for a redelivered scan.
 /// The completed scan whose observations are recorded.
 pub struct ScanRef<'a> {
     pub org: &'a str,
@@ -33,7 +30,27 @@ pub struct ScanRef<'a> {
     pub asset: &'a str,
 }
 
-pub fn record_stmts(
+/// Marks the scan completed with its summary and records its observations,
+/// in one D1 batch: a scan's effects land together or not at all.
+pub async fn record_completed_scan(
+    db: &D1Database,
+    scan: &ScanRef<'_>,
+    summary: &str,
+    obs: &[Observation],
+    new_ids: &[String],
+    now: i64,
+) -> Result<()> {
+    let mut stmts = vec![super::scans::complete_stmt(db, scan.scan_id, now, summary)?];
+    stmts.extend(record_stmts(db, scan, obs, new_ids, now)?);
+    db.batch(stmts).await?;
+    Ok(())
+}
+
+/// The statements that record a completed scan's observations, in order:
+/// upsert each finding, link it to the scan, then resolve the open findings
+/// of this URL that the scan no longer saw. Idempotent for a redelivered scan.
+
+fn record_stmts(
     db: &D1Database,
     scan: &ScanRef<'_>,
     obs: &[Observation],

@@ -75,3 +75,13 @@ pub async fn release(db: &D1Database, k: Scope<'_>) -> Result<()> {
         .await?;
     Ok(())
 }
+
+/// Deletes up to 1000 keys created before `before`; returns how many went.
+pub async fn purge_before(db: &D1Database, before: i64) -> Result<usize> {
+    let r = db
+        .prepare("DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE created_at < ?1 LIMIT 1000)")
+        .bind(&[n(before)])?
+        .run()
+        .await?;
+    Ok(super::changes(&r))
+}

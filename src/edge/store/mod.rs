@@ -4,6 +4,7 @@ pub mod findings;
 pub mod health;
 pub mod idempotency;
 pub mod keys;
+pub mod retention;
 pub mod scans;
 pub mod schedules;
 pub mod sql;
@@ -15,6 +16,11 @@ pub(crate) fn s(v: &str) -> JsValue {
 }
 pub(crate) fn n(v: i64) -> JsValue {
     JsValue::from_f64(v as f64)
+}
+
+/// Rows a write statement changed.
+pub(crate) fn changes(r: &worker::D1Result) -> usize {
+    r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0)
 }
 
 /// Prepares a statement built by [`sql`], binding its parameters.

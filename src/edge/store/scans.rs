@@ -148,7 +148,7 @@ pub async fn fail(db: &D1Database, id: &str, now: i64, code: &str, message: &str
 
 /// The statement that completes a running scan with its summary; returned so
 /// the caller can put it in the same D1 batch as the findings it wrote.
-pub fn complete_stmt(db: &D1Database, id: &str, now: i64, summary: &str) -> Result<worker::D1PreparedStatement> {
+pub(super) fn complete_stmt(db: &D1Database, id: &str, now: i64, summary: &str) -> Result<worker::D1PreparedStatement> {
     db.prepare(
         "UPDATE scans SET status = 'completed', lease_until = NULL, error_code = NULL, error_message = NULL, summary = ?2, finished_at = ?3, updated_at = ?3 \
          WHERE id = ?1 AND status = 'running'",
@@ -156,3 +156,30 @@ pub fn complete_stmt(db: &D1Database, id: &str, now: i64, summary: &str) -> Resu
     .bind(&[s(id), s(summary), n(now)])
 }
 
+
+/// A scan the minute cron must look at again.
+#[derive(Deserialize)]
+pub struct Stuck {
+    pub id: String,
+    pub attempts: f64,
+    pub status: String,
+}
+
+/// Scans `running` past their lease or `queued` untouched since
+/// `queued_before`, oldest first, at most `limit`.
+pub async fn stuck(db: &D1Database, now: i64, queued_before: i64, limit: i64) -> Result<Vec<Stuck>> {
+    db.prepare(
+        "SELECT id, attempts, status FROM scans WHERE (status = 'running' AND lease_until < ?1) \
+         OR (status = 'queued' AND updated_at < ?2) ORDER BY updated_at LIMIT ?3",
+    )
+    .bind(&[n(now), n(queued_before), n(limit)])?
+    .all()
+    .await?
+    .results()
+}
+
+/// Moves `updated_at` so a re-sent scan is not picked up again next minute.
+pub async fn touch(db: &D1Database, id: &str, now: i64) -> Result<()> {
+    db.prepare("UPDATE scans SET updated_at = ?2 WHERE id = ?1").bind(&[s(id), n(now)])?.run().await?;
+    Ok(())
+}

@@ -4,29 +4,12 @@ use super::grade;
 use super::util::{joined, take_chars};
 use crate::model::{Domain, Severity};
 use crate::rules::dom::Analysis;
-use crate::page::{Header, HstsPreloadEntry, HttpsProbe};
+use crate::page::{Header, HttpsProbe};
 use crate::rules::{dom, Evidence, Fix, Outcome, Reference, Rule};
 use url::Url;
 
 /// Six months as the Observatory counts it (many sites use 180 days).
 pub const SIX_MONTHS: i64 = 15_552_000;
-
-/// The preload-list entry that forces https on `host`: its own entry, or a
-/// parent's with includeSubDomains.
-pub fn preload_entry<'a>(entries: &'a [HstsPreloadEntry], host: &str) -> Option<&'a HstsPreloadEntry> {
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
-    if let Some(e) = entries.iter().find(|e| e.force_https && e.domain.eq_ignore_ascii_case(&host)) {
-        return Some(e);
-    }
-    let mut rest = host.as_str();
-    while let Some(i) = rest.find('.') {
-        rest = &rest[i + 1..];
-        if let Some(e) = entries.iter().find(|e| e.force_https && e.include_subdomains && e.domain.eq_ignore_ascii_case(rest)) {
-            return Some(e);
-        }
-    }
-    None
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct HstsAnalysis {
@@ -34,13 +17,14 @@ pub struct HstsAnalysis {
     pub header: Option<String>,
     pub max_age: Option<i64>,
     pub include_subdomains: bool,
+    /// The header asks for preloading. Whether the host is on the list is
+    /// not known: the Worker has no copy of the preload list.
     pub preload: bool,
-    pub preloaded: bool,
 }
 
 impl HstsAnalysis {
     pub fn passes(&self) -> bool {
-        matches!(self.code, "hsts-preloaded" | "hsts-implemented-max-age-at-least-six-months")
+        self.code == "hsts-implemented-max-age-at-least-six-months"
     }
 }
 
@@ -81,7 +65,6 @@ pub fn parse_hsts(value: &str) -> Option<(i64, bool, bool)> {
 fn https_headers<'a>(page: &'a Analysis<'_>) -> Option<Result<&'a [Header], &'static str>> {
     match &page.https_probe {
         Some(HttpsProbe::Response { headers, .. }) => Some(Ok(headers.as_slice())),
-        Some(HttpsProbe::CertInvalid) => Some(Err("hsts-invalid-cert")),
         Some(HttpsProbe::Unreachable) => Some(Err("hsts-not-implemented-no-https")),
         None if page.final_url.scheme() == "https" => Some(Ok(page.headers.as_slice())),
         None => None,
@@ -97,9 +80,7 @@ pub fn analyze_hsts(page: &Analysis) -> Option<HstsAnalysis> {
         max_age: None,
         include_subdomains: false,
         preload: false,
-        preloaded: false,
     };
-    let reachable = !matches!(src, Err("hsts-not-implemented-no-https"));
     match src {
         Err(code) => a.code = code,
         Ok(headers) => {
@@ -119,14 +100,6 @@ pub fn analyze_hsts(page: &Analysis) -> Option<HstsAnalysis> {
                     None => a.code = "hsts-header-invalid",
                 }
             }
-        }
-    }
-    // Being on the preload list protects even first visits; it overrides the header.
-    if reachable {
-        if let Some(e) = page.requested_url.host_str().and_then(|h| preload_entry(&page.hsts_preload, h)) {
-            a.code = "hsts-preloaded";
-            a.include_subdomains = e.include_subdomains;
-            a.preloaded = true;
         }
     }
     Some(a)
@@ -154,7 +127,7 @@ pub const HSTS_RULE: Rule = Rule {
     domain: Domain::Security,
     severity: Severity::Medium,
     title: "HTTP Strict Transport Security is set for at least six months",
-    description: "Strict-Transport-Security makes browsers use https for the host on every later visit, defeating SSL-stripping. Judged on the first https response, and satisfied by the HSTS preload list.",
+    description: "Strict-Transport-Security makes browsers use https for the host on every later visit, defeating SSL-stripping. Judged on the first https response.",
     references: &[
         Reference { kind: "cwe", id: "CWE-319", url: "https://cwe.mitre.org/data/definitions/319.html" },
         Reference { kind: "mdn", id: "Strict-Transport-Security", url: "https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/Strict-Transport-Security" },
@@ -172,7 +145,7 @@ pub const HSTS_RULE: Rule = Rule {
     impact: 60,
     effort: 15,
     risk: 30,
-    limits: "Without a separate https probe the final https response is judged. The preload list is consulted only when the fetcher supplied its entries.",
+    limits: "Without a separate https probe the final https response is judged. The HSTS preload list is not consulted (the Worker has no copy of it), so a preloaded host is judged on its header alone. A certificate error cannot be told from a connection failure.",
     check: check_hsts,
 };
 
@@ -201,17 +174,14 @@ pub fn http_route(page: &Analysis) -> Option<Vec<String>> {
 }
 
 /// The Observatory's redirection result for a route (see [`http_route`]).
-pub fn redirection_code(route: &[String], preload: &[HstsPreloadEntry]) -> &'static str {
+pub fn redirection_code(route: &[String]) -> &'static str {
     if route.is_empty() {
         return "redirection-not-needed-no-http";
     }
     let urls: Vec<Option<Url>> = route.iter().map(|u| Url::parse(u).ok()).collect();
     let scheme = |i: usize| urls.get(i).and_then(|u| u.as_ref()).map(|u| u.scheme().to_string());
     let host = |i: usize| urls.get(i).and_then(|u| u.as_ref()).and_then(|u| u.host_str().map(str::to_string));
-    let all_preloaded = (0..urls.len()).all(|i| host(i).map(|h| preload_entry(preload, &h).is_some()).unwrap_or(false));
-    if all_preloaded {
-        "redirection-all-redirects-preloaded"
-    } else if route.len() == 1 {
+    if route.len() == 1 {
         "redirection-missing"
     } else if scheme(route.len() - 1).as_deref() != Some("https") {
         "redirection-not-to-https"
@@ -240,7 +210,7 @@ fn redirection_detail(code: &str) -> &'static str {
 
 fn check_redirection(page: &Analysis) -> Outcome {
     let Some(route) = http_route(page) else { return Outcome::NotApplicable };
-    let code = redirection_code(&route, &page.hsts_preload);
+    let code = redirection_code(&route);
     let ev = route.iter().map(|u| Evidence::Item { value: u.clone(), note: "http redirect chain".into() }).collect();
     grade::outcome(code, redirection_detail(code), ev)
 }
@@ -301,18 +271,8 @@ mod tests {
     }
 
     #[test]
-    fn preload_overrides() {
-        let mut p = https_page(None);
-        p.requested_url = Url::parse("https://a.b.example.com/").expect("url");
-        p.hsts_preload = vec![HstsPreloadEntry { domain: "example.com".into(), include_subdomains: true, force_https: true }];
-        assert_eq!(analyze_hsts(&crate::rules::analysis(&(p))).map(|a| a.code), Some("hsts-preloaded"));
-        p.hsts_preload[0].include_subdomains = false;
-        assert_eq!(analyze_hsts(&crate::rules::analysis(&(p))).map(|a| a.code), Some("hsts-not-implemented"));
-    }
-
-    #[test]
     fn redirection_results() {
-        let r = |v: &[&str]| redirection_code(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>(), &[]);
+        let r = |v: &[&str]| redirection_code(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         assert_eq!(r(&[]), "redirection-not-needed-no-http");
         assert_eq!(r(&["http://a.org/"]), "redirection-missing");
         assert_eq!(r(&["http://a.org/", "http://www.a.org/"]), "redirection-not-to-https");

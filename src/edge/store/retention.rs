@@ -1,0 +1,22 @@
+//! Retention: finished scans and findings not seen since a cutoff go, with
+//! their sightings and history.
+use super::n;
+use worker::{D1Database, Result};
+
+/// One bounded round: at most `chunk` scans and `chunk` findings older than
+/// `cutoff` (epoch ms), in one batch. Returns (scans, findings) deleted.
+pub async fn delete_round(db: &D1Database, cutoff: i64, chunk: i64) -> Result<(usize, usize)> {
+    let old_scans = "SELECT id FROM scans WHERE finished_at < ?1 AND status IN ('completed', 'failed') ORDER BY id LIMIT ?2";
+    let old_findings = "SELECT id FROM findings WHERE last_seen_at < ?1 ORDER BY id LIMIT ?2";
+    let binds = [n(cutoff), n(chunk)];
+    let res = db
+        .batch(vec![
+            db.prepare(format!("DELETE FROM scan_findings WHERE scan_id IN ({old_scans})")).bind(&binds)?,
+            db.prepare(format!("DELETE FROM scans WHERE id IN ({old_scans})")).bind(&binds)?,
+            db.prepare(format!("DELETE FROM finding_events WHERE finding_id IN ({old_findings})")).bind(&binds)?,
+            db.prepare(format!("DELETE FROM scan_findings WHERE finding_id IN ({old_findings})")).bind(&binds)?,
+            db.prepare(format!("DELETE FROM findings WHERE id IN ({old_findings})")).bind(&binds)?,
+        ])
+        .await?;
+    Ok((res.get(1).map(super::changes).unwrap_or(0), res.get(4).map(super::changes).unwrap_or(0)))
+}
