@@ -135,53 +135,19 @@ fn blocks_indexing(directives: &str, now: Option<f64>) -> bool {
 
 /// Unix seconds of an `unavailable_after` date. Google takes "a widely adopted
 /// format" (RFC 822, RFC 850, ISO 8601 are named; its own example is
-/// `25 Jun 2010 15:00:00 PST`), which is not an HTTP date, so this reads the
-/// day, month name, year and time tokens in any order and ignores the zone.
-/// (To be replaced by chrono's RFC 2822 / RFC 3339 parsers once the crate has chrono.)
+/// `25 Jun 2010 15:00:00 PST`): an HTTP date, else RFC 2822 (obsolete zones
+/// included), else RFC 3339, else an ISO 8601 date (midnight UTC).
 fn parse_loose_date(s: &str) -> Option<f64> {
-    let mut day = None;
-    let mut month = None;
-    let mut year = None;
-    let mut hms = None;
-    for tok in s.split([' ', ',', '-']).filter(|t| !t.is_empty()) {
-        if tok.contains(':') {
-            let mut p = tok.split(':').map(|x| x.parse::<i64>().ok());
-            let (h, m, sec) = (p.next().flatten()?, p.next().flatten()?, p.next().flatten()?);
-            if !(0..24).contains(&h) || !(0..60).contains(&m) || !(0..=60).contains(&sec) {
-                return None;
-            }
-            hms = Some(h * 3600 + m * 60 + sec);
-        } else if let Some(mi) = MONTHS.iter().position(|m| tok.len() >= 3 && tok.get(..3).map(|t| t.eq_ignore_ascii_case(m)).unwrap_or(false)) {
-            month = Some(mi as i64 + 1);
-        } else if let Ok(n) = tok.parse::<i64>() {
-            if day.is_none() && tok.len() <= 2 && month.is_none() {
-                day = Some(n);
-            } else if day.is_none() && month.is_some() && tok.len() <= 2 && year.is_none() {
-                // asctime: "Nov  6 08:49:37 1994"
-                day = Some(n);
-            } else {
-                year = Some(if tok.len() == 2 { if n < 70 { 2000 + n } else { 1900 + n } } else { n });
-            }
-        }
+    let s = s.trim();
+    if let Some(t) = crate::rules::performance::network::parse_http_date(s) {
+        return Some(t);
     }
-    let (d, m, y, t) = (day?, month?, year?, hms?);
-    if !(1..=31).contains(&d) || !(0..=86400).contains(&t) || !(1600..=9999).contains(&y) {
-        return None;
-    }
-    Some((days_from_civil(y, m, d) * 86400 + t) as f64)
-}
-
-const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-
-/// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146097 + doe - 719468
+    let dt = chrono::DateTime::parse_from_rfc2822(s)
+        .or_else(|_| chrono::DateTime::parse_from_rfc3339(s))
+        .map(|d| d.timestamp())
+        .ok()
+        .or_else(|| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|d| d.and_utc().timestamp()))?;
+    Some(dt as f64)
 }
 
 fn check_is_crawlable(page: &Analysis) -> Outcome {
@@ -274,6 +240,11 @@ mod tests {
         assert!(matches!(check_is_crawlable(&crate::rules::analysis(&ph(&[("x-robots-tag", "googlebot: noindex")], ""))), Outcome::Fail(_)));
         let past = ph(&[("date", "Wed, 01 Jan 2025 00:00:00 GMT"), ("x-robots-tag", "unavailable_after: 25 Jun 2010 15:00:00 PST")], "");
         assert!(matches!(check_is_crawlable(&crate::rules::analysis(&past)), Outcome::Fail(_)));
+        // 15:00 PST is 23:00 UTC.
+        assert_eq!(parse_loose_date("25 Jun 2010 15:00:00 PST"), Some(1277506800.0));
+        assert_eq!(parse_loose_date("2010-06-25"), Some(1277424000.0));
+        assert_eq!(parse_loose_date("2010-06-25T15:00:00Z"), Some(1277478000.0));
+        assert_eq!(parse_loose_date("soon"), None);
     }
 
 }
