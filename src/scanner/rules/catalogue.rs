@@ -1,6 +1,7 @@
 //! The rule catalogue as Markdown, generated from the rule records so the
 //! documentation never drifts from the code (`npm run docs` writes
-//! `docs/rules.md`; a test fails when the file is stale).
+//! `docs/rules.md`; a test fails when the file is stale). The priority shown
+//! is a finding's score at the rule's own severity (`scoring::priority_score`).
 use super::{all, Rule};
 use crate::model::Domain;
 
@@ -25,13 +26,17 @@ pub fn markdown() -> String {
     for d in Domain::ALL {
         let of: Vec<&&Rule> = rules.iter().filter(|r| r.domain == d).collect();
         out.push_str(&format!("## {} ({} rules)\n\n", d.as_str(), of.len()));
-        out.push_str("| id | severity | title | what it checks | references | fix (minutes) | known limits |\n");
-        out.push_str("|---|---|---|---|---|---|---|\n");
+        out.push_str("| id | severity | priority (impact/effort/risk) | title | what it checks | references | fix (minutes) | known limits |\n");
+        out.push_str("|---|---|---|---|---|---|---|---|\n");
         for r in of {
             out.push_str(&format!(
-                "| `{}` | {} | {} | {} | {} | {} ({}) | {} |\n",
+                "| `{}` | {} | {} ({}/{}/{}) | {} | {} | {} | {} ({}) | {} |\n",
                 r.id,
                 r.severity.as_str(),
+                crate::scoring::priority_score(r.impact, r.effort, r.risk),
+                r.impact,
+                r.effort,
+                r.risk,
                 cell(r.title),
                 cell(r.description),
                 cell(&refs(r)),

@@ -3,7 +3,7 @@
 //! against the specifications line by line.
 #[allow(unused_imports)]
 use crate::rules::dom::AttrExt;
-use super::ctx::Ctx;
+use crate::rules::dom::roles;
 use scraper::ElementRef;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -329,41 +329,27 @@ fn is_sectioning_or_main(el: ElementRef) -> bool {
     matches!(n, "article" | "aside" | "nav" | "section" | "main")
 }
 
-/// Every tag name [`implicit_role`] can give a role; any other element has
-/// an implicit role of None (the per-page role table skips them).
-pub const IMPLICIT_ROLE_TAGS: &[&str] = &[
-    "a", "area", "article", "aside", "body", "button", "datalist", "dd", "details", "dfn", "dialog", "dt", "fieldset",
-    "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "img", "input", "li", "main",
-    "math", "menu", "meter", "nav", "ol", "optgroup", "option", "output", "progress", "search", "section", "select",
-    "summary", "table", "tbody", "td", "textarea", "tfoot", "th", "thead", "tr", "ul",
-];
-
-/// Tags whose implicit role is unconditional (a fixed arm of
-/// [`implicit_role`]): without a role attribute, this is their role.
-pub const FIXED_IMPLICIT_ROLES: &[(&str, &str)] = &[
-    ("article", "article"), ("body", "document"), ("button", "button"), ("datalist", "listbox"), ("dd", "definition"),
-    ("dfn", "term"), ("details", "group"), ("dialog", "dialog"), ("dt", "term"), ("fieldset", "group"),
-    ("figure", "figure"), ("h1", "heading"), ("h2", "heading"), ("h3", "heading"), ("h4", "heading"),
-    ("h5", "heading"), ("h6", "heading"), ("hr", "separator"), ("li", "listitem"), ("main", "main"), ("math", "math"),
-    ("menu", "list"), ("ol", "list"), ("ul", "list"), ("meter", "meter"), ("nav", "navigation"), ("optgroup", "group"),
-    ("option", "option"), ("output", "status"), ("progress", "progressbar"), ("search", "search"),
-    ("summary", "button"), ("table", "table"), ("tbody", "rowgroup"), ("thead", "rowgroup"), ("tfoot", "rowgroup"),
-    ("textarea", "textbox"), ("tr", "row"),
-];
+/// What the implicit-role decisions need to know about the rest of the page
+/// (`ctx::Ctx` answers it); a trait, so that this module does not depend on
+/// the context that depends on it.
+pub trait RoleFacts {
+    /// Non-empty aria-labelledby target text or aria-label (and optionally title).
+    fn has_label_attr_name(&self, el: ElementRef, check_title: bool) -> bool;
+    fn is_focusable(&self, el: ElementRef) -> bool;
+    /// True when the first element with this id has this local name.
+    fn id_names(&self, id: &str, name: &str) -> bool;
+}
 
 /// The HTML-AAM implicit role (axe's mapping).
-pub fn implicit_role(ctx: &Ctx, el: ElementRef) -> Option<&'static str> {
+/// The HTML-AAM implicit role (axe's mapping): the DOM layer's table
+/// ([`roles`]) for what the element alone decides, the tree for the rest.
+pub fn implicit_role(ctx: &impl RoleFacts, el: ElementRef) -> Option<&'static str> {
     let e = el.value();
-    let has = |a: &str| e.attr_of(a).is_some();
+    if let Some(role) = roles::fixed_implicit_role(e.name()) {
+        return Some(role);
+    }
     Some(match e.name() {
-        "a" | "area" => {
-            if has("href") {
-                "link"
-            } else {
-                return None;
-            }
-        }
-        "article" => "article",
+        "a" | "area" => return roles::link_role(e.attr_of("href").is_some()),
         "aside" => {
             let in_section = ancestors(el).any(|a| {
                 let n = a.value().name();
@@ -376,16 +362,6 @@ pub fn implicit_role(ctx: &Ctx, el: ElementRef) -> Option<&'static str> {
             }
             "complementary"
         }
-        "body" => "document",
-        "button" => "button",
-        "datalist" => "listbox",
-        "dd" => "definition",
-        "dfn" => "term",
-        "details" => "group",
-        "dialog" => "dialog",
-        "dt" => "term",
-        "fieldset" => "group",
-        "figure" => "figure",
         "footer" | "header" => {
             if ancestors(el).any(is_sectioning_or_main) {
                 return None;
@@ -403,21 +379,15 @@ pub fn implicit_role(ctx: &Ctx, el: ElementRef) -> Option<&'static str> {
                 return None;
             }
         }
-        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => "heading",
-        "hr" => "separator",
-        "img" => {
-            let empty_alt = e.attr_of("alt").is_some_and(|a| a.is_empty());
-            if empty_alt && !has_global_aria(el) && !ctx.is_focusable(el) {
-                "presentation"
-            } else {
-                "img"
-            }
-        }
+        "img" => match roles::img_role_by_alt(e.attr_of("alt")) {
+            Some(role) => role,
+            None if !has_global_aria(el) && !ctx.is_focusable(el) => "presentation",
+            None => "img",
+        },
         "input" => {
             let list_is_datalist = e
                 .attr_of("list")
-                .and_then(|id| ctx.by_id(id.trim()))
-                .is_some_and(|l| l.value().name() == "datalist");
+                .is_some_and(|id| ctx.id_names(id.trim(), "datalist"));
             match input_type(el).as_str() {
                 "checkbox" => "checkbox",
                 "number" => "spinbutton",
@@ -442,17 +412,6 @@ pub fn implicit_role(ctx: &Ctx, el: ElementRef) -> Option<&'static str> {
                 _ => "textbox",
             }
         }
-        "li" => "listitem",
-        "main" => "main",
-        "math" => "math",
-        "menu" | "ol" | "ul" => "list",
-        "meter" => "meter",
-        "nav" => "navigation",
-        "optgroup" => "group",
-        "option" => "option",
-        "output" => "status",
-        "progress" => "progressbar",
-        "search" => "search",
         "section" => {
             if ctx.has_label_attr_name(el, false) {
                 "region"
@@ -462,29 +421,20 @@ pub fn implicit_role(ctx: &Ctx, el: ElementRef) -> Option<&'static str> {
         }
         "select" => {
             let size = e.attr_of("size").and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or(0);
-            if has("multiple") || size > 1 {
+            if e.attr_of("multiple").is_some() || size > 1 {
                 "listbox"
             } else {
                 "combobox"
             }
         }
-        "summary" => "button",
-        "table" => "table",
-        "tbody" | "thead" | "tfoot" => "rowgroup",
         "td" => {
             let grid = ancestors(el)
                 .find(|a| a.value().name() == "table")
                 .and_then(explicit_role)
                 .is_some_and(|r| r == "grid" || r == "treegrid");
-            if grid {
-                "gridcell"
-            } else {
-                "cell"
-            }
+            roles::cell_role(grid)
         }
         "th" => th_role(el)?,
-        "textarea" => "textbox",
-        "tr" => "row",
         _ => return None,
     })
 }
@@ -492,10 +442,8 @@ pub fn implicit_role(ctx: &Ctx, el: ElementRef) -> Option<&'static str> {
 /// Column header unless the th is in a row of its own table that also holds data cells
 /// (a simple approximation of axe's scope-based decision).
 fn th_role(el: ElementRef) -> Option<&'static str> {
-    match el.value().attr_of("scope").map(|s| s.trim().to_ascii_lowercase()).as_deref() {
-        Some("row") | Some("rowgroup") => return Some("rowheader"),
-        Some("col") | Some("colgroup") => return Some("columnheader"),
-        _ => {}
+    if let Some(role) = roles::header_role_by_scope(el.value().attr_of("scope")) {
+        return Some(role);
     }
     let row = el.parent().and_then(ElementRef::wrap)?;
     let has_td = row.children().filter_map(ElementRef::wrap).any(|c| c.value().name() == "td");

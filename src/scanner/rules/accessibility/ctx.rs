@@ -24,7 +24,7 @@ pub struct Ctx<'a> {
     /// The bytes held are counted (second field) and capped.
     pub(super) text_memo: std::cell::RefCell<(HashMap<(ego_tree::NodeId, u8), std::rc::Rc<str>>, usize)>,
     /// Per position: whether the element's children hold text its `lang`
-    /// applies to (see `checks::has_lang_text`), built on first use.
+    /// applies to (see `language::has_lang_text`), built on first use.
     pub(super) lang_text: std::cell::OnceCell<Vec<bool>>,
 }
 
@@ -46,6 +46,18 @@ pub enum Candidates {
     RoleWhere(fn(&str) -> bool),
     /// Any of these.
     Union(&'static [Candidates]),
+}
+
+impl aria::RoleFacts for Ctx<'_> {
+    fn has_label_attr_name(&self, el: ElementRef, check_title: bool) -> bool {
+        Ctx::has_label_attr_name(self, el, check_title)
+    }
+    fn is_focusable(&self, el: ElementRef) -> bool {
+        Ctx::is_focusable(self, el)
+    }
+    fn id_names(&self, id: &str, name: &str) -> bool {
+        self.by_id(id).is_some_and(|e| e.value().name() == name)
+    }
 }
 
 impl<'a> Ctx<'a> {
@@ -236,7 +248,7 @@ impl<'a> Ctx<'a> {
             let mut roles = vec![None; ix.elements.len()];
             // Tags with an unconditional implicit role need no look at the
             // element unless it has a role attribute.
-            for (tag, role) in aria::FIXED_IMPLICIT_ROLES {
+            for (tag, role) in dom::roles::FIXED_IMPLICIT_ROLES {
                 for p in ix.named(tag) {
                     if ix.flags_at(*p) & index::HAS_ROLE == 0 {
                         if let Some(slot) = roles.get_mut(*p as usize) {
@@ -251,11 +263,10 @@ impl<'a> Ctx<'a> {
                     *slot = *role;
                 }
             }
-            let fixed = |t: &&str| aria::FIXED_IMPLICIT_ROLES.iter().any(|(f, _)| f == t);
             let early = |t: &&str| matches!(*t, "a" | "area" | "td" | "img" | "th");
-            let mut ps: Vec<u32> = aria::IMPLICIT_ROLE_TAGS
+            let mut ps: Vec<u32> = dom::roles::CONDITIONAL_IMPLICIT_ROLE_TAGS
                 .iter()
-                .filter(|t| !fixed(t) && !early(t))
+                .filter(|t| !early(t))
                 .flat_map(|t| ix.named(t).iter().copied())
                 .collect();
             ps.extend(ix.late_roles.iter().copied());

@@ -94,3 +94,38 @@ impl<'p> Analysis<'p> {
         r
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// These tests need no roles (and the DOM layer knows no ARIA).
+    fn no_roles(_: ElementRef) -> Option<&'static str> {
+        None
+    }
+
+    #[test]
+    fn indexed_dom_lines_match_the_line_index() {
+        let html = "<!doctype html>\n<HTML><head><title>t</title></head>\n<body>\n<!-- <p>c</p>\n<div> -->\n<p>a</p><Div\n><P\tid=x>b</P></div>\n\
+                    <svg><foreignObject><p>f</p></foreignObject></svg>\n<a<b>z</a<b><x-y>q</x-y>\n<li>1<li>2<table><td>c</table>\n<p";
+        let page = Page::html_at("https://example.com/", &[], html);
+        let doc = page.document().unwrap();
+        for e in doc.root_element().descendants().filter_map(scraper::ElementRef::wrap) {
+            assert_eq!(super::super::source_line(&Analysis::new(&page, no_roles), e), Analysis::new(&page, no_roles).line_index().get(&e.id()).copied(), "{}", e.value().name());
+        }
+    }
+
+    /// `dom::select_named` finds what selecting by the bare tag name finds.
+    #[test]
+    fn select_named_matches_select() {
+        let html = r#"<!doctype html><A href=x>1</A><svg><a href=y><text>2</text></a><style>s</style></svg><math><a>3</a></math>
+            <table><a href=z>4</a><tr><td>c</td></tr></table><p><img src=i><IMG src=j></p><template><a href=t>5</a></template><body><a>6</a></body>"#;
+        let page = Page::html_at("https://example.com/", &[], html);
+        let doc = page.document().unwrap();
+        for name in ["a", "img", "body", "style", "td", "template", "text"] {
+            let want: Vec<_> = doc.select(&super::super::sel(name)).map(|e| e.id()).collect();
+            let got: Vec<_> = super::super::select_named(&Analysis::new(&page, no_roles), name).iter().map(|e| e.id()).collect();
+            assert_eq!(got, want, "{name}");
+        }
+    }
+}

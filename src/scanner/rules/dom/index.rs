@@ -6,75 +6,14 @@
 //! by reference, so the index can live on the `Page` that owns the tree.
 #[allow(unused_imports)]
 use crate::rules::dom::AttrExt;
-use super::hidden;
+use super::{hidden, roles};
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Node};
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 
-/// Hasher for NodeIds: they are small sequential integers the parser assigns
-/// (not attacker-chosen strings), so a multiplicative hash is enough and much
-/// cheaper than SipHash. String-keyed maps keep the default keyed hasher.
-#[derive(Default, Clone, Copy)]
-pub struct NodeHasher(u64);
-
-const K: u64 = 0x9e37_79b9_7f4a_7c15;
-
-impl Hasher for NodeHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(K);
-        }
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(K);
-    }
-}
-
-pub type NodeMap<V> = HashMap<NodeId, V, BuildHasherDefault<NodeHasher>>;
-
-/// Lists keyed by a name from the page (tag or attribute name), pushed to
-/// once per element or tag. Real pages use few distinct names, so the first
-/// [`NameMap::FAST_KEYS`] go in a map with the cheap unkeyed hasher; later
-/// ones go in a keyed (SipHash) map, which bounds what crafted colliding
-/// names can cost. The same key always lands in the same map.
-#[derive(Default)]
-pub struct NameMap {
-    fast: HashMap<String, Vec<u32>, BuildHasherDefault<NodeHasher>>,
-    slow: HashMap<String, Vec<u32>>,
-}
-
-impl NameMap {
-    const FAST_KEYS: usize = 64;
-
-    pub fn push(&mut self, k: &str, v: u32) {
-        if let Some(list) = self.fast.get_mut(k) {
-            list.push(v);
-        } else if let Some(list) = self.slow.get_mut(k) {
-            list.push(v);
-        } else if self.fast.len() < Self::FAST_KEYS {
-            self.fast.insert(k.to_string(), vec![v]);
-        } else {
-            self.slow.insert(k.to_string(), vec![v]);
-        }
-    }
-
-    pub fn get(&self, k: &str) -> Option<&Vec<u32>> {
-        self.fast.get(k).or_else(|| self.slow.get(k))
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &Vec<u32>)> {
-        self.fast.iter().chain(self.slow.iter())
-    }
-
-    pub fn into_map(self) -> HashMap<String, Vec<u32>> {
-        self.fast.into_iter().chain(self.slow).collect()
-    }
-}
+pub use super::maps::{NameMap, NodeHasher, NodeMap};
 
 /// Hidden for everyone (axe `isHiddenForEveryone`).
 pub const HIDDEN_ALL: u8 = 1;
@@ -303,20 +242,20 @@ impl PageIndex {
                     open_at.push(p);
 
                     ix.flags.push(bits);
-                    // Same decisions as `aria::implicit_role` for these tags.
+                    // The decisions of the implicit-role table that need only
+                    // the element (and whether its table is a grid).
                     if !has_role {
-                        if e.name() == "img" && e.attr_of("alt").is_some_and(str::is_empty) {
-                            ix.late_roles.push(p);
-                        }
                         match e.name() {
-                            "a" | "area" => ix.early_roles.push((p, e.attr_of("href").map(|_| "link"))),
-                            "td" => ix.early_roles.push((p, Some(if parent.grid_table { "gridcell" } else { "cell" }))),
+                            "a" | "area" => ix.early_roles.push((p, roles::link_role(e.attr_of("href").is_some()))),
+                            "td" => ix.early_roles.push((p, Some(roles::cell_role(parent.grid_table)))),
                             // Only an empty alt makes the role depend on more than the element.
-                            "img" if e.attr_of("alt").is_none_or(|a| !a.is_empty()) => ix.early_roles.push((p, Some("img"))),
-                            "th" => match e.attr_of("scope").map(|s| s.trim().to_ascii_lowercase()).as_deref() {
-                                Some("row" | "rowgroup") => ix.early_roles.push((p, Some("rowheader"))),
-                                Some("col" | "colgroup") => ix.early_roles.push((p, Some("columnheader"))),
-                                _ => ix.late_roles.push(p),
+                            "img" => match roles::img_role_by_alt(e.attr_of("alt")) {
+                                Some(role) => ix.early_roles.push((p, Some(role))),
+                                None => ix.late_roles.push(p),
+                            },
+                            "th" => match roles::header_role_by_scope(e.attr_of("scope")) {
+                                Some(role) => ix.early_roles.push((p, Some(role))),
+                                None => ix.late_roles.push(p),
                             },
                             _ => {}
                         }
@@ -603,48 +542,5 @@ fn push(m: &mut HashMap<String, Vec<u32>>, k: &str, p: u32) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    #[allow(unused_imports)]
-    use crate::page::Page;
-
-    /// The shared scan's comment-skipping table equals `dom::start_tag_lines`.
-    #[test]
-    fn dom_tag_table_matches_dom_start_tag_lines() {
-        for body in [
-            "<p>a</p>\n<!-- <p>c</p>\n<div> -->\n<P\tid=x>b<br/>",
-            "<!--><p>x</p>--><p>y</p><1a> <a-b>\n<x- ><p",
-            "<!-- never closed <p>\n<div>",
-            "<div><!----><span>\r\n</span><svg><rect/></svg>< p><p\x0c>",
-            "",
-        ] {
-            let ix = PageIndex::build(&Html::parse_document(body), crate::rules::accessibility::aria::explicit_role);
-            let got: std::collections::BTreeMap<String, Vec<u32>> =
-                ix.dom_tag_lines(body).iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-            let want: std::collections::BTreeMap<String, Vec<u32>> = crate::rules::dom::start_tag_lines(body).into_iter().collect();
-            assert_eq!(got, want, "{body}");
-        }
-    }
-
-    /// The one-pass flags agree with the per-element definitions in `hidden`.
-    #[test]
-    fn flags_match_per_element_semantics() {
-        let doc = Html::parse_document(
-            r#"<div hidden><p>x</p></div><div style="visibility:hidden"><p>x</p><p style="visibility: visible">x<b>y</b></p></div>
-            <details><summary>s<i>i</i></summary><summary>t</summary><p>x</p></details><details open><p>o</p></details>
-            <div aria-hidden="true"><p>x</p></div><div inert><span>z</span></div><p>x</p>
-            <div style="display:block" hidden><p>x</p></div><div style="content-visibility: hidden"><p>c</p></div>
-            <input type="hidden"><template><p>t</p></template><div style="display:none"><p style="display:block">d</p></div>
-            <div style="display:none !important; display:block"><p>i</p></div><p style="visibility: hidden ! IMPORTANT; visibility: visible">v</p>"#,
-        );
-        let ix = PageIndex::build(&doc, crate::rules::accessibility::aria::explicit_role);
-        let mut n = 0;
-        for el in doc.root_element().descendants().filter_map(ElementRef::wrap) {
-            let f = ix.flags(el.id());
-            assert_eq!(f & HIDDEN_ALL != 0, hidden::hidden_for_everyone(el), "{}", el.html());
-            assert_eq!(f & ARIA_HIDDEN_OR_INERT != 0, hidden::aria_hidden_or_inert(el), "{}", el.html());
-            n += 1;
-        }
-        assert_eq!(n, ix.elements.len());
-    }
-}
+#[path = "index_tests.rs"]
+mod tests;

@@ -7,6 +7,8 @@ mod analysis;
 pub mod css;
 pub mod hidden;
 pub mod index;
+mod maps;
+pub mod roles;
 pub use analysis::{Analysis, RoleOf, SiblingRanks};
 
 /// Longest outer-HTML snippet kept in evidence, in characters.

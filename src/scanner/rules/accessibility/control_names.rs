@@ -1,0 +1,262 @@
+//! Accessible names of native controls: links, buttons, `<input type=button>`, `<summary>`,
+//! frames, and whether a visible label is part of the name (label in name, 2.5.3).
+//!
+//! Each rule's record follows its check; [`RULES`] lists the family, each rule with its
+//! catalogue position (the public order, see [`super::RULES`]); the cases are in `tests` below.
+use super::common::*;
+
+pub fn link_name(page: &Analysis) -> Outcome {
+    run_in(page, Candidates::Named(&["a"]), false, |_, e| name_is(e, "a") && attr(e, "href").is_some(), |c, e| {
+        pass_if(has_visible_text(c, e) || aria_named(c, e))
+    })
+}
+
+pub const LINK_NAME: Rule = Rule {
+    id: "link-name",
+    domain: Domain::Accessibility,
+    severity: Severity::High,
+    title: "Links must have discernible text",
+    description: "Links need text, an aria-label, aria-labelledby or title so users know where they go.",
+    references: &[wcag("2.4.4 (A)"), wcag("4.1.2 (A)"), axe_ref!("link-name")],
+    fix: Fix {
+        summary: "Give each link an accessible name.",
+        steps: &["Add link text", "or add aria-label to icon links"],
+        estimated_minutes: 5,
+    },
+    impact: SERIOUS,
+    effort: Effort::Attribute as u8,
+    risk: risk(Conformance::A, Harm::Blocks),
+    limits: STATIC,
+    check: link_name,
+};
+
+pub fn button_name(page: &Analysis) -> Outcome {
+    run_in(page, Candidates::Named(&["button"]), false, |c, e| name_is(e, "button") && no_explicit_name_required(c, e), |c, e| {
+        pass_if(has_visible_text(c, e) || aria_named(c, e) || has_label(c, e) || presentational(c, e))
+    })
+}
+
+pub const BUTTON_NAME: Rule = Rule {
+    id: "button-name",
+    domain: Domain::Accessibility,
+    severity: Severity::Critical,
+    title: "Buttons must have discernible text",
+    description: "Buttons need an accessible name that says what they do.",
+    references: &[wcag("4.1.2 (A)"), axe_ref!("button-name")],
+    fix: Fix {
+        summary: "Give each button text or an aria-label.",
+        steps: &["Add text content or aria-label to the button"],
+        estimated_minutes: 5,
+    },
+    impact: CRITICAL,
+    effort: Effort::Attribute as u8,
+    risk: risk(Conformance::A, Harm::Blocks),
+    limits: STATIC,
+    check: button_name,
+};
+
+pub fn input_button_name(page: &Analysis) -> Outcome {
+    run_in(
+        page,
+        Candidates::Named(&["input"]),
+        false,
+        |c, e| {
+            name_is(e, "input")
+                && matches!(input_type(e).as_str(), "button" | "submit" | "reset")
+                && attr(e, "type").is_some_and(|t| matches!(t.trim().to_ascii_lowercase().as_str(), "button" | "submit" | "reset"))
+                && no_explicit_name_required(c, e)
+        },
+        |c, e| {
+            let ty = input_type(e);
+            let default_label = attr(e, "value").is_none() && ty != "button";
+            pass_if(default_label || nonempty(attr(e, "value")) || aria_named(c, e) || has_label(c, e) || presentational(c, e))
+        },
+    )
+}
+
+pub const INPUT_BUTTON_NAME: Rule = Rule {
+    id: "input-button-name",
+    domain: Domain::Accessibility,
+    severity: Severity::Critical,
+    title: "Input buttons must have discernible text",
+    description: "Input buttons need a value or label.",
+    references: &[wcag("4.1.2 (A)"), axe_ref!("input-button-name")],
+    fix: Fix { summary: "Add a value attribute.", steps: &["Set value=\"…\""], estimated_minutes: 2 },
+    impact: CRITICAL,
+    effort: Effort::Attribute as u8,
+    risk: risk(Conformance::A, Harm::Blocks),
+    limits: STATIC,
+    check: input_button_name,
+};
+
+pub fn summary_name(page: &Analysis) -> Outcome {
+    run_in(
+        page,
+        Candidates::Named(&["summary"]),
+        false,
+        |_, e| {
+            name_is(e, "summary")
+                && e.parent().and_then(ElementRef::wrap).is_some_and(|p| {
+                    name_is(p, "details")
+                        && p.children().filter_map(ElementRef::wrap).find(|c| name_is(*c, "summary")).map(|s| s.id())
+                            == Some(e.id())
+                })
+        },
+        |c, e| pass_if(has_visible_text(c, e) || aria_named(c, e)),
+    )
+}
+
+pub const SUMMARY_NAME: Rule = Rule {
+    id: "summary-name",
+    domain: Domain::Accessibility,
+    severity: Severity::High,
+    title: "Summary elements must have discernible text",
+    description: "A <details> summary needs text.",
+    references: &[wcag("4.1.2 (A)"), axe_ref!("summary-name")],
+    fix: Fix { summary: "Add text to <summary>.", steps: &["Add text"], estimated_minutes: 2 },
+    impact: SERIOUS,
+    effort: Effort::Markup as u8,
+    risk: risk(Conformance::A, Harm::Blocks),
+    limits: STATIC,
+    check: summary_name,
+};
+
+pub fn frame_title(page: &Analysis) -> Outcome {
+    run_in(
+        page,
+        Candidates::Named(&["iframe", "frame"]),
+        false,
+        |_, e| matches!(e.value().name(), "iframe" | "frame") && tabindex(e).is_none_or(|t| t >= 0),
+        |c, e| {
+            // Presentational frames pass unless global ARIA, a tabindex or a title re-expose them.
+            let pres = matches!(explicit_role(e), Some("none" | "presentation"))
+                && !aria::has_global_aria(e)
+                && attr(e, "tabindex").is_none()
+                && attr(e, "title").is_none();
+            pass_if(aria_named(c, e) || pres)
+        },
+    )
+}
+
+pub const FRAME_TITLE: Rule = Rule {
+    id: "frame-title",
+    domain: Domain::Accessibility,
+    severity: Severity::High,
+    title: "Frames must have an accessible name",
+    description: "Frames and iframes need a title or aria-label describing their content.",
+    references: &[wcag("4.1.2 (A)"), axe_ref!("frame-title")],
+    fix: Fix {
+        summary: "Add a title attribute to each iframe.",
+        steps: &["Add title=\"…\" to the iframe"],
+        estimated_minutes: 2,
+    },
+    impact: SERIOUS,
+    effort: Effort::Attribute as u8,
+    risk: risk(Conformance::A, Harm::Hinders),
+    limits: STATIC,
+    check: frame_title,
+};
+
+pub fn frame_title_unique(page: &Analysis) -> Outcome {
+    let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
+    let mut by_title: HashMap<String, Vec<ElementRef>> = HashMap::new();
+    for e in ctx.candidates(Candidates::Named(&["iframe", "frame"])) {
+        if matches!(e.value().name(), "iframe" | "frame") && nonempty(attr(e, "title")) && !ctx.hidden_from_at(e) {
+            by_title.entry(sanitize(attr(e, "title").unwrap_or("")).to_lowercase()).or_default().push(e);
+        }
+    }
+    let applicable = !by_title.is_empty();
+    let mut reviews: Vec<ElementRef> = by_title.into_values().filter(|v| v.len() > 1).flatten().collect();
+    reviews.sort_by_key(|e| ctx.position(*e));
+    finish(page, applicable, &[], &reviews)
+}
+
+pub const FRAME_TITLE_UNIQUE: Rule = Rule {
+    id: "frame-title-unique",
+    domain: Domain::Accessibility,
+    severity: Severity::High,
+    title: "Frames must have a unique title attribute",
+    description: "Frames sharing a title cannot be told apart (needs review, as in axe).",
+    references: &[wcag("4.1.2 (A)"), axe_ref!("frame-title-unique")],
+    fix: Fix { summary: "Give each frame a distinct title.", steps: &["Edit titles"], estimated_minutes: 3 },
+    impact: SERIOUS,
+    effort: Effort::Attribute as u8,
+    risk: risk(Conformance::A, Harm::Hinders),
+    limits: STATIC,
+    check: frame_title_unique,
+};
+
+pub fn label_content_name_mismatch(page: &Analysis) -> Outcome {
+    use super::label_in_name::{compare, visible_text, Verdict};
+    run_in(
+        page,
+        Candidates::WithAttr(&["aria-label", "aria-labelledby"]),
+        false,
+        |c, e| {
+            let widget_from_content = c.role(e).and_then(role_info).is_some_and(|i| i.kind == Kind::Widget && i.name_from_content);
+            widget_from_content && (has_aria_label(e) || nonempty(attr(e, "aria-labelledby")))
+        },
+        |c, e| {
+            // A control with no visible text passes whatever its name: skip
+            // computing the name (a page can give a thousand of them one).
+            let visible = visible_text(e);
+            let name = if visible.trim().is_empty() { String::new() } else { accessible_name(c, e) };
+            match compare(&visible, &name) {
+            Verdict::Pass => V::Pass,
+            Verdict::Fail => V::Fail,
+            Verdict::Review => V::Review,
+            }
+        },
+    )
+}
+
+pub const LABEL_CONTENT_NAME_MISMATCH: Rule = Rule {
+    id: "label-content-name-mismatch",
+    domain: Domain::Accessibility,
+    severity: Severity::High,
+    title: "Elements labelled through their content must have their visible text as part of their accessible name",
+    description: "Speech-input users say what they see; an aria-label that does not contain the visible text breaks voice control.",
+    references: &[wcag("2.5.3 (A)"), axe_ref!("label-content-name-mismatch")],
+    fix: Fix {
+        summary: "Make the aria-label / aria-labelledby text start with or contain the visible label.",
+        steps: &["Include the visible words, in order, in the accessible name", "or remove the aria-label"],
+        estimated_minutes: 5,
+    },
+    impact: SERIOUS,
+    effort: Effort::Attribute as u8,
+    risk: risk(Conformance::A, Harm::Blocks),
+    limits: "Text hidden by stylesheet classes and icon-font ligatures are invisible to us; very short or symbol-only text needs review.",
+    check: label_content_name_mismatch,
+};
+
+/// This family's rules with their catalogue positions.
+pub(super) const RULES: &[(u16, Rule)] = &[
+    (5, LINK_NAME),
+    (6, BUTTON_NAME),
+    (18, INPUT_BUTTON_NAME),
+    (29, SUMMARY_NAME),
+    (8, FRAME_TITLE),
+    (32, FRAME_TITLE_UNIQUE),
+    (81, LABEL_CONTENT_NAME_MISMATCH),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::RULES;
+
+    /// (rule id, passing body, failing body); bodies starting with `<!` are whole documents.
+    const CASES: &[(&str, &str, &str)] = &[
+        ("link-name", r#"<a href="/x">Docs</a>"#, r#"<a href="/x"><img src=i alt=""></a>"#),
+        ("button-name", r#"<button>Save</button>"#, r#"<button></button>"#),
+        ("input-button-name", r#"<input type=button value="Go">"#, r#"<input type=button>"#),
+        ("summary-name", r#"<details><summary>More</summary>x</details>"#, r#"<details><summary></summary>x</details>"#),
+        ("frame-title", r#"<iframe src=a title="Map"></iframe>"#, r#"<iframe src=a></iframe>"#),
+        ("frame-title-unique", r#"<iframe title=a></iframe><iframe title=b></iframe>"#, r#"<iframe title=a></iframe><iframe title=a></iframe>"#),
+        ("label-content-name-mismatch", r#"<button aria-label="Next page in the list">Next page</button>"#, r#"<button aria-label="Continue">Next page</button>"#),
+    ];
+
+    #[test]
+    fn pass_and_fail_cases() {
+        super::super::tests::pass_and_fail(RULES, CASES);
+    }
+}

@@ -1,0 +1,124 @@
+//! The page as a whole: its title, a body hidden from assistive technology, timed refreshes.
+//!
+//! Each rule's record follows its check; [`RULES`] lists the family, each rule with its
+//! catalogue position (the public order, see [`super::RULES`]); the cases are in `tests` below.
+use super::common::*;
+
+pub fn document_title(page: &Analysis) -> Outcome {
+    root_outcome(page, |c, _| {
+        let t = c.candidates(Candidates::Named(&["title"])).into_iter().find(|e| name_is(*e, "title") && is_html(*e));
+        pass_if(t.is_some_and(|t| !sanitize(&t.text().collect::<String>()).is_empty()))
+    })
+}
+
+pub const DOCUMENT_TITLE: Rule = Rule {
+    id: "document-title",
+    domain: Domain::Accessibility,
+    severity: Severity::High,
+    title: "Documents must have a <title> element to aid in navigation",
+    description: "A non-empty <title> identifies the page in tabs, history and screen readers.",
+    references: &[wcag("2.4.2 (A)"), axe_ref!("document-title")],
+    fix: Fix {
+        summary: "Add a descriptive, non-empty <title>.",
+        steps: &["Add <title> inside <head>"],
+        estimated_minutes: 2,
+    },
+    impact: SERIOUS,
+    effort: Effort::Markup as u8,
+    risk: risk(Conformance::A, Harm::Hinders),
+    limits: STATIC,
+    check: document_title,
+};
+
+pub fn aria_hidden_body(page: &Analysis) -> Outcome {
+    run_in(page, Candidates::Named(&["body"]), true, |_, e| name_is(e, "body"), |_, e| {
+        pass_if(!attr(e, "aria-hidden").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")))
+    })
+}
+
+pub const ARIA_HIDDEN_BODY: Rule = Rule {
+    id: "aria-hidden-body",
+    domain: Domain::Accessibility,
+    severity: Severity::Critical,
+    title: "aria-hidden=\"true\" must not be present on the document body",
+    description: "aria-hidden on body hides the whole page from assistive technology.",
+    references: &[wcag("1.3.1 (A)"), wcag("4.1.2 (A)"), axe_ref!("aria-hidden-body")],
+    fix: Fix { summary: "Remove aria-hidden from <body>.", steps: &["Remove the attribute"], estimated_minutes: 2 },
+    impact: CRITICAL,
+    effort: Effort::Attribute as u8,
+    risk: risk(Conformance::A, Harm::Blocks),
+    limits: "",
+    check: aria_hidden_body,
+};
+
+fn meta_refresh_rule(page: &Analysis, max: Option<f64>) -> Outcome {
+    run_in(
+        page,
+        Candidates::Named(&["meta"]),
+        true,
+        |_, e| {
+            name_is(e, "meta")
+                && attr(e, "http-equiv").is_some_and(|h| h.trim().eq_ignore_ascii_case("refresh"))
+                && attr(e, "content").is_some()
+        },
+        move |_, e| {
+            let content = attr(e, "content").unwrap_or("").trim();
+            let first = content.split([';', ',', ' ', '\t', '\n', '\r']).next().unwrap_or("");
+            if first.is_empty() || !first.chars().all(|c| c.is_ascii_digit() || c == '.') {
+                return V::Pass;
+            }
+            let delay = parse_float(first).unwrap_or(0.0);
+            if delay <= 0.0 || max.is_some_and(|m| delay > m) {
+                return V::Pass;
+            }
+            V::Fail
+        },
+    )
+}
+
+pub fn meta_refresh(page: &Analysis) -> Outcome {
+    meta_refresh_rule(page, Some(72000.0))
+}
+
+pub const META_REFRESH: Rule = Rule {
+    id: "meta-refresh",
+    domain: Domain::Accessibility,
+    severity: Severity::Critical,
+    title: "Delayed refresh under 20 hours must not be used",
+    description: "Timed refreshes and redirects move users without warning.",
+    references: &[wcag("2.2.1 (A)"), axe_ref!("meta-refresh")],
+    fix: Fix {
+        summary: "Remove the meta refresh or redirect server-side.",
+        steps: &["Use a 301 redirect instead"],
+        estimated_minutes: 10,
+    },
+    impact: CRITICAL,
+    effort: Effort::Markup as u8,
+    risk: risk(Conformance::A, Harm::Blocks),
+    limits: "",
+    check: meta_refresh,
+};
+
+/// This family's rules with their catalogue positions.
+pub(super) const RULES: &[(u16, Rule)] = &[
+    (4, DOCUMENT_TITLE),
+    (40, ARIA_HIDDEN_BODY),
+    (38, META_REFRESH),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::RULES;
+
+    /// (rule id, passing body, failing body); bodies starting with `<!` are whole documents.
+    const CASES: &[(&str, &str, &str)] = &[
+        ("document-title", "<!doctype html><html lang=en><title>Home</title>", "<!doctype html><html lang=en><title> </title>"),
+        ("aria-hidden-body", "<!doctype html><html lang=en><title>t</title><body>x", "<!doctype html><html lang=en><title>t</title><body aria-hidden=true>x"),
+        ("meta-refresh", r#"<meta http-equiv=refresh content="0; url=/x">"#, r#"<meta http-equiv=refresh content="30">"#),
+    ];
+
+    #[test]
+    fn pass_and_fail_cases() {
+        super::super::tests::pass_and_fail(RULES, CASES);
+    }
+}

@@ -1,0 +1,156 @@
+//! Keyboard and focus: tab order, access keys, focusable content that assistive technology
+//! cannot see (inside `aria-hidden`, or nested in another control).
+//!
+//! Each rule's record follows its check; [`RULES`] lists the family, each rule with its
+//! catalogue position (the public order, see [`super::RULES`]); the cases are in `tests` below.
+use super::common::*;
+
+pub fn tabindex_rule(page: &Analysis) -> Outcome {
+    run_in(page, Candidates::WithAttr(&["tabindex"]), false, |_, e| attr(e, "tabindex").is_some(), |_, e| pass_if(tabindex(e).is_none_or(|t| t <= 0)))
+}
+
+pub const TABINDEX: Rule = Rule {
+    id: "tabindex",
+    domain: Domain::Accessibility,
+    severity: Severity::High,
+    title: "Elements should not have tabindex greater than zero",
+    description: "Positive tabindex breaks the natural focus order.",
+    references: &[axe_ref!("tabindex")],
+    fix: Fix { summary: "Use tabindex 0 or -1.", steps: &["Set tabindex=0"], estimated_minutes: 3 },
+    impact: SERIOUS,
+    effort: Effort::Attribute as u8,
+    risk: risk(Conformance::BestPractice, Harm::Hinders),
+    limits: STATIC,
+    check: tabindex_rule,
+};
+
+pub fn accesskeys(page: &Analysis) -> Outcome {
+    let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let els: Vec<ElementRef> =
+        ctx.candidates(Candidates::WithAttr(&["accesskey"])).into_iter().filter(|e| attr(*e, "accesskey").is_some() && !ctx.hidden_for_everyone(*e)).collect();
+    for e in &els {
+        *seen.entry(attr(*e, "accesskey").unwrap_or("").trim().to_lowercase()).or_default() += 1;
+    }
+    // axe reports a duplicated key once, on its first element.
+    let mut first: HashSet<String> = HashSet::new();
+    let fails: Vec<ElementRef> = els
+        .iter()
+        .copied()
+        .filter(|e| {
+            let k = attr(*e, "accesskey").unwrap_or("").trim().to_lowercase();
+            seen.get(&k).copied().unwrap_or(0) > 1 && first.insert(k)
+        })
+        .collect();
+    finish(page, !els.is_empty(), &fails, &[])
+}
+
+pub const ACCESSKEYS: Rule = Rule {
+    id: "accesskeys",
+    domain: Domain::Accessibility,
+    severity: Severity::High,
+    title: "accesskey attribute value should be unique",
+    description: "Duplicate access keys conflict.",
+    references: &[axe_ref!("accesskeys")],
+    fix: Fix { summary: "Give each accesskey a unique value.", steps: &["Change duplicates"], estimated_minutes: 2 },
+    impact: SERIOUS,
+    effort: Effort::Attribute as u8,
+    risk: risk(Conformance::BestPractice, Harm::Hinders),
+    limits: STATIC,
+    check: accesskeys,
+};
+
+pub fn nested_interactive(page: &Analysis) -> Outcome {
+    run_in(
+        page,
+        Candidates::RoleWhere(|r| role_info(r).is_some_and(|i| i.children_presentational)),
+        false,
+        |c, e| c.role(e).and_then(role_info).is_some_and(|i| i.children_presentational),
+        |c, e| {
+            // Focusable descendants with a widget role (tabindex alone does not count).
+            let bad = e.descendants().skip(1).filter_map(ElementRef::wrap).any(|d| {
+                c.is_focusable(d)
+                    && c.role(d).and_then(role_info).is_some_and(|i| matches!(i.kind, Kind::Widget | Kind::Composite))
+            });
+            pass_if(!bad)
+        },
+    )
+}
+
+pub const NESTED_INTERACTIVE: Rule = Rule {
+    id: "nested-interactive",
+    domain: Domain::Accessibility,
+    severity: Severity::High,
+    title: "Interactive controls must not be nested",
+    description: "Focusable content inside a control with presentational children is not announced.",
+    references: &[wcag("4.1.2 (A)"), axe_ref!("nested-interactive")],
+    fix: Fix { summary: "Un-nest the controls.", steps: &["Move the inner control out"], estimated_minutes: 10 },
+    impact: SERIOUS,
+    effort: Effort::Restructure as u8,
+    risk: risk(Conformance::A, Harm::Blocks),
+    limits: STATIC,
+    check: nested_interactive,
+};
+
+pub fn aria_hidden_focus(page: &Analysis) -> Outcome {
+    run_in(
+        page,
+        Candidates::WithAttr(&["aria-hidden"]),
+        true,
+        |_, e| attr(e, "aria-hidden").is_some_and(|v| v.trim() == "true") && !name_is(e, "body") && !ancestors(e).any(|a| attr(a, "aria-hidden").is_some_and(|v| v.trim() == "true")),
+        |c, e| {
+            if c.hidden_for_everyone(e) {
+                return V::Pass;
+            }
+            let bad = std::iter::once(e)
+                .chain(e.descendants().skip(1).filter_map(ElementRef::wrap))
+                .any(|d| c.is_tabbable(d));
+            pass_if(!bad)
+        },
+    )
+}
+
+pub const ARIA_HIDDEN_FOCUS: Rule = Rule {
+    id: "aria-hidden-focus",
+    domain: Domain::Accessibility,
+    severity: Severity::High,
+    title: "ARIA hidden element must not be focusable or contain focusable elements",
+    description: "Focusable content inside aria-hidden is announced as nothing.",
+    references: &[wcag("4.1.2 (A)"), axe_ref!("aria-hidden-focus")],
+    fix: Fix {
+        summary: "Make it unfocusable or not hidden.",
+        steps: &["Add tabindex=-1 or remove aria-hidden"],
+        estimated_minutes: 5,
+    },
+    impact: SERIOUS,
+    effort: Effort::Attribute as u8,
+    risk: risk(Conformance::A, Harm::Blocks),
+    limits: "Focusability depends on CSS we cannot see.",
+    check: aria_hidden_focus,
+};
+
+/// This family's rules with their catalogue positions.
+pub(super) const RULES: &[(u16, Rule)] = &[
+    (58, TABINDEX),
+    (59, ACCESSKEYS),
+    (75, NESTED_INTERACTIVE),
+    (82, ARIA_HIDDEN_FOCUS),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::RULES;
+
+    /// (rule id, passing body, failing body); bodies starting with `<!` are whole documents.
+    const CASES: &[(&str, &str, &str)] = &[
+        ("tabindex", r#"<div tabindex=0>a</div>"#, r#"<div tabindex=2>a</div>"#),
+        ("accesskeys", r#"<a href=a accesskey=s>a</a><a href=b accesskey=t>b</a>"#, r#"<a href=a accesskey=s>a</a><a href=b accesskey=s>b</a>"#),
+        ("nested-interactive", r#"<button>a</button>"#, r#"<button><a href=a>x</a></button>"#),
+        ("aria-hidden-focus", r#"<div aria-hidden=true><p>x</p></div>"#, r#"<div aria-hidden=true><a href=a>x</a></div>"#),
+    ];
+
+    #[test]
+    fn pass_and_fail_cases() {
+        super::super::tests::pass_and_fail(RULES, CASES);
+    }
+}

@@ -1,0 +1,42 @@
+//! Tests of the element index (kept apart so index.rs stays short).
+use super::*;
+
+/// The shared scan's comment-skipping table equals `dom::start_tag_lines`.
+#[test]
+fn dom_tag_table_matches_dom_start_tag_lines() {
+    for body in [
+        "<p>a</p>\n<!-- <p>c</p>\n<div> -->\n<P\tid=x>b<br/>",
+        "<!--><p>x</p>--><p>y</p><1a> <a-b>\n<x- ><p",
+        "<!-- never closed <p>\n<div>",
+        "<div><!----><span>\r\n</span><svg><rect/></svg>< p><p\x0c>",
+        "",
+    ] {
+        let ix = PageIndex::build(&Html::parse_document(body), |_| None);
+        let got: std::collections::BTreeMap<String, Vec<u32>> =
+            ix.dom_tag_lines(body).iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let want: std::collections::BTreeMap<String, Vec<u32>> = crate::rules::dom::start_tag_lines(body).into_iter().collect();
+        assert_eq!(got, want, "{body}");
+    }
+}
+
+/// The one-pass flags agree with the per-element definitions in `hidden`.
+#[test]
+fn flags_match_per_element_semantics() {
+    let doc = Html::parse_document(
+        r#"<div hidden><p>x</p></div><div style="visibility:hidden"><p>x</p><p style="visibility: visible">x<b>y</b></p></div>
+        <details><summary>s<i>i</i></summary><summary>t</summary><p>x</p></details><details open><p>o</p></details>
+        <div aria-hidden="true"><p>x</p></div><div inert><span>z</span></div><p>x</p>
+        <div style="display:block" hidden><p>x</p></div><div style="content-visibility: hidden"><p>c</p></div>
+        <input type="hidden"><template><p>t</p></template><div style="display:none"><p style="display:block">d</p></div>
+            <div style="display:none !important; display:block"><p>i</p></div><p style="visibility: hidden ! IMPORTANT; visibility: visible">v</p>"#,
+    );
+    let ix = PageIndex::build(&doc, |_| None);
+    let mut n = 0;
+    for el in doc.root_element().descendants().filter_map(ElementRef::wrap) {
+        let f = ix.flags(el.id());
+        assert_eq!(f & HIDDEN_ALL != 0, hidden::hidden_for_everyone(el), "{}", el.html());
+        assert_eq!(f & ARIA_HIDDEN_OR_INERT != 0, hidden::aria_hidden_or_inert(el), "{}", el.html());
+        n += 1;
+    }
+    assert_eq!(n, ix.elements.len());
+}

@@ -1,0 +1,67 @@
+//! The maps the element index keys by tree position or by names from the page.
+use ego_tree::NodeId;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Hasher for NodeIds: they are small sequential integers the parser assigns
+/// (not attacker-chosen strings), so a multiplicative hash is enough and much
+/// cheaper than SipHash. String-keyed maps keep the default keyed hasher.
+#[derive(Default, Clone, Copy)]
+pub struct NodeHasher(u64);
+
+const K: u64 = 0x9e37_79b9_7f4a_7c15;
+
+impl Hasher for NodeHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(K);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(K);
+    }
+}
+
+pub type NodeMap<V> = HashMap<NodeId, V, BuildHasherDefault<NodeHasher>>;
+
+/// Lists keyed by a name from the page (tag or attribute name), pushed to
+/// once per element or tag. Real pages use few distinct names, so the first
+/// [`NameMap::FAST_KEYS`] go in a map with the cheap unkeyed hasher; later
+/// ones go in a keyed (SipHash) map, which bounds what crafted colliding
+/// names can cost. The same key always lands in the same map.
+#[derive(Default)]
+pub struct NameMap {
+    fast: HashMap<String, Vec<u32>, BuildHasherDefault<NodeHasher>>,
+    slow: HashMap<String, Vec<u32>>,
+}
+
+impl NameMap {
+    const FAST_KEYS: usize = 64;
+
+    pub fn push(&mut self, k: &str, v: u32) {
+        if let Some(list) = self.fast.get_mut(k) {
+            list.push(v);
+        } else if let Some(list) = self.slow.get_mut(k) {
+            list.push(v);
+        } else if self.fast.len() < Self::FAST_KEYS {
+            self.fast.insert(k.to_string(), vec![v]);
+        } else {
+            self.slow.insert(k.to_string(), vec![v]);
+        }
+    }
+
+    pub fn get(&self, k: &str) -> Option<&Vec<u32>> {
+        self.fast.get(k).or_else(|| self.slow.get(k))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Vec<u32>)> {
+        self.fast.iter().chain(self.slow.iter())
+    }
+
+    pub fn into_map(self) -> HashMap<String, Vec<u32>> {
+        self.fast.into_iter().chain(self.slow).collect()
+    }
+}
