@@ -46,7 +46,8 @@ fn dump(name: &str, page: &Page) {
                 v.confidence,
                 v.code,
                 v.detail,
-                v.evidence.len(),
+                // Kept items, and the true total when checks listed only the first ones.
+                if v.evidence_total() == v.evidence.len() { v.evidence.len().to_string() } else { format!("{}/{}", v.evidence.len(), v.evidence_total()) },
                 v.evidence.iter().map(line).collect::<Vec<_>>().join(" ; ")
             ),
         };

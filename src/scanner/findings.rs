@@ -70,7 +70,7 @@ pub fn observations(results: &[RuleResult], org: &str, project: &str, asset: &st
                 score: priority_score(impact, rule.effort, rule.risk),
                 asset: asset.to_string(),
                 evidence: Value::Array(evidence),
-                evidence_total: v.evidence.len(),
+                evidence_total: v.evidence_total(),
                 recommended_fix: json!({
                     "summary": rule.fix.summary,
                     "steps": rule.fix.steps,
@@ -192,6 +192,19 @@ mod tests {
         assert_eq!(s["security"]["critical"], 1);
         assert_eq!(s["performance"]["high"], 0);
         assert_eq!(s["total"], 1);
+    }
+
+    #[test]
+    fn evidence_total_is_the_count_the_check_saw_not_the_count_it_kept() {
+        // A page with 57 images without alt: the rule keeps 20 and reports all 57.
+        let body = format!("<!doctype html><html lang=en><title>t</title>{}", "<img src=a.png>".repeat(57));
+        let page = Page::html_at("https://example.com/", &[], &body);
+        let rule = crate::rules::by_id("image-alt").expect("image-alt");
+        let outcome = rule.check_page(&page);
+        assert!(matches!(&outcome, Outcome::Fail(v) if v.evidence.len() == MAX_EVIDENCE));
+        let obs = observations(&[RuleResult { rule, outcome }], "o", "p", "https://example.com/");
+        assert_eq!(obs[0].evidence.as_array().map(Vec::len), Some(MAX_EVIDENCE));
+        assert_eq!(obs[0].evidence_total, 57);
     }
 
     #[test]

@@ -73,6 +73,16 @@ pub enum Outcome {
     Fail(Violation),
 }
 
+impl Outcome {
+    /// A failure's true evidence count (see [`Violation::total`]); other outcomes unchanged.
+    pub fn with_total(self, n: usize) -> Outcome {
+        match self {
+            Outcome::Fail(v) => Outcome::Fail(v.total(n)),
+            other => other,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Violation {
     /// Overrides the rule's default severity when the observed case is worse or milder.
@@ -83,12 +93,26 @@ pub struct Violation {
     pub code: Option<String>,
     /// One-line description of what is wrong on this page (defaults to the rule's).
     pub detail: Option<String>,
+    /// At most [`MAX_EVIDENCE`] items: checks stop building evidence there.
     pub evidence: Vec<Evidence>,
+    /// How many items there were in all (the finding's `evidence_total`);
+    /// at least `evidence.len()`.
+    pub total: usize,
 }
 
 impl Violation {
     pub fn new(evidence: Vec<Evidence>) -> Self {
-        Violation { severity: None, confidence: 0.95, code: None, detail: None, evidence }
+        let total = evidence.len();
+        Violation { severity: None, confidence: 0.95, code: None, detail: None, evidence, total }
+    }
+    /// The number of offending items when the check kept only the first [`MAX_EVIDENCE`].
+    pub fn total(mut self, n: usize) -> Self {
+        self.total = n;
+        self
+    }
+    /// The true count of evidence items, kept or not.
+    pub fn evidence_total(&self) -> usize {
+        self.total.max(self.evidence.len())
     }
     pub fn severity(mut self, s: Severity) -> Self {
         self.severity = Some(s);
@@ -212,6 +236,7 @@ fn too_complex(page: &Page, outcome: Outcome) -> Outcome {
                     *needs_review = true;
                 }
             }
+            v.total = v.evidence_total() + 1;
             v.evidence.insert(0, reason);
             v.confidence = v.confidence.min(0.4);
             v.code = v.code.or_else(|| Some(PAGE_TOO_COMPLEX.to_string()));
@@ -229,7 +254,8 @@ fn too_complex(page: &Page, outcome: Outcome) -> Outcome {
     }
 }
 
-/// Maximum element evidence items kept per finding; the total is reported alongside.
+/// Evidence items kept per finding (checks stop building evidence there);
+/// [`Violation::total`] carries how many there were.
 pub const MAX_EVIDENCE: usize = 20;
 
 #[cfg(test)]

@@ -113,7 +113,7 @@ mod tests {
             "<!doctype html>\n<html><body>\n<IMG src=a>\n<p><img src=b></p>\n<imgx>\n\n<img\tsrc=c><a href=x>y</a></body></html>",
         );
         let doc = page.document().unwrap();
-        let els: Vec<ElementRef> = doc.select(&dom::sel("img, a, p")).collect();
+        let els: Vec<ElementRef> = doc.select(crate::sel!("img, a, p")).collect();
         let batched = elements(&crate::rules::analysis(&page), els.clone());
         for (e, ev) in els.iter().zip(&batched) {
             assert_eq!(*ev, dom::element(&crate::rules::analysis(&page), *e));

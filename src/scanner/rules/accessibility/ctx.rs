@@ -369,9 +369,10 @@ pub fn is_disabled(el: ElementRef) -> bool {
     false
 }
 
-/// At most this many elements are listed per finding (the detail keeps the
-/// full count): evidence is for fixing, and a 2 MB page can hold thousands.
-pub const MAX_EVIDENCE: usize = 100;
+/// At most this many elements are listed per finding (the detail and the
+/// violation's total keep the full count): evidence is for fixing, and a 2 MB
+/// page can hold thousands.
+pub use crate::rules::MAX_EVIDENCE;
 
 /// Turns offending and needs-review elements into the rule's outcome. Elements
 /// that only need review still fail, at confidence 0.4, so a human looks.
@@ -402,7 +403,7 @@ pub fn finish(page: &Analysis, applicable: bool, fails: &[ElementRef], reviews: 
     } else {
         (0.9, format!("{} element(s) fail, {} need review{more}", fails.len(), reviews.len()))
     };
-    Outcome::Fail(Violation::new(evidence).confidence(confidence).detail(detail))
+    Outcome::Fail(Violation::new(evidence).total(fails.len() + reviews.len()).confidence(confidence).detail(detail))
 }
 
 /// 1-based source lines of the elements' start tags: the n-th `<name` in the

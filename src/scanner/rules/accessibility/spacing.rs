@@ -74,22 +74,7 @@ const PROPS: [Prop; 3] = [Prop::Letter, Prop::Word, Prop::Line];
 /// The winning declaration of `prop` in a style attribute, as CSS cascades
 /// it: `!important` beats normal, then the last one wins.
 pub fn declared(style: &str, prop: &str) -> Option<(String, bool)> {
-    let mut best: Option<(String, bool)> = None;
-    for decl in style.split(';') {
-        let Some((k, v)) = decl.split_once(':') else { continue };
-        if !k.trim().eq_ignore_ascii_case(prop) {
-            continue;
-        }
-        let v = v.trim().to_ascii_lowercase();
-        let (v, important) = match v.strip_suffix("important").map(str::trim_end).and_then(|s| s.strip_suffix('!')) {
-            Some(rest) => (rest.trim().to_string(), true),
-            None => (v, false),
-        };
-        if important || !best.as_ref().is_some_and(|(_, i)| *i) {
-            best = Some((v, important));
-        }
-    }
-    best
+    crate::rules::dom::css::declared(style, prop)
 }
 
 /// A CSS length in px, given the element's font size (for em/ch/ex).

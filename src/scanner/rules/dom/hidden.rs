@@ -6,25 +6,15 @@
 use crate::rules::dom::AttrExt;
 use scraper::ElementRef;
 
-/// The value of one property in an inline `style` attribute (lower-cased,
-/// `!important` dropped); the last declaration wins, as in CSS.
+/// The value of one property in an inline `style` attribute, lower-cased, as
+/// the cascade applies it (`!important` first, then the last; see [`super::css`]).
 pub fn inline_style(el: ElementRef, prop: &str) -> Option<String> {
     style_value(el.value().attr_of("style")?, prop)
 }
 
 /// [`inline_style`] on the attribute's text.
 pub fn style_value(style: &str, prop: &str) -> Option<String> {
-    let mut found = None;
-    for decl in style.split(';') {
-        if let Some((k, v)) = decl.split_once(':') {
-            if k.trim().eq_ignore_ascii_case(prop) {
-                let v = v.trim().to_ascii_lowercase();
-                let v = v.trim_end_matches("!important").trim().to_string();
-                found = Some(v);
-            }
-        }
-    }
-    found
+    super::css::value(style, prop)
 }
 
 /// Elements the UA stylesheet never renders.
@@ -133,5 +123,17 @@ mod tests {
         assert!(hidden_from_at(pick(&doc, "#f")));
         assert!(!hidden_from_at(pick(&doc, "#g")));
         assert!(!hidden_for_everyone(pick(&doc, "#h")));
+    }
+
+    /// An `!important` declaration wins over a later normal one, as browsers apply inline styles.
+    #[test]
+    fn important_inline_declarations_win() {
+        let doc = Html::parse_document(
+            r#"<div id=a style="display:none !important; display:block">x</div><p id=b style="visibility: hidden ! IMPORTANT; visibility: visible">y</p>
+            <p id=c style="display:none; display:block">z</p>"#,
+        );
+        assert!(display_none(pick(&doc, "#a")));
+        assert!(hidden_for_everyone(pick(&doc, "#b")));
+        assert!(!hidden_for_everyone(pick(&doc, "#c")));
     }
 }

@@ -177,7 +177,9 @@ impl PageIndex {
                         }
                         ix.by_attr.push(k, ix.elements.len() as u32);
                     }
-                    let prop = |name: &str| style.and_then(|s| hidden::style_value(s, name));
+                    // The style attribute is parsed once for every property read below.
+                    let decls = style.map(|s| super::css::declarations_of(s, &["display", "visibility", "content-visibility"])).unwrap_or_default();
+                    let prop = |name: &str| super::css::winning(&decls, name).map(|(v, _)| v);
                     // Same decision as `hidden::display_none`.
                     let own_display_none = hidden::natively_hidden(e.name())
                         || (e.name() == "input" && ty.is_some_and(|t| t.trim().eq_ignore_ascii_case("hidden")))

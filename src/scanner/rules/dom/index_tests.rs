@@ -27,7 +27,8 @@ fn flags_match_per_element_semantics() {
         <details><summary>s<i>i</i></summary><summary>t</summary><p>x</p></details><details open><p>o</p></details>
         <div aria-hidden="true"><p>x</p></div><div inert><span>z</span></div><p>x</p>
         <div style="display:block" hidden><p>x</p></div><div style="content-visibility: hidden"><p>c</p></div>
-        <input type="hidden"><template><p>t</p></template><div style="display:none"><p style="display:block">d</p></div>"#,
+        <input type="hidden"><template><p>t</p></template><div style="display:none"><p style="display:block">d</p></div>
+            <div style="display:none !important; display:block"><p>i</p></div><p style="visibility: hidden ! IMPORTANT; visibility: visible">v</p>"#,
     );
     let ix = PageIndex::build(&doc, |_| None);
     let mut n = 0;

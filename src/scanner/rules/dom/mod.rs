@@ -4,6 +4,7 @@ use crate::rules::Evidence;
 use scraper::{ElementRef, Selector};
 
 mod analysis;
+pub mod css;
 pub mod hidden;
 pub mod index;
 mod maps;
@@ -13,11 +14,22 @@ pub use analysis::{Analysis, RoleOf, SiblingRanks};
 /// Longest outer-HTML snippet kept in evidence, in characters.
 pub const SNIPPET_MAX: usize = 300;
 
-/// Parses a selector written in the rule source. Selectors are static strings,
-/// so a failure is a programming error caught by the unit tests; we still
-/// never panic and return a selector that matches nothing.
+/// Parses a selector at run time. Rule code writes its selectors with
+/// [`sel!`](crate::sel), which calls this once per isolate; a failure is a
+/// programming error caught by the unit tests (`static_selectors_parse`), and
+/// we still never panic: the result then matches nothing.
 pub fn sel(s: &str) -> Selector {
     Selector::parse(s).unwrap_or_else(|_| Selector::parse("__never__").expect("valid fallback selector")) // ok: static literal
+}
+
+/// `sel!("meta[name]")`: a `&'static Selector` compiled the first time the
+/// line runs, so no selector is parsed per page or per call.
+#[macro_export]
+macro_rules! sel {
+    ($s:literal) => {{
+        static SELECTOR: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| $crate::rules::dom::sel($s));
+        &*SELECTOR
+    }};
 }
 
 /// `html.select(selector)`, visiting only elements whose local name is in
@@ -57,7 +69,8 @@ pub fn select_named<'a>(page: &'a Analysis, name: &str) -> Vec<ElementRef<'a>> {
             ids.sort_unstable();
             ids.into_iter().filter_map(|id| html.tree.get(id).and_then(ElementRef::wrap)).collect()
         }
-        _ => html.select(&sel(name)).collect(),
+        // What `html.select` would visit for a type selector: every attached element.
+        _ => html.tree.nodes().filter_map(ElementRef::wrap).filter(|e| e.parent().is_some() && e.value().name() == name).collect(),
     }
 }
 
@@ -318,5 +331,42 @@ impl AttrExt for scraper::node::Element {
     #[inline]
     fn attr_of(&self, name: &str) -> Option<&str> {
         self.attrs.iter().find(|(q, _)| q.prefix.is_none() && &*q.local == name && q.ns.is_empty()).map(|(_, v)| &**v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every `sel!("…")` in the rule sources parses: a typo would otherwise
+    /// give a selector that silently matches nothing.
+    #[test]
+    fn static_selectors_parse() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        let mut seen = 0;
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap_or_default();
+            for (at, _) in text.match_indices("sel!(\"") {
+                let rest = &text[at + 6..];
+                let Some(end) = rest.find("\")") else { continue };
+                let s = &rest[..end];
+                if s == "…" {
+                    continue;
+                }
+                assert!(scraper::Selector::parse(s).is_ok(), "{}: selector {s:?} does not parse", f.display());
+                seen += 1;
+            }
+        }
+        // The rules' selectors (a lower count means the scan stopped finding them).
+        assert!(seen >= 25, "found only {seen} static selectors");
     }
 }

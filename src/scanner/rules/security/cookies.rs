@@ -206,7 +206,7 @@ fn check(page: &Analysis) -> Outcome {
         .take(crate::rules::MAX_EVIDENCE)
         .map(|(n, note)| Evidence::Item { value: n.clone(), note: (*note).to_string() })
         .collect();
-    grade::outcome(a.code, detail(a.code), ev)
+    grade::outcome(a.code, detail(a.code), ev).with_total(a.problems.len())
 }
 
 pub const RULE: Rule = Rule {

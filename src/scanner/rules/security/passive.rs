@@ -107,22 +107,25 @@ pub const PERMISSIONS_POLICY_RULE: Rule = Rule {
 // ---------------------------------------------------------------- mixed content
 
 /// (selector, attribute, active): active content can rewrite the page.
-const MIXED_TARGETS: [(&str, &str, bool); 14] = [
-    ("script[src]", "src", true),
-    ("iframe[src]", "src", true),
-    ("frame[src]", "src", true),
-    ("object[data]", "data", true),
-    ("embed[src]", "src", true),
-    ("link[href]", "href", true),
-    ("form[action]", "action", true),
-    ("button[formaction]", "formaction", true),
-    ("input[formaction]", "formaction", true),
-    ("img[src]", "src", false),
-    ("audio[src]", "src", false),
-    ("video[src]", "src", false),
-    ("source[src]", "src", false),
-    ("video[poster]", "poster", false),
-];
+/// (element name, attribute, its `name[attr]` selector, whether the load is active content).
+fn mixed_targets() -> [(&'static str, &'static str, &'static scraper::Selector, bool); 14] {
+    [
+        ("script", "src", crate::sel!("script[src]"), true),
+        ("iframe", "src", crate::sel!("iframe[src]"), true),
+        ("frame", "src", crate::sel!("frame[src]"), true),
+        ("object", "data", crate::sel!("object[data]"), true),
+        ("embed", "src", crate::sel!("embed[src]"), true),
+        ("link", "href", crate::sel!("link[href]"), true),
+        ("form", "action", crate::sel!("form[action]"), true),
+        ("button", "formaction", crate::sel!("button[formaction]"), true),
+        ("input", "formaction", crate::sel!("input[formaction]"), true),
+        ("img", "src", crate::sel!("img[src]"), false),
+        ("audio", "src", crate::sel!("audio[src]"), false),
+        ("video", "src", crate::sel!("video[src]"), false),
+        ("source", "src", crate::sel!("source[src]"), false),
+        ("video", "poster", crate::sel!("video[poster]"), false),
+    ]
+}
 
 /// `<link rel>` values that load something (canonical, alternate, preconnect… do not).
 fn link_loads(el: &ElementRef) -> bool {
@@ -138,11 +141,8 @@ fn check_mixed_content(page: &Analysis) -> Outcome {
     let mut ev = Vec::new();
     let mut active = false;
     let mut count = 0usize;
-    for (selector, attr, is_active) in MIXED_TARGETS {
-        let s = dom::sel(selector);
-        // The selector's element name (each target is `name[attr]`).
-        let name = selector.split('[').next().unwrap_or(selector);
-        for el in dom::select(page, &[name], &[], &s) {
+    for (name, attr, s, is_active) in mixed_targets() {
+        for el in dom::select(page, &[name], &[], s) {
             if el.value().name() == "link" && !link_loads(&el) {
                 continue;
             }
@@ -164,7 +164,7 @@ fn check_mixed_content(page: &Analysis) -> Outcome {
     } else {
         (Severity::Low, format!("{count} http:// image/media resource(s) on an https page: they travel unencrypted and can be swapped on the network."))
     };
-    Outcome::Fail(Violation::new(ev).severity(sev).detail(detail))
+    Outcome::Fail(Violation::new(ev).total(count).severity(sev).detail(detail))
 }
 
 pub const MIXED_CONTENT_RULE: Rule = Rule {
@@ -216,25 +216,29 @@ fn check_compromised_scripts(page: &Analysis) -> Outcome {
     let Some(_) = page.html() else { return Outcome::NotApplicable };
     let mut ev = Vec::new();
     let mut confidence: f32 = 0.5;
-    for (selector, attr) in [("script[src]", "src"), ("link[href]", "href")] {
-        let s = dom::sel(selector);
-        let name = selector.split('[').next().unwrap_or(selector);
-        for el in dom::select(page, &[name], &[], &s) {
+    let mut found = 0usize;
+    for (name, attr, s) in [("script", "src", crate::sel!("script[src]")), ("link", "href", crate::sel!("link[href]"))] {
+        for el in dom::select(page, &[name], &[], s) {
             if el.value().name() == "link" && !link_loads(&el) {
                 continue;
             }
-            if compromised_host(el.value().attr_of(attr).unwrap_or("").trim()).is_some() && ev.len() < MAX_EVIDENCE {
-                ev.push(dom::element(page, el));
-                confidence = 0.95;
+            if compromised_host(el.value().attr_of(attr).unwrap_or("").trim()).is_some() {
+                found += 1;
+                if ev.len() < MAX_EVIDENCE {
+                    ev.push(dom::element(page, el));
+                    confidence = 0.95;
+                }
             }
         }
     }
     // Loaders that build the URL in an inline script: weaker evidence.
-    let inline = dom::sel("script:not([src])");
-    for el in dom::select(page, &["script"], &[], &inline) {
+    for el in dom::select(page, &["script"], &[], crate::sel!("script:not([src])")) {
         let text: String = el.text().collect::<String>().to_ascii_lowercase();
-        if COMPROMISED_HOSTS.iter().any(|d| text.contains(d)) && ev.len() < MAX_EVIDENCE {
-            ev.push(dom::element_review(page, el));
+        if COMPROMISED_HOSTS.iter().any(|d| text.contains(d)) {
+            found += 1;
+            if ev.len() < MAX_EVIDENCE {
+                ev.push(dom::element_review(page, el));
+            }
         }
     }
     if ev.is_empty() {
@@ -242,6 +246,7 @@ fn check_compromised_scripts(page: &Analysis) -> Outcome {
     }
     Outcome::Fail(
         Violation::new(ev)
+            .total(found)
             .confidence(confidence)
             .detail("The page loads script from a domain known to have served malware (polyfill.io supply-chain attack)."),
     )

@@ -51,8 +51,7 @@ pub fn analyze(page: &Analysis) -> SriAnalysis {
     let Some(_) = page.html() else { return out };
     let site = registrable_domain(&site_host(page));
     let page_https = page.final_url.scheme() == "https";
-    let sel = dom::sel("script");
-    let scripts: Vec<_> = dom::select(page, &["script"], &[], &sel);
+    let scripts: Vec<_> = dom::select(page, &["script"], &[], crate::sel!("script"));
     if scripts.is_empty() {
         return out;
     }
@@ -127,7 +126,7 @@ fn check(page: &Analysis) -> Outcome {
             }
         }
     }
-    grade::outcome(a.code, detail(a.code), ev)
+    grade::outcome(a.code, detail(a.code), ev).with_total(a.offenders.len())
 }
 
 pub const RULE: Rule = Rule {

@@ -3,7 +3,6 @@
 use crate::rules::dom::AttrExt;
 use crate::rules::dom::Analysis;
 use crate::page::Header;
-use crate::rules::dom::sel;
 
 /// Values of every header line with this (lower-case) name, in order.
 pub fn values<'a>(headers: &'a [Header], name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
@@ -41,8 +40,7 @@ pub fn meta_named(page: &Analysis, name: &str) -> Vec<String> {
 
 fn meta_by_attr(page: &Analysis, attr: &str, name: &str) -> Vec<String> {
     let Some(_) = page.html() else { return Vec::new() };
-    let s = sel("meta");
-    crate::rules::dom::select(page, &["meta"], &[], &s)
+    crate::rules::dom::select(page, &["meta"], &[], crate::sel!("meta"))
         .into_iter()
         .filter(|m| m.value().attr_of(attr).map(|v| v.trim().eq_ignore_ascii_case(name)).unwrap_or(false))
         .filter_map(|m| m.value().attr_of("content").map(str::to_string))
