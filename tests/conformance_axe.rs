@@ -112,7 +112,7 @@ fn axe_rule_fixtures() {
         let page = Page::html_at("https://example.com/fixture.html", &[], &body);
         let doc = page.document().unwrap();
         let fixture_root = resolve(doc, "#fixture").unwrap();
-        let outcome = rule.check_page(&page);
+        let outcome = rule.check_page_listing_all(&page);
         let (mut ours, _reviews) = reported(&outcome);
         // axe's context is #fixture: ignore findings outside it.
         ours.retain(|n| {
@@ -256,7 +256,7 @@ fn page_level_cases() -> (usize, usize, usize) {
         let body = std::fs::read_to_string(dir.join(file)).unwrap();
         let page = Page::html_at("https://example.com/page.html", &[], &body);
         let doc = page.document().unwrap();
-        let outcome = rule.check_page(&page);
+        let outcome = rule.check_page_listing_all(&page);
         let (ours, reviews) = reported(&outcome);
         let exp = &case["expected_top_level"];
         let sels = |k: &str| -> Vec<String> {

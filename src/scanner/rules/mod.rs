@@ -185,6 +185,12 @@ impl Rule {
     pub fn check_page(&self, page: &Page) -> Outcome {
         (self.check)(&analysis(page))
     }
+
+    /// [`Rule::check_page`] listing every offending element of the
+    /// accessibility rules, for the conformance runners that compare nodes.
+    pub fn check_page_listing_all(&self, page: &Page) -> Outcome {
+        (self.check)(&analysis(page).with_evidence_cap(usize::MAX))
+    }
 }
 
 /// The analysis context the checks of one page share.

@@ -380,8 +380,9 @@ pub fn finish(page: &Analysis, applicable: bool, fails: &[ElementRef], reviews: 
     if fails.is_empty() && reviews.is_empty() {
         return if applicable { Outcome::Pass { code: None } } else { Outcome::NotApplicable };
     }
-    let listed_fails = &fails[..fails.len().min(MAX_EVIDENCE)];
-    let listed_reviews = &reviews[..reviews.len().min(MAX_EVIDENCE - listed_fails.len())];
+    let cap = page.evidence_cap();
+    let listed_fails = &fails[..fails.len().min(cap)];
+    let listed_reviews = &reviews[..reviews.len().min(cap - listed_fails.len())];
     let all: Vec<ElementRef> = listed_fails.iter().chain(listed_reviews).copied().collect();
     let lines = source_lines(page, &all);
     let evidence: Vec<Evidence> = all

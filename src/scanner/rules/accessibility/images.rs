@@ -165,7 +165,13 @@ pub fn object_alt(page: &Analysis) -> Outcome {
         // Fallback content shows when `data` does not load; when it holds an
         // image with a text alternative, what users get depends on whether
         // it loads, which only a browser knows: a person decides.
-        if e.descendants().skip(1).filter_map(ElementRef::wrap).any(|d| name_is(d, "img") && nonempty(attr(d, "alt"))) {
+        // When `type` or the URL says the data is an image, it renders an
+        // image either way that has no name: a violation.
+        let data = attr(e, "data").unwrap_or("").to_ascii_lowercase();
+        let path = data.split(['?', '#']).next().unwrap_or("");
+        let image = attr(e, "type").is_some_and(|t| t.trim().to_ascii_lowercase().starts_with("image/"))
+            || [".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp", ".ico"].iter().any(|x| path.ends_with(x));
+        if !image && e.descendants().skip(1).filter_map(ElementRef::wrap).any(|d| name_is(d, "img") && nonempty(attr(d, "alt"))) {
             return V::Review;
         }
         V::Fail
@@ -183,7 +189,7 @@ pub const OBJECT_ALT: Rule = Rule {
     impact: SERIOUS,
     effort: Effort::Attribute as u8,
     risk: risk(Conformance::A, Harm::Blocks),
-    limits: "Whether the object loaded (axe's applicability) is not known statically: an object whose fallback content holds an image with alt text needs review.",
+    limits: "Whether the object loaded (axe's applicability) is not known statically: an object whose fallback content holds an image with alt text needs review, unless its `type` or URL says the data is an image.",
     check: object_alt,
 };
 
@@ -293,6 +299,9 @@ mod tests {
     fn object_fallback_with_an_image_alternative_needs_review() {
         let doc = |inner: &str| format!("<!doctype html><html lang=en><title>t</title><body><object data=/x.html>{inner}</object></body></html>");
         assert_eq!(super::super::tests::verdict("object-alt", &doc("<img src=logo.png alt=\"W3C logo\">")), "review");
+        // Data that is an image renders as one, fallback or not (ACT 8fc3b6, Failed Example 5).
+        let img = "<!doctype html><html lang=en><title>t</title><body><object data=/logo.png><img src=logo.png alt=logo></object></body></html>";
+        assert_eq!(super::super::tests::verdict("object-alt", img), "fail");
         assert_eq!(super::super::tests::verdict("object-alt", &doc("This object has text.")), "fail");
         assert_eq!(super::super::tests::verdict("object-alt", &doc("<div></div>")), "fail");
     }

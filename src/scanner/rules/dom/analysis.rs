@@ -22,6 +22,7 @@ pub type RoleOf = fn(ElementRef) -> Option<&'static str>;
 pub struct Analysis<'p> {
     pub page: &'p Page,
     role_of: RoleOf,
+    evidence_cap: usize,
     document_read: Cell<bool>,
     line_index: OnceCell<HashMap<NodeId, u32>>,
     sibling_ranks: RefCell<HashMap<NodeId, Rc<SiblingRanks>>>,
@@ -40,6 +41,7 @@ impl<'p> Analysis<'p> {
         Analysis {
             page,
             role_of,
+            evidence_cap: crate::rules::MAX_EVIDENCE,
             document_read: Cell::new(false),
             line_index: OnceCell::new(),
             sibling_ranks: RefCell::default(),
@@ -59,6 +61,17 @@ impl<'p> Analysis<'p> {
     pub fn source(&self) -> Option<&'p str> {
         let body = self.page.body.as_deref()?;
         Some(body.get(..self.page.parsed_bytes).unwrap_or(body))
+    }
+
+    /// How many element evidence items checks list per finding (the total is
+    /// counted apart). Conformance runners raise it to compare every node.
+    pub fn evidence_cap(&self) -> usize {
+        self.evidence_cap
+    }
+
+    pub fn with_evidence_cap(mut self, cap: usize) -> Self {
+        self.evidence_cap = cap;
+        self
     }
 
     /// Clears the read mark; returns whether the document was read since the last call.
