@@ -387,23 +387,26 @@ const ID_REF_ATTRS: &[&str] = &[
 pub fn duplicate_id_aria(page: &Analysis) -> Outcome {
     let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
     let mut referenced: HashSet<&str> = HashSet::new();
-    const REFERRERS: Candidates = Candidates::Union(&[Candidates::WithAttr(ID_REF_ATTRS), Candidates::Named(&["label"])]);
-    // Pages that repeat one reference many times hash it once per run.
+    let ix = ctx.index();
+    let element = |p: &u32| ix.node(*p).and_then(|id| ctx.doc.tree.get(id)).and_then(ElementRef::wrap);
+    // Attribute by attribute, over only the elements that carry it; pages
+    // that repeat one reference many times hash it once per run.
     let mut last: Option<&str> = None;
-    for e in ctx.candidates(REFERRERS) {
-        for a in ID_REF_ATTRS {
-            if let Some(v) = attr(e, a) {
-                for t in v.split_ascii_whitespace() {
-                    if last != Some(t) {
-                        referenced.insert(t);
-                        last = Some(t);
-                    }
+    for a in ID_REF_ATTRS {
+        for e in ix.with_attr(a).iter().filter_map(element) {
+            for t in attr(e, a).unwrap_or("").split_ascii_whitespace() {
+                if last != Some(t) {
+                    referenced.insert(t);
+                    last = Some(t);
                 }
             }
         }
-        if name_is(e, "label") {
-            if let Some(f) = attr(e, "for") {
-                referenced.insert(f.trim());
+    }
+    for e in ix.named("label").iter().filter_map(element) {
+        if let Some(f) = attr(e, "for").map(str::trim) {
+            if last != Some(f) {
+                referenced.insert(f);
+                last = Some(f);
             }
         }
     }

@@ -95,7 +95,7 @@ impl<'a> Ctx<'a> {
             Candidates::All => out.extend(0..self.ix.elements.len() as u32),
             Candidates::Named(names) => names.iter().for_each(|n| out.extend_from_slice(self.ix.named(n))),
             Candidates::WithAttr(attrs) => attrs.iter().for_each(|a| out.extend_from_slice(self.ix.with_attr(a))),
-            Candidates::AriaAttr => out.extend(self.ix.with_aria_attr()),
+            Candidates::AriaAttr => out.extend_from_slice(self.ix.with_aria_attr()),
             Candidates::Role(roles) => {
                 let by_role = self.by_role();
                 roles.iter().filter_map(|r| by_role.get(r)).for_each(|v| out.extend_from_slice(v));

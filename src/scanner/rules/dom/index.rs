@@ -95,6 +95,8 @@ pub struct PageIndex {
     /// Per position: how many element levels its subtree goes down (0: no
     /// element children), built on first use.
     heights: OnceCell<Vec<u32>>,
+    /// See [`PageIndex::with_aria_attr`].
+    aria_positions: OnceCell<Vec<u32>>,
 }
 
 impl std::fmt::Debug for PageIndex {
@@ -144,6 +146,7 @@ impl PageIndex {
             tag_lines: OnceCell::new(),
             dom_lines: OnceCell::new(),
             heights: OnceCell::new(),
+            aria_positions: OnceCell::new(),
         };
         // One top-down pass: the stack holds, per open element, what its
         // children inherit (plus the first summary of a closed <details>).
@@ -424,12 +427,16 @@ impl PageIndex {
     }
 
     /// Positions of elements with any `aria-*` attribute, in document order.
-    pub fn with_aria_attr(&self) -> Vec<u32> {
-        let mut v: Vec<u32> =
-            self.by_attr.iter().filter(|(k, _)| k.starts_with("aria-")).flat_map(|(_, v)| v.iter().copied()).collect();
-        v.sort_unstable();
-        v.dedup();
-        v
+    /// Positions of elements with any `aria-*` attribute, in document order
+    /// (merged once per page: several rules ask).
+    pub fn with_aria_attr(&self) -> &[u32] {
+        self.aria_positions.get_or_init(|| {
+            let mut v: Vec<u32> =
+                self.by_attr.iter().filter(|(k, _)| k.starts_with("aria-")).flat_map(|(_, v)| v.iter().copied()).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        })
     }
 
     pub fn ids(&self, id: &str) -> &[u32] {
