@@ -1,8 +1,8 @@
 //! Parse + analysis throughput on generated pages of realistic shape.
 //! Run: `cargo bench --bench analysis`. Plain `fn main` (harness = false) so it
 //! needs no benchmarking crate.
-use audit_worker::page::Page;
-use audit_worker::rules;
+use audit_worker::scanner::page::Page;
+use audit_worker::scanner::rules;
 use std::time::{Duration, Instant};
 
 #[path = "typical.rs"]

@@ -4,8 +4,8 @@
 //! Prints parse, rule-analysis and total time per shape (median of several
 //! runs), bytes per millisecond relative to the typical page, and which
 //! budget limits the page hit.
-use audit_worker::page::Page;
-use audit_worker::rules;
+use audit_worker::scanner::page::Page;
+use audit_worker::scanner::rules;
 use std::time::Instant;
 
 #[path = "typical.rs"]
@@ -121,7 +121,7 @@ fn measure(html: &str, headers: &[(String, String)], reps: usize) -> Measure {
     let hs: Vec<(&str, &str)> = headers.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     let (mut p, mut r) = (Vec::new(), Vec::new());
     let mut limits = String::new();
-    let parsed = audit_worker::page::budget::parse(html, &audit_worker::page::LIMITS);
+    let parsed = audit_worker::scanner::page::budget::parse(html, &audit_worker::scanner::page::LIMITS);
     let (elements, nesting_work) = (parsed.elements, parsed.nesting_work);
     drop(parsed);
     for _ in 0..reps {

@@ -3,8 +3,8 @@
 //! builds can be compared byte for byte (`diff`). Used to show that a change
 //! of structure or performance leaves rule output alone.
 //! Run: `cargo run --release --example rule_dump > before.txt`
-use audit_worker::page::Page;
-use audit_worker::rules::{self, Evidence, Outcome};
+use audit_worker::scanner::page::Page;
+use audit_worker::scanner::rules::{self, Evidence, Outcome};
 use std::path::{Path, PathBuf};
 
 #[path = "../benches/typical.rs"]

@@ -48,7 +48,7 @@ export function writeDevConfigs(dir, vars = {}) {
   const api = join(dir, 'wrangler.api.toml');
   const scanner = join(dir, 'wrangler.scanner.toml');
   // The API reaches the scanner's development routes (the cron trigger)
-  // through this binding; see src/edge/scanner_fetch.rs.
+  // through this binding; see src/edge/scanner/fetch_handler.rs.
   const devBinding = `\n# Development only (scripts/devconfig.mjs).\n[[services]]\nbinding = "DEV_SCANNER"\nservice = "${SCANNER_NAME}"\n`;
   writeFileSync(api, withVars(readFileSync(API_CONFIG, 'utf8'), all) + devBinding);
   writeFileSync(scanner, withVars(readFileSync(SCANNER_CONFIG, 'utf8'), all));

@@ -1,13 +1,10 @@
-//! Edge website-audit API. Pure domain modules compile natively and are unit
-//! tested with `cargo test`; the Worker glue lives in `edge` (wasm32 only).
+//! Edge website-audit API. The pure modules compile natively and are unit
+//! tested with `cargo test`: `domain` (shared by both paths), `api` (the
+//! request path's pure parts) and `scanner` (the scan path's). The Worker
+//! glue lives in `edge` (wasm32 only), in the same two paths.
 pub mod api;
 pub mod domain;
 pub mod scanner;
-
-// Old flat paths, kept while branches written against them merge.
-pub use api::{body, filters, idempotency, pagination, router, sarif};
-pub use domain::{dashboard, error, ids, model, ratelimit, scan, schedule, scoring, ssrf, time, triage};
-pub use scanner::{fanout, fetchpolicy, findings, overrides, page, rules, scanlimits};
 
 #[cfg(target_arch = "wasm32")]
 mod edge;

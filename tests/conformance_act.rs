@@ -3,8 +3,8 @@
 //! needs at least one violation or needs-review finding from the mapped rules;
 //! an expected `passed`/`inapplicable` page must have no violation (a
 //! needs-review finding is not a violation).
-use audit_worker::page::Page;
-use audit_worker::rules::{accessibility, Evidence, Outcome, Rule};
+use audit_worker::scanner::page::Page;
+use audit_worker::scanner::rules::{accessibility, Evidence, Outcome, Rule};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -3,8 +3,8 @@
 //! no `passes` node may be flagged, and `incomplete` nodes must not be
 //! violations (needs-review evidence is fine). Nodes are matched by resolving
 //! the fixture selectors in our parsed document and comparing NodeIds.
-use audit_worker::page::Page;
-use audit_worker::rules::{accessibility, Evidence, Outcome, Rule};
+use audit_worker::scanner::page::Page;
+use audit_worker::scanner::rules::{accessibility, Evidence, Outcome, Rule};
 use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};

@@ -2,8 +2,8 @@
 //! same performance/page-quality rules the Worker uses. For every expected
 //! audit we either compare (score pass/fail, flagged items, explanation) or
 //! skip with a stated reason.
-use audit_worker::page::Page;
-use audit_worker::rules::{self, Evidence, Outcome};
+use audit_worker::scanner::page::Page;
+use audit_worker::scanner::rules::{self, Evidence, Outcome};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

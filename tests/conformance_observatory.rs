@@ -4,9 +4,9 @@
 //! else the upstream test asserts) is compared with the expectation.
 //!
 //! Run with `cargo test --test conformance_observatory -- --nocapture`.
-use audit_worker::page::{CorsPreflight, Header, Hop, HttpProbe, HttpsProbe, Page};
-use audit_worker::rules::security::{cookies, csp, grade, headers, isolation, transport};
-use audit_worker::rules::{self, Outcome, RuleResult};
+use audit_worker::scanner::page::{CorsPreflight, Header, Hop, HttpProbe, HttpsProbe, Page};
+use audit_worker::scanner::rules::security::{cookies, csp, grade, headers, isolation, transport};
+use audit_worker::scanner::rules::{self, Outcome, RuleResult};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -210,7 +210,7 @@ fn csp_flag(f: &csp::PolicyFlags, name: &str) -> Option<bool> {
 fn extras(test: &str, page: &Page, exp: &Map<String, Value>, errs: &mut Vec<String>) {
     match test {
         "content-security-policy" => {
-            let a = csp::analyze(&audit_worker::rules::analysis(page));
+            let a = csp::analyze(&audit_worker::scanner::rules::analysis(page));
             if let Some(n) = exp.get("numPolicies").and_then(Value::as_u64) {
                 cmp(errs, "numPolicies", a.num_policies as u64, n);
             }
@@ -239,7 +239,7 @@ fn extras(test: &str, page: &Page, exp: &Map<String, Value>, errs: &mut Vec<Stri
             }
         }
         "strict-transport-security" => {
-            let a = transport::analyze_hsts(&audit_worker::rules::analysis(page));
+            let a = transport::analyze_hsts(&audit_worker::scanner::rules::analysis(page));
             let a = a.as_ref();
             if let Some(n) = exp.get("maxAge").and_then(Value::as_i64) {
                 cmp(errs, "maxAge", a.and_then(|a| a.max_age), Some(n));
@@ -253,7 +253,7 @@ fn extras(test: &str, page: &Page, exp: &Map<String, Value>, errs: &mut Vec<Stri
             }
         }
         "referrer-policy" => {
-            let (_, data) = headers::referrer_policy(&audit_worker::rules::analysis(page));
+            let (_, data) = headers::referrer_policy(&audit_worker::scanner::rules::analysis(page));
             if let Some(d) = exp.get("data").and_then(Value::as_str) {
                 cmp(errs, "data", data.as_deref(), Some(d));
             }
@@ -264,25 +264,25 @@ fn extras(test: &str, page: &Page, exp: &Map<String, Value>, errs: &mut Vec<Stri
         }
         "cross-origin-resource-policy" => {
             if let Some(d) = exp.get("data").and_then(Value::as_str) {
-                cmp(errs, "data", isolation::corp_code(&audit_worker::rules::analysis(page)).1.as_deref(), Some(d));
+                cmp(errs, "data", isolation::corp_code(&audit_worker::scanner::rules::analysis(page)).1.as_deref(), Some(d));
             }
         }
         "redirection" => {
             if let Some(r) = exp.get("route") {
                 let want: Vec<String> = r.as_array().into_iter().flatten().filter_map(|x| x.as_str().map(str::to_string)).collect();
-                cmp(errs, "route", transport::http_route(&audit_worker::rules::analysis(page)).unwrap_or_default(), want);
+                cmp(errs, "route", transport::http_route(&audit_worker::scanner::rules::analysis(page)).unwrap_or_default(), want);
             }
         }
         "cookies" => {
             if let Some(Value::Object(m)) = exp.get("data_samesite") {
-                let a = cookies::analyze(&audit_worker::rules::analysis(page));
+                let a = cookies::analyze(&audit_worker::scanner::rules::analysis(page));
                 for (name, v) in m {
                     let got = a.cookies.iter().find(|c| &c.name == name).and_then(|c| c.same_site.clone());
                     cmp(errs, &format!("samesite[{name}]"), got, v.as_str().map(str::to_string));
                 }
             }
             if let Some(b) = exp.get("sameSite").and_then(Value::as_bool) {
-                let got = cookies::analyze(&audit_worker::rules::analysis(page)).code == "cookies-secure-with-httponly-sessions-and-samesite";
+                let got = cookies::analyze(&audit_worker::scanner::rules::analysis(page)).code == "cookies-secure-with-httponly-sessions-and-samesite";
                 cmp(errs, "sameSite", got, b);
             }
         }

@@ -1,8 +1,8 @@
 //! Rules never panic on hostile input: every conformance HTML page, cut at
 //! arbitrary points and spliced with junk, run through every rule with odd
 //! headers. (A panic kills the Worker instance, so this is a crash test.)
-use audit_worker::page::{Header, Page};
-use audit_worker::rules;
+use audit_worker::scanner::page::{Header, Page};
+use audit_worker::scanner::rules;
 use std::path::Path;
 
 struct Lcg(u64);

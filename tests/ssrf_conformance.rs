@@ -3,7 +3,7 @@
 //!
 //! Run: `cargo test --test ssrf_conformance -- --nocapture`
 
-use audit_worker::ssrf::{validate, Rejection};
+use audit_worker::domain::ssrf::{validate, Rejection};
 use std::path::PathBuf;
 
 /// Checks that must pass (every non-DNS check passed when set). Only ever raised.
@@ -54,7 +54,7 @@ impl Tally {
     }
 }
 
-fn describe(r: &Result<audit_worker::ssrf::TargetUrl, Rejection>) -> String {
+fn describe(r: &Result<audit_worker::domain::ssrf::TargetUrl, Rejection>) -> String {
     match r {
         Ok(t) => format!("accepted as {}", t.as_str()),
         Err(e) => format!("rejected: {}", e.message()),

@@ -2,7 +2,7 @@
 //! says so. A chunked body is read as a stream into a [`CappedBody`], which
 //! keeps at most `cap + 1` bytes and says "too large" at the first byte past
 //! the cap, so the rest of the body is never read.
-use crate::error::ApiError;
+use crate::domain::error::ApiError;
 
 /// Largest request body we read (64 KiB).
 pub const MAX_BODY: usize = 64 * 1024;

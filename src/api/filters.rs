@@ -2,7 +2,7 @@
 //! values are trimmed, de-duplicated (first occurrence kept) and capped at
 //! [`MAX_FILTER_VALUES`] distinct values per filter, so no caller can make a
 //! statement bind more than D1's 100 parameters.
-use crate::error::ApiError;
+use crate::domain::error::ApiError;
 
 pub const MAX_FILTER_VALUES: usize = 20;
 
@@ -34,7 +34,7 @@ pub fn parse_values<T>(query: &[(String, String)], name: &str, parse: fn(&str) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::findings::FindingStatus;
+    use crate::scanner::findings::FindingStatus;
 
     fn q(pairs: &[(&str, String)]) -> Vec<(String, String)> {
         pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()

@@ -2,8 +2,8 @@
 //! the same project of the same org within 24 hours replays the original
 //! response; the same key with a different body is refused. The same key sent
 //! to another project is another request (keys are scoped per org and project).
-use crate::error::ApiError;
-use crate::ids::sha256_hex;
+use crate::domain::error::ApiError;
+use crate::domain::ids::sha256_hex;
 use serde_json::{Map, Value};
 
 pub const TTL_MS: i64 = 24 * 3_600_000;

@@ -1,7 +1,7 @@
 //! Cursor pagination parameters. Cursors are opaque to clients: they encode
 //! the sort key of the last item returned (`<epoch ms>.<id>`), so pages stay
 //! stable while new rows arrive.
-use crate::error::ApiError;
+use crate::domain::error::ApiError;
 
 pub const DEFAULT_LIMIT: u32 = 20;
 pub const MAX_LIMIT: u32 = 100;
@@ -19,7 +19,7 @@ impl Cursor {
     pub fn decode(s: &str) -> Option<Cursor> {
         let (ms, id) = s.split_once('.')?;
         let ms: i64 = ms.parse().ok()?;
-        let id = crate::ids::parse_uuid(id)?;
+        let id = crate::domain::ids::parse_uuid(id)?;
         Some(Cursor { ms, id })
     }
 }

@@ -2,9 +2,9 @@
 //! one `reportingDescriptor` per rule with its help URI, one result per
 //! finding (per element for HTML evidence, with the source line), the scanned
 //! URL as the artifact location.
-use crate::findings::Finding;
-use crate::model::Severity;
-use crate::rules;
+use crate::scanner::findings::Finding;
+use crate::domain::model::Severity;
+use crate::scanner::rules;
 use serde_json::{json, Value};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";

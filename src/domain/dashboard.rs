@@ -1,8 +1,8 @@
 //! The command center's arithmetic: the period, and the projection model
 //! behind `expected_impact`. Pure; the store supplies the counts.
-use crate::error::ApiError;
-use crate::model::Severity;
-use crate::time::{day_start_ms, parse_date, parse_datetime, utc_day};
+use crate::domain::error::ApiError;
+use crate::domain::model::Severity;
+use crate::domain::time::{day_start_ms, parse_date, parse_datetime, utc_day};
 use chrono::{Days, NaiveDate};
 
 /// Longest period one request may ask for.

@@ -16,7 +16,7 @@ pub enum ApiError {
     /// Input that fails validation: a message and per-field details.
     InvalidParams { message: String, details: Map<String, Value> },
     /// Rate limit exceeded; rendered with the spec's unwrapped body.
-    RateLimited(crate::ratelimit::Decision),
+    RateLimited(crate::domain::ratelimit::Decision),
     /// Same Idempotency-Key reused while the first request is still in flight.
     Conflict(String),
     Internal(String),

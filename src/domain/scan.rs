@@ -1,7 +1,7 @@
 //! Scans: the record, its states, and parsing of the Run Scan request body.
-use crate::error::ApiError;
-use crate::ssrf::{self, TargetUrl};
-use crate::time::rfc3339;
+use crate::domain::error::ApiError;
+use crate::domain::ssrf::{self, TargetUrl};
+use crate::domain::time::rfc3339;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 

@@ -1,8 +1,8 @@
 //! Schedules: cadences, the next due slot, and parsing of the request body.
 //! All times UTC. Pure: the cron handler and the API call these.
-use crate::error::ApiError;
-use crate::ssrf::{self, TargetUrl};
-use crate::time;
+use crate::domain::error::ApiError;
+use crate::domain::ssrf::{self, TargetUrl};
+use crate::domain::time;
 use chrono::{Datelike, TimeDelta, Timelike};
 use serde_json::{Map, Value};
 
@@ -180,7 +180,7 @@ pub fn parse_input(body: &Map<String, Value>, create: bool) -> Result<ScheduleIn
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::time::{parse_datetime, rfc3339};
+    use crate::domain::time::{parse_datetime, rfc3339};
     use serde_json::json;
 
     fn at(s: &str) -> i64 {

@@ -1,6 +1,6 @@
 //! Scores: a finding's priority and a project's health. Documented in the
 //! README; both reproduce the spec's examples.
-use crate::model::Severity;
+use crate::domain::model::Severity;
 
 /// Priority in 0..=100: the mean of impact and risk, moved by up to ±5 by
 /// effort (quick fixes rank a little higher, costly ones a little lower).

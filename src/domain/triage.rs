@@ -8,7 +8,7 @@
 //! - `resolved` or `ignored` back to `new` or `acknowledged` (reopen).
 //!
 //! Setting the current status again is a no-op, not an error.
-use crate::error::ApiError;
+use crate::domain::error::ApiError;
 use crate::domain::model::FindingStatus;
 use serde_json::{Map, Value};
 

@@ -37,8 +37,8 @@ impl Config {
             standard_limit: var(env, "RATE_LIMIT_STANDARD").and_then(|s| s.parse().ok()).unwrap_or(300),
             scan_budget_ms: var(env, "SCAN_BUDGET_MS")
                 .and_then(|s| s.parse().ok())
-                .unwrap_or(crate::fetchpolicy::MAIN_BUDGET_MS)
-                .clamp(1, crate::scanlimits::MAX_MAIN_BUDGET_MS),
+                .unwrap_or(crate::scanner::fetchpolicy::MAIN_BUDGET_MS)
+                .clamp(1, crate::scanner::scanlimits::MAX_MAIN_BUDGET_MS),
             retry_base_secs: var(env, "SCAN_RETRY_BASE_SECS").and_then(|s| s.parse().ok()).unwrap_or(10),
             scheduled_per_hour: var(env, "SCHEDULED_SCANS_PER_HOUR").and_then(|s| s.parse().ok()).unwrap_or(60),
             retention_days: var(env, "RETENTION_DAYS").and_then(|s| s.parse().ok()).filter(|d| *d >= 1).unwrap_or(90),

@@ -1,12 +1,12 @@
 //! Response construction: the envelope, request ids, rate-limit headers, and
 //! the one place an `ApiError` becomes an HTTP response.
-use crate::error::{envelope, ApiError};
-use crate::ratelimit::Decision;
+use crate::domain::error::{envelope, ApiError};
+use crate::domain::ratelimit::Decision;
 use serde_json::{json, Value};
 use worker::{Headers, Response, Result};
 
 /// Largest request body we read (the 64 KiB).
-pub use crate::body::MAX_BODY;
+pub use crate::api::body::MAX_BODY;
 
 fn json_response(status: u16, body: &Value, request_id: &str) -> Result<Response> {
     raw_json(status, body.to_string(), request_id)
@@ -48,7 +48,7 @@ pub fn page(data: Vec<Value>, next: Option<String>, limit: u32, request_id: &str
     for (k, v) in extra {
         meta.insert((*k).into(), v.clone());
     }
-    json_response(200, &crate::error::envelope_with_meta(Value::Array(data), request_id, meta), request_id)
+    json_response(200, &crate::domain::error::envelope_with_meta(Value::Array(data), request_id, meta), request_id)
 }
 
 /// The single mapping from `ApiError` to a response.

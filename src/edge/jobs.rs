@@ -1,10 +1,10 @@
 //! Messages on the scan queue: creating a scan and enqueueing its job, and
 //! the schedule fan-out's page messages. Bodies are JSON text (see
-//! `crate::fanout::parse_job`).
-use super::store;
-use crate::error::ApiError;
-use crate::fanout::{ScanJob, SchedulePage, SEND_BATCH_MAX};
-use crate::scan::Scan;
+//! `crate::scanner::fanout::parse_job`).
+use crate::edge::store;
+use crate::domain::error::ApiError;
+use crate::scanner::fanout::{ScanJob, SchedulePage, SEND_BATCH_MAX};
+use crate::domain::scan::Scan;
 use serde::Serialize;
 use worker::Env;
 

@@ -6,21 +6,15 @@
 //! business: only the scanner has queue consumers and cron triggers. The
 //! fetch handler also checks the role, so the scanner never answers the
 //! public API even if a route or binding points at it.
+// The request path (the API Worker: frame, auth, handlers) and the scan
+// path (the scanner Worker: queue consumer, fetcher, crons), over what both
+// use: the store, the response envelope (`http`) and the scan queue (`jobs`).
 mod api;
 mod config;
-mod consumer;
-mod fetcher;
 mod http;
 mod jobs;
-mod ratelimiter;
-mod request;
 mod scanner;
-mod scanner_fetch;
-mod scans;
-mod schedules;
 mod store;
-mod triage;
-mod housekeeping;
 
 use worker::{event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
@@ -28,21 +22,21 @@ use worker::{event, Context, Env, MessageBatch, Request, Response, Result, Sched
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let cfg = config::Config::from_env(&env);
     if cfg.scanner {
-        return scanner_fetch::handle(req, &env, &cfg).await;
+        return scanner::fetch_handler::handle(req, &env, &cfg).await;
     }
-    if cfg.development && req.path().starts_with(scanner_fetch::DEV_PREFIX) {
-        return scanner_fetch::forward(req, &env).await;
+    if cfg.development && req.path().starts_with(scanner::fetch_handler::DEV_PREFIX) {
+        return scanner::fetch_handler::forward(req, &env).await;
     }
     api::handle(req, &env).await
 }
 
 #[event(queue)]
 async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Context) -> Result<()> {
-    consumer::consume(batch, env).await;
+    scanner::consumer::consume(batch, env).await;
     Ok(())
 }
 
 #[event(scheduled)]
 async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
-    housekeeping::run(&env, &event.cron()).await;
+    scanner::housekeeping::run(&env, &event.cron()).await;
 }

@@ -1,8 +1,8 @@
 //! The guarded fetcher's policy, without I/O: limits, error codes, redirect
 //! resolution (every hop re-validated by the SSRF module), DNS-over-HTTPS
 //! answer checking, and which subresources to look at.
-use crate::page::Page;
-use crate::ssrf::{self, TargetUrl};
+use crate::scanner::page::Page;
+use crate::domain::ssrf::{self, TargetUrl};
 use serde::Deserialize;
 use std::net::IpAddr;
 use url::Url;

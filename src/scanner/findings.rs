@@ -6,11 +6,11 @@
 //! - not seen by a later completed scan of the same URL: `resolved`;
 //! - a `resolved` finding seen again returns as `new`, marked `regressed`;
 //! - `ignored` stays ignored.
-use crate::ids::sha256_hex;
-use crate::model::{Domain, Severity};
-use crate::rules::{Outcome, RuleResult, MAX_EVIDENCE};
-use crate::scoring::{impact_for, priority_score};
-use crate::time::rfc3339;
+use crate::domain::ids::sha256_hex;
+use crate::domain::model::{Domain, Severity};
+use crate::scanner::rules::{Outcome, RuleResult, MAX_EVIDENCE};
+use crate::domain::scoring::{impact_for, priority_score};
+use crate::domain::time::rfc3339;
 use serde_json::{json, Value};
 
 pub use crate::domain::model::FindingStatus;
@@ -151,13 +151,13 @@ impl Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::page::Page;
-    use crate::rules::{Evidence, Fix, Rule, Violation};
+    use crate::scanner::page::Page;
+    use crate::scanner::rules::{Evidence, Fix, Rule, Violation};
 
-    fn failing(_: &crate::rules::dom::Analysis) -> Outcome {
+    fn failing(_: &crate::scanner::rules::dom::Analysis) -> Outcome {
         Outcome::Fail(Violation::new((0..30).map(|i| Evidence::Item { value: format!("v{i}"), note: String::new() }).collect()))
     }
-    fn passing(_: &crate::rules::dom::Analysis) -> Outcome {
+    fn passing(_: &crate::scanner::rules::dom::Analysis) -> Outcome {
         Outcome::Pass { code: None }
     }
     static FAIL: Rule = Rule {
@@ -199,7 +199,7 @@ mod tests {
         // A page with 57 images without alt: the rule keeps 20 and reports all 57.
         let body = format!("<!doctype html><html lang=en><title>t</title>{}", "<img src=a.png>".repeat(57));
         let page = Page::html_at("https://example.com/", &[], &body);
-        let rule = crate::rules::by_id("image-alt").expect("image-alt");
+        let rule = crate::scanner::rules::by_id("image-alt").expect("image-alt");
         let outcome = rule.check_page(&page);
         assert!(matches!(&outcome, Outcome::Fail(v) if v.evidence.len() == MAX_EVIDENCE));
         let obs = observations(&[RuleResult { rule, outcome }], "o", "p", "https://example.com/");

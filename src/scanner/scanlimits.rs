@@ -11,7 +11,7 @@
 //! subrequests; D1 and Queue calls count against the separate 1000-per-
 //! invocation limit for Cloudflare services. A Paid invocation has 30 s of
 //! CPU by default (`limits.cpu_ms` raises it; Free has 10 ms).
-use crate::fetchpolicy::{AUX_BUDGET_MS, MAX_REDIRECTS, MAX_SUBRESOURCES};
+use crate::scanner::fetchpolicy::{AUX_BUDGET_MS, MAX_REDIRECTS, MAX_SUBRESOURCES};
 use std::cell::Cell;
 
 /// Subrequests (fetches + DoH queries) one scan may make. The main document
@@ -111,7 +111,7 @@ const _: () = assert!(MAIN_MAX_SUBREQUESTS <= SCAN_SUBREQUESTS);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fetchpolicy::MAIN_BUDGET_MS;
+    use crate::scanner::fetchpolicy::MAIN_BUDGET_MS;
 
     #[test]
     fn budget_accounting_is_all_or_nothing() {

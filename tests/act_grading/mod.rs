@@ -4,8 +4,8 @@
 //! the suite's README says W3C grades implementations. Shared by the report
 //! writer (`examples/act_report.rs`) and its floor (`tests/act_report.rs`).
 #![allow(dead_code)]
-use audit_worker::page::Page;
-use audit_worker::rules::{self, Evidence, Outcome, Rule};
+use audit_worker::scanner::page::Page;
+use audit_worker::scanner::rules::{self, Evidence, Outcome, Rule};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;

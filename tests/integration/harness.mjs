@@ -198,7 +198,7 @@ export class Worker {
   /**
    * Fires the scanner's cron work like the platform would. `wrangler dev`
    * triggers crons only on its first Worker (the API), so this goes through
-   * the API's development-only binding to the scanner (src/edge/scanner_fetch.rs).
+   * the API's development-only binding to the scanner (src/edge/scanner/fetch_handler.rs).
    * Resolves when the cron handler has returned; work it sent through the
    * queue (schedule pages, scans) is still running then.
    */

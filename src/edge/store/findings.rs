@@ -1,7 +1,7 @@
 //! Findings in D1: the lifecycle writes of a completed scan and the reads.
 use super::{n, s};
-use crate::findings::{Finding, FindingStatus, Observation};
-use crate::model::{Domain, Severity};
+use crate::scanner::findings::{Finding, FindingStatus, Observation};
+use crate::domain::model::{Domain, Severity};
 use serde::Deserialize;
 use serde_json::Value;
 use wasm_bindgen::JsValue;

@@ -1,6 +1,6 @@
 //! Idempotency keys in D1.
 use super::{n, s};
-use crate::idempotency::TTL_MS;
+use crate::api::idempotency::TTL_MS;
 use serde::Deserialize;
 use worker::{D1Database, Result};
 

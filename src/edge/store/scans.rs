@@ -1,6 +1,6 @@
 //! Scans in D1.
 use super::{n, s};
-use crate::scan::{Scan, ScanStatus, Trigger};
+use crate::domain::scan::{Scan, ScanStatus, Trigger};
 use serde::Deserialize;
 use serde_json::Value;
 use worker::{D1Database, Result};

@@ -1,7 +1,7 @@
 //! Schedules and their due runs in D1.
 use super::{n, s};
-use crate::schedule::Cadence;
-use crate::time::rfc3339;
+use crate::domain::schedule::Cadence;
+use crate::domain::time::rfc3339;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use wasm_bindgen::JsValue;
@@ -32,7 +32,7 @@ impl Row {
     }
 
     pub fn to_json(&self) -> Value {
-        let masked = url::Url::parse(&self.url).map(|u| crate::schedule::masked_url(&u)).unwrap_or_default();
+        let masked = url::Url::parse(&self.url).map(|u| crate::domain::schedule::masked_url(&u)).unwrap_or_default();
         let mut v = json!({
             "id": self.id,
             "org_id": self.org_id,

@@ -5,10 +5,10 @@
 //! import, so the shapes are checked natively (lib.rs compiles it into the
 //! library under `cargo test`). Fixed statements elsewhere in `store` use
 //! numbered placeholders only; a test below reads those files and checks them.
-use crate::findings::FindingStatus;
-use crate::model::{Domain, Severity};
-use crate::pagination::Cursor;
-use crate::scan::{ScanStatus, Trigger};
+use crate::scanner::findings::FindingStatus;
+use crate::domain::model::{Domain, Severity};
+use crate::api::pagination::Cursor;
+use crate::domain::scan::{ScanStatus, Trigger};
 
 /// D1's limit on bound parameters per statement.
 pub const D1_MAX_BINDS: usize = 100;
@@ -167,7 +167,7 @@ pub fn findings_for_scan(cols: &str, scan_id: &str, after: Option<&(i64, String)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::filters::MAX_FILTER_VALUES;
+    use crate::api::filters::MAX_FILTER_VALUES;
 
     /// Every `?N` in the SQL, in order.
     fn placeholders(sql: &str) -> Vec<usize> {
@@ -343,7 +343,7 @@ mod tests {
                     }
                     continue;
                 }
-                if p.extension().is_none_or(|x| x != "rs") || p == root.join("edge/ratelimiter.rs") {
+                if p.extension().is_none_or(|x| x != "rs") || p == root.join("edge/api/ratelimiter.rs") {
                     continue;
                 }
                 let src = std::fs::read_to_string(&p).expect("read");

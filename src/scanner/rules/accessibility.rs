@@ -69,7 +69,7 @@ use std::sync::LazyLock;
 /// is a literal built at compile time).
 macro_rules! axe_ref {
     ($id:literal) => {
-        crate::rules::Reference { kind: "axe", id: $id, url: concat!("https://dequeuniversity.com/rules/axe/4.10/", $id) }
+        crate::scanner::rules::Reference { kind: "axe", id: $id, url: concat!("https://dequeuniversity.com/rules/axe/4.10/", $id) }
     };
 }
 

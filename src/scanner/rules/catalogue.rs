@@ -3,7 +3,7 @@
 //! `docs/rules.md`; a test fails when the file is stale). The priority shown
 //! is a finding's score at the rule's own severity (`scoring::priority_score`).
 use super::{all, Rule};
-use crate::model::Domain;
+use crate::domain::model::Domain;
 
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
@@ -33,7 +33,7 @@ pub fn markdown() -> String {
                 "| `{}` | {} | {} ({}/{}/{}) | {} | {} | {} | {} ({}) | {} |\n",
                 r.id,
                 r.severity.as_str(),
-                crate::scoring::priority_score(r.impact, r.effort, r.risk),
+                crate::domain::scoring::priority_score(r.impact, r.effort, r.risk),
                 r.impact,
                 r.effort,
                 r.risk,

@@ -1,8 +1,8 @@
 //! The rule catalogue. Each rule is a data record plus a pure check over a
 //! [`Page`]; adding a rule touches only its domain's file (the registry below
 //! just concatenates the domain lists).
-use crate::model::{Domain, Severity};
-use crate::page::Page;
+use crate::domain::model::{Domain, Severity};
+use crate::scanner::page::Page;
 use dom::Analysis;
 use serde::Serialize;
 
@@ -228,7 +228,7 @@ pub fn run_one(rule: &'static Rule, page: &Analysis) -> RuleResult {
 pub const PAGE_TOO_COMPLEX: &str = "page_too_complex";
 
 fn too_complex(page: &Page, outcome: Outcome) -> Outcome {
-    let limits: Vec<String> = page.limits_hit.iter().map(|l| l.describe(&crate::page::LIMITS)).collect();
+    let limits: Vec<String> = page.limits_hit.iter().map(|l| l.describe(&crate::scanner::page::LIMITS)).collect();
     let note = format!(
         "The page has {}, past the analysis budget; only its first {} bytes were analysed, so this rule could not look at everything.",
         limits.join(", "),
@@ -268,7 +268,7 @@ pub const MAX_EVIDENCE: usize = 20;
 mod budget_tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::page::Page;
+    use crate::scanner::page::Page;
 
     fn deep_page(extra: &str) -> Page {
         let body = format!("<!doctype html><html lang=en><head><title>t</title></head><body>{extra}{}x", "<div>".repeat(2000));
@@ -278,7 +278,7 @@ mod budget_tests {
     #[test]
     fn a_page_past_a_limit_never_passes_a_document_rule() {
         let page = deep_page("<img src=a.png>");
-        assert_eq!(page.limits_hit, vec![crate::page::LimitHit::Depth]);
+        assert_eq!(page.limits_hit, vec![crate::scanner::page::LimitHit::Depth]);
         let results = run_all(&page);
         for r in &results {
             let a = analysis(&(page));

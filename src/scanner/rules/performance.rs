@@ -9,7 +9,7 @@
 //! (`document-title`, `meta-viewport`, `html-has-lang`, `image-alt`) are left
 //! to the accessibility rules.
 use super::{dom, Evidence, Reference, Rule, MAX_EVIDENCE};
-use crate::rules::dom::Analysis;
+use crate::scanner::rules::dom::Analysis;
 use scraper::{ElementRef, Html};
 
 pub mod document;
@@ -69,7 +69,7 @@ pub(crate) fn in_head(el: ElementRef) -> bool {
 }
 
 /// Value of a header in a subresource's header list (names are lower-case).
-pub(crate) fn header_in<'a>(headers: &'a [crate::page::Header], name: &str) -> Option<&'a str> {
+pub(crate) fn header_in<'a>(headers: &'a [crate::scanner::page::Header], name: &str) -> Option<&'a str> {
     headers.iter().find(|h| h.name == name).map(|h| h.value.as_str())
 }
 
@@ -91,7 +91,7 @@ pub(crate) fn kib(bytes: f64) -> String {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::page::Page;
+    use crate::scanner::page::Page;
 
     #[test]
     fn rule_ids_are_unique_and_all_performance() {
@@ -100,7 +100,7 @@ mod tests {
         let n = ids.len();
         ids.dedup();
         assert_eq!(ids.len(), n);
-        assert!(RULES.iter().all(|r| r.domain == crate::model::Domain::Performance));
+        assert!(RULES.iter().all(|r| r.domain == crate::domain::model::Domain::Performance));
         assert!(RULES.iter().all(|r| r.impact <= 100 && r.effort <= 100 && r.risk <= 100));
         assert!(RULES.iter().all(|r| !r.references.is_empty() && !r.limits.is_empty()));
     }
@@ -114,9 +114,9 @@ mod tests {
         );
         let doc = page.document().unwrap();
         let els: Vec<ElementRef> = doc.select(crate::sel!("img, a, p")).collect();
-        let batched = elements(&crate::rules::analysis(&page), els.clone());
+        let batched = elements(&crate::scanner::rules::analysis(&page), els.clone());
         for (e, ev) in els.iter().zip(&batched) {
-            assert_eq!(*ev, dom::element(&crate::rules::analysis(&page), *e));
+            assert_eq!(*ev, dom::element(&crate::scanner::rules::analysis(&page), *e));
         }
         assert!(matches!(&batched[0], Evidence::Element { line: Some(3), .. }));
     }

@@ -44,7 +44,7 @@ pub static RULES: &[Rule] = &[
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::page::Page;
+    use crate::scanner::page::Page;
 
     #[test]
     fn ids_unique_and_observatory_complete() {
@@ -63,11 +63,11 @@ mod tests {
 
     #[test]
     fn runs_on_a_bare_page_without_panicking() {
-        let page = crate::page::Page::html_at("https://example.com/", &[], "<html><body><script src=//x></script></body></html>");
+        let page = crate::scanner::page::Page::html_at("https://example.com/", &[], "<html><body><script src=//x></script></body></html>");
         for r in RULES {
             let _ = r.check_page(&page);
         }
-        let results = crate::rules::run_all(&(page));
+        let results = crate::scanner::rules::run_all(&(page));
         let (score, g) = observatory_grade(&results);
         assert!(score >= 0 && !g.is_empty());
     }

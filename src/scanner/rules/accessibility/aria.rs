@@ -2,8 +2,8 @@
 //! HTML-AAM implicit role mapping. Kept as plain tables so they can be checked
 //! against the specifications line by line.
 #[allow(unused_imports)]
-use crate::rules::dom::AttrExt;
-use crate::rules::dom::roles;
+use crate::scanner::rules::dom::AttrExt;
+use crate::scanner::rules::dom::roles;
 use scraper::ElementRef;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

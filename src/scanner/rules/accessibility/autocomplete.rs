@@ -86,7 +86,7 @@ pub fn check(value: &str) -> Verdict {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::page::Page;
+    use crate::scanner::page::Page;
 
     #[test]
     fn grammar() {

@@ -1,15 +1,15 @@
 //! What every family file uses: the per-element runner and its verdict, and small attribute and
 //! role helpers (a prelude: family files `use super::common::*`).
 #[allow(unused_imports)]
-pub(super) use crate::rules::dom::AttrExt;
+pub(super) use crate::scanner::rules::dom::AttrExt;
 pub(super) use super::aria::{self, ancestors, explicit_role, input_type, role_info, Kind};
 pub(super) use super::ctx::{finish, is_disabled, tabindex, Candidates, Ctx};
 pub(super) use super::names::{accessible_name, sanitize, subtree_text};
 pub(super) use super::{html_aria, lang};
 pub(super) use super::{risk, wcag, Conformance, Effort, Harm, CRITICAL, MINOR, MODERATE, SERIOUS, STATIC};
-pub(super) use crate::model::{Domain, Severity};
-pub(super) use crate::rules::dom::Analysis;
-pub(super) use crate::rules::{Fix, Outcome, Rule};
+pub(super) use crate::domain::model::{Domain, Severity};
+pub(super) use crate::scanner::rules::dom::Analysis;
+pub(super) use crate::scanner::rules::{Fix, Outcome, Rule};
 pub(super) use scraper::{ElementRef, Node};
 pub(super) use std::collections::{HashMap, HashSet};
 

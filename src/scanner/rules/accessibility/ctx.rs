@@ -1,12 +1,12 @@
 //! Per-check context: the parsed document plus lazily built indexes (id map,
 //! `label[for]` map) so no rule scans the tree once per element.
 #[allow(unused_imports)]
-use crate::rules::dom::AttrExt;
+use crate::scanner::rules::dom::AttrExt;
 use super::aria;
-use crate::rules::dom::hidden;
-use crate::rules::dom::index::{self, PageIndex};
-use crate::rules::dom::Analysis;
-use crate::rules::{dom, Evidence, Outcome, Violation};
+use crate::scanner::rules::dom::hidden;
+use crate::scanner::rules::dom::index::{self, PageIndex};
+use crate::scanner::rules::dom::Analysis;
+use crate::scanner::rules::{dom, Evidence, Outcome, Violation};
 use scraper::{ElementRef, Html};
 use std::collections::HashMap;
 
@@ -372,7 +372,7 @@ pub fn is_disabled(el: ElementRef) -> bool {
 /// At most this many elements are listed per finding (the detail and the
 /// violation's total keep the full count): evidence is for fixing, and a 2 MB
 /// page can hold thousands.
-pub use crate::rules::MAX_EVIDENCE;
+pub use crate::scanner::rules::MAX_EVIDENCE;
 
 /// Turns offending and needs-review elements into the rule's outcome. Elements
 /// that only need review still fail, at confidence 0.4, so a human looks.
@@ -500,7 +500,7 @@ pub fn source_lines_scan(page: &Analysis, els: &[ElementRef]) -> Vec<Option<u32>
 mod role_table_tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::page::Page;
+    use crate::scanner::page::Page;
 
     /// Roles decided during the index build equal the per-element computation.
     #[test]
@@ -511,8 +511,8 @@ mod role_table_tests {
             <img alt=""><img alt="x"><img><img alt="" tabindex="0"><img alt="" aria-label="q"><img role="none" alt="">
             <svg><a href="#s"><text>s</text></a><image alt=""/></svg>"##;
         let page = Page::html_at("https://example.com/", &[("content-type", "text/html")], html);
-        let a = crate::rules::analysis(&page);
-        let Some(c) = Ctx::new(crate::rules::held(&a)) else { panic!("no ctx") };
+        let a = crate::scanner::rules::analysis(&page);
+        let Some(c) = Ctx::new(crate::scanner::rules::held(&a)) else { panic!("no ctx") };
         let mut n = 0;
         for el in c.elements() {
             assert_eq!(c.role(el), c.compute_role(el), "{}", el.html());

@@ -68,7 +68,7 @@ fn refresh_delay(e: ElementRef) -> Option<f64> {
 fn meta_refresh_rule(page: &Analysis, max: Option<f64>) -> Outcome {
     // A browser acts on the first meta refresh that parses and ignores the
     // rest (HTML's "will declaratively refresh"), so only that one is judged.
-    let first = crate::rules::dom::select_named(page, "meta").into_iter().find(|e| refresh_delay(*e).is_some()).map(|e| e.id());
+    let first = crate::scanner::rules::dom::select_named(page, "meta").into_iter().find(|e| refresh_delay(*e).is_some()).map(|e| e.id());
     run_in(
         page,
         Candidates::Named(&["meta"]),

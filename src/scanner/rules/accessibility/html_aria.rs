@@ -5,7 +5,7 @@
 //! `doc-cover`). The element's implicit role is always allowed (redundant, not
 //! wrong).
 #[allow(unused_imports)]
-use crate::rules::dom::AttrExt;
+use crate::scanner::rules::dom::AttrExt;
 use super::aria::{ancestors, explicit_role, implicit_role, input_type};
 use super::ctx::{natively_focusable, Ctx};
 use scraper::ElementRef;
@@ -234,14 +234,14 @@ pub fn in_foreign_content(el: ElementRef) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::page::Page;
+    use crate::scanner::page::Page;
     use scraper::Selector;
 
     fn verdict(body: &str) -> Option<bool> {
         let html = format!("<!doctype html><html lang=en><title>t</title><body>{body}</body></html>");
         let page = Page::html_at("https://example.com/", &[], &html);
-        let a = crate::rules::analysis(&page);
-        let ctx = Ctx::new(crate::rules::held(&a)).unwrap();
+        let a = crate::scanner::rules::analysis(&page);
+        let ctx = Ctx::new(crate::scanner::rules::held(&a)).unwrap();
         let s = Selector::parse("#t").unwrap();
         let el = ctx.doc.select(&s).next().unwrap();
         disallowed(&ctx, el)

@@ -93,7 +93,7 @@ pub const NESTED_INTERACTIVE: Rule = Rule {
 };
 
 pub fn aria_hidden_focus(page: &Analysis) -> Outcome {
-    let scripts: Vec<String> = crate::rules::dom::select_named(page, "script").iter().map(|s| s.text().collect()).collect();
+    let scripts: Vec<String> = crate::scanner::rules::dom::select_named(page, "script").iter().map(|s| s.text().collect()).collect();
     run_in(
         page,
         Candidates::WithAttr(&["aria-hidden"]),

@@ -4,7 +4,7 @@
 //! run of whole words, case-insensitively, with punctuation, symbols and
 //! emoji acting as word separators and parenthesised hints dropped. A label
 //! word ending in "." is an abbreviation and matches a name word it starts.
-use crate::rules::dom::hidden::{display_none, hidden_for_everyone, inline_style};
+use crate::scanner::rules::dom::hidden::{display_none, hidden_for_everyone, inline_style};
 use scraper::{ElementRef, Node};
 
 /// Elements rendered inline by default (no word break around them).
@@ -142,7 +142,7 @@ pub fn compare(visible: &str, name: &str) -> Verdict {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::page::Page;
+    use crate::scanner::page::Page;
     use scraper::{Html, Selector};
 
     #[test]

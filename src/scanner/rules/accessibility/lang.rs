@@ -60,7 +60,7 @@ pub fn is_invalid_value(value: &str) -> bool {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::page::Page;
+    use crate::scanner::page::Page;
     #[test]
     fn tags() {
         for ok in ["en", "EN", "en-US-GB", "fr-CH", "yue", ""] {

@@ -95,10 +95,10 @@ mod tests {
 
     #[test]
     fn a_video_without_captions_only_needs_review() {
-        let page = crate::page::Page::html_at("https://example.com/", &[], "<!doctype html><html lang=en><title>t</title><video src=a></video>");
+        let page = crate::scanner::page::Page::html_at("https://example.com/", &[], "<!doctype html><html lang=en><title>t</title><video src=a></video>");
         if let Outcome::Fail(v) = VIDEO_CAPTION.check_page(&page) {
             assert!(v.confidence <= 0.5);
-            assert!(v.evidence.iter().all(|e| matches!(e, crate::rules::Evidence::Element { needs_review: true, .. })));
+            assert!(v.evidence.iter().all(|e| matches!(e, crate::scanner::rules::Evidence::Element { needs_review: true, .. })));
         } else {
             panic!("expected needs-review finding");
         }

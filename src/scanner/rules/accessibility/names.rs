@@ -2,7 +2,7 @@
 //! implements (aria-labelledby, aria-label, native label/alt/caption/legend/
 //! value/title, name from content), without CSS generated content.
 #[allow(unused_imports)]
-use crate::rules::dom::AttrExt;
+use crate::scanner::rules::dom::AttrExt;
 use super::aria;
 use super::ctx::Ctx;
 use ego_tree::NodeId;
@@ -417,7 +417,7 @@ fn children_text(ctx: &Ctx, el: ElementRef, st: State) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::page::Page;
+    use crate::scanner::page::Page;
 
     /// Names computed in one context (the memo filled by earlier names)
     /// equal names computed each in a fresh one, and the memo is used.
@@ -431,7 +431,7 @@ mod tests {
             <button><span><span>inner <input value=v aria-label=ctl></span></span></button>\
             </body></html>";
         let page = Page::html_at("https://example.com/", &[], body);
-        let a = crate::rules::analysis(&page);
+        let a = crate::scanner::rules::analysis(&page);
         let ctx = Ctx::new(&a).expect("html");
         let els: Vec<ElementRef> = ctx.elements().collect();
         let shared: Vec<(String, String)> = els.iter().map(|e| (accessible_name(&ctx, *e), subtree_text(&ctx, *e))).collect();

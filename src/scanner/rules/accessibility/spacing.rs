@@ -11,8 +11,8 @@
 //! as text with a `<br>` or longer than fits the nearest inline width
 //! (a 1024px viewport when none is given).
 #[allow(unused_imports)]
-use crate::rules::dom::AttrExt;
-use crate::rules::dom::hidden::hidden_for_everyone;
+use crate::scanner::rules::dom::AttrExt;
+use crate::scanner::rules::dom::hidden::hidden_for_everyone;
 use scraper::{ElementRef, Node};
 
 const DEFAULT_FONT_PX: f64 = 16.0;
@@ -74,7 +74,7 @@ const PROPS: [Prop; 3] = [Prop::Letter, Prop::Word, Prop::Line];
 /// The winning declaration of `prop` in a style attribute, as CSS cascades
 /// it: `!important` beats normal, then the last one wins.
 pub fn declared(style: &str, prop: &str) -> Option<(String, bool)> {
-    crate::rules::dom::css::declared(style, prop)
+    crate::scanner::rules::dom::css::declared(style, prop)
 }
 
 /// A CSS length in px, given the element's font size (for em/ch/ex).
@@ -242,7 +242,7 @@ pub fn violations<'a>(root: ElementRef<'a>) -> Vec<(ElementRef<'a>, Prop)> {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::page::Page;
+    use crate::scanner::page::Page;
     use scraper::Html;
 
     fn bad(body: &str) -> usize {

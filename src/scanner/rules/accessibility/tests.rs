@@ -1,8 +1,8 @@
 //! Tests across the accessibility rules (each family's pass/fail cases are in
 //! its own file), and the helper those case tests share.
 use super::{Conformance, Effort, Harm, RULES};
-use crate::page::Page;
-use crate::rules::{Evidence, Outcome, Rule};
+use crate::scanner::page::Page;
+use crate::scanner::rules::{Evidence, Outcome, Rule};
 
 fn doc(body: &str) -> String {
     format!("<!doctype html><html lang=\"en\"><head><title>t</title></head><body><main><h1>x</h1>{body}</main></body></html>")
@@ -75,14 +75,14 @@ fn catalogue_positions_are_one_to_n() {
 /// conformance part matches the WCAG criteria cited, and unique ids.
 #[test]
 fn records_follow_the_scheme() {
-    use crate::model::Severity;
+    use crate::domain::model::Severity;
     let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), RULES.len(), "duplicate rule id");
     let efforts = [Effort::Attribute, Effort::Markup, Effort::Restructure, Effort::Redesign].map(|e| e as u8);
     for r in RULES.iter() {
-        assert_eq!(r.domain, crate::model::Domain::Accessibility, "{}", r.id);
+        assert_eq!(r.domain, crate::domain::model::Domain::Accessibility, "{}", r.id);
         assert!(r.references.iter().any(|x| x.kind == "axe" && x.id == r.id && x.url.ends_with(&format!("/{}", r.id))), "{}", r.id);
         let impact = match r.severity {
             Severity::Critical => super::CRITICAL,
@@ -127,9 +127,9 @@ fn batch_source_lines_match_single_lookups() {
     let page = Page::html_at("https://example.com/", &[], html);
     let doc = page.document().unwrap();
     let els: Vec<scraper::ElementRef> = doc.root_element().descendants().filter_map(scraper::ElementRef::wrap).collect();
-    let batch = super::ctx::source_lines(&crate::rules::analysis(&page), &els);
+    let batch = super::ctx::source_lines(&crate::scanner::rules::analysis(&page), &els);
     for (e, l) in els.iter().zip(batch) {
-        assert_eq!(l, crate::rules::dom::source_line(&crate::rules::analysis(&page), *e), "{}", e.value().name());
+        assert_eq!(l, crate::scanner::rules::dom::source_line(&crate::scanner::rules::analysis(&page), *e), "{}", e.value().name());
     }
 }
 
@@ -140,16 +140,16 @@ fn indexed_source_lines_match_the_scan() {
     let page = Page::html_at("https://example.com/", &[], html);
     let doc = page.document().unwrap();
     let els: Vec<scraper::ElementRef> = doc.root_element().descendants().filter_map(scraper::ElementRef::wrap).collect();
-    assert_eq!(super::ctx::source_lines(&crate::rules::analysis(&page), &els), super::ctx::source_lines_scan(&crate::rules::analysis(&page), &els));
+    assert_eq!(super::ctx::source_lines(&crate::scanner::rules::analysis(&page), &els), super::ctx::source_lines_scan(&crate::scanner::rules::analysis(&page), &els));
     let rev: Vec<scraper::ElementRef> = els.iter().rev().copied().collect();
-    assert_eq!(super::ctx::source_lines(&crate::rules::analysis(&page), &rev), super::ctx::source_lines_scan(&crate::rules::analysis(&page), &rev));
+    assert_eq!(super::ctx::source_lines(&crate::scanner::rules::analysis(&page), &rev), super::ctx::source_lines_scan(&crate::scanner::rules::analysis(&page), &rev));
 }
 
 /// Elements outside the implicit-role table never get an implicit role, so
 /// the per-page role table may skip them.
 #[test]
 fn implicit_roles_only_for_listed_tags() {
-    use crate::rules::dom::roles::{CONDITIONAL_IMPLICIT_ROLE_TAGS, FIXED_IMPLICIT_ROLES};
+    use crate::scanner::rules::dom::roles::{CONDITIONAL_IMPLICIT_ROLE_TAGS, FIXED_IMPLICIT_ROLES};
     const NAMES: &[&str] = &[
         "abbr", "address", "audio", "b", "bdi", "bdo", "blockquote", "br", "canvas", "caption", "cite", "code", "col",
         "colgroup", "data", "del", "div", "em", "embed", "figcaption", "hgroup", "i", "iframe", "ins", "kbd", "label",
@@ -162,7 +162,7 @@ fn implicit_roles_only_for_listed_tags() {
         .map(|n| format!(r#"<{n} href=x alt="" aria-label=l title=t list=d type=text tabindex=0>x</{n}>"#))
         .collect();
     let page = Page::html_at("https://example.com/", &[], &doc(&body));
-    let ctx = super::ctx::Ctx::new(crate::rules::held(&page)).unwrap();
+    let ctx = super::ctx::Ctx::new(crate::scanner::rules::held(&page)).unwrap();
     let mut checked = 0;
     for e in page.document().unwrap().root_element().descendants().filter_map(scraper::ElementRef::wrap) {
         let name = e.value().name();
@@ -184,7 +184,7 @@ fn roles_decided_by_the_index_match_implicit_role() {
         <table role=grid><tr><th scope=rowgroup>g</th><td>d</td></tr><tr><td><table><tr><td>inner</td></tr></table></td></tr></table>
         <table role="treegrid"><tr><td>t</td></tr></table><div role=grid><table><tr><td>x</td></tr></table></div>"#;
     let page = Page::html_at("https://example.com/", &[], &doc(body));
-    let a = crate::rules::held(&page);
+    let a = crate::scanner::rules::held(&page);
     let ctx = super::ctx::Ctx::new(a).unwrap();
     let ix = a.element_index().unwrap();
     let doc = page.document().unwrap();
@@ -200,7 +200,7 @@ fn roles_decided_by_the_index_match_implicit_role() {
 /// or "review" (only needs-review evidence).
 pub(super) fn verdict(id: &str, doc: &str) -> &'static str {
     let page = Page::html_at("https://example.com/", &[], doc);
-    match crate::rules::by_id(id).map(|r| r.check_page(&page)) {
+    match crate::scanner::rules::by_id(id).map(|r| r.check_page(&page)) {
         Some(Outcome::Fail(v)) if v.evidence.iter().any(|e| matches!(e, Evidence::Element { needs_review: false, .. })) => "fail",
         Some(Outcome::Fail(_)) => "review",
         _ => "pass",

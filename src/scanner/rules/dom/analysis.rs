@@ -5,7 +5,7 @@
 //! that looked at a document cut by the work budget from one that read only
 //! headers.
 use super::index::PageIndex;
-use crate::page::Page;
+use crate::scanner::page::Page;
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html};
 use std::cell::{Cell, OnceCell, RefCell};
@@ -41,7 +41,7 @@ impl<'p> Analysis<'p> {
         Analysis {
             page,
             role_of,
-            evidence_cap: crate::rules::MAX_EVIDENCE,
+            evidence_cap: crate::scanner::rules::MAX_EVIDENCE,
             document_read: Cell::new(false),
             line_index: OnceCell::new(),
             sibling_ranks: RefCell::default(),

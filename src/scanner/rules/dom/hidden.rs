@@ -3,7 +3,7 @@
 //! hidden elements, closed `<details>`, and (for "hidden from assistive tech")
 //! `aria-hidden="true"` and `inert`. Class-based CSS is invisible to us.
 #[allow(unused_imports)]
-use crate::rules::dom::AttrExt;
+use crate::scanner::rules::dom::AttrExt;
 use scraper::ElementRef;
 
 /// The value of one property in an inline `style` attribute, lower-cased, as
@@ -100,7 +100,7 @@ pub fn hidden_from_at(el: ElementRef) -> bool {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::page::Page;
+    use crate::scanner::page::Page;
     use scraper::{Html, Selector};
 
     fn pick<'a>(doc: &'a Html, s: &str) -> ElementRef<'a> {

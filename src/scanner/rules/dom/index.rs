@@ -5,7 +5,7 @@
 //! Everything is keyed by tree position (NodeId / document-order index), not
 //! by reference, so the index can live on the `Page` that owns the tree.
 #[allow(unused_imports)]
-use crate::rules::dom::AttrExt;
+use crate::scanner::rules::dom::AttrExt;
 use super::{hidden, roles};
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Node};
@@ -455,7 +455,7 @@ impl PageIndex {
         self.a_names.contains(name)
     }
 
-    /// [`crate::rules::dom::source_line`] of the element at position `p`: the
+    /// [`crate::scanner::rules::dom::source_line`] of the element at position `p`: the
     /// n-th `name` element in document order is the n-th `<name` start tag
     /// outside comments. Built once per page (`body` is always the page's own).
     pub fn dom_source_line(&self, body: &str, p: u32) -> Option<u32> {
@@ -483,7 +483,7 @@ impl PageIndex {
         &self.tag_tables(body).0
     }
 
-    /// [`crate::rules::dom::start_tag_lines`] of the page's body, from the
+    /// [`crate::scanner::rules::dom::start_tag_lines`] of the page's body, from the
     /// same pass as [`PageIndex::start_tag_lines`].
     pub fn dom_tag_lines(&self, body: &str) -> &NameMap {
         &self.tag_tables(body).1

@@ -14,7 +14,7 @@ fn dom_tag_table_matches_dom_start_tag_lines() {
         let ix = PageIndex::build(&Html::parse_document(body), |_| None);
         let got: std::collections::BTreeMap<String, Vec<u32>> =
             ix.dom_tag_lines(body).iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        let want: std::collections::BTreeMap<String, Vec<u32>> = crate::rules::dom::start_tag_lines(body).into_iter().collect();
+        let want: std::collections::BTreeMap<String, Vec<u32>> = crate::scanner::rules::dom::start_tag_lines(body).into_iter().collect();
         assert_eq!(got, want, "{body}");
     }
 }

@@ -1,6 +1,6 @@
 //! Helpers rules share for turning elements into evidence.
-use crate::rules::dom::index::NameMap;
-use crate::rules::Evidence;
+use crate::scanner::rules::dom::index::NameMap;
+use crate::scanner::rules::Evidence;
 use scraper::{ElementRef, Selector};
 
 mod analysis;
@@ -27,7 +27,7 @@ pub fn sel(s: &str) -> Selector {
 #[macro_export]
 macro_rules! sel {
     ($s:literal) => {{
-        static SELECTOR: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| $crate::rules::dom::sel($s));
+        static SELECTOR: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| $crate::scanner::rules::dom::sel($s));
         &*SELECTOR
     }};
 }

@@ -6,9 +6,9 @@
 use super::grade;
 use super::transport::analyze_hsts;
 use super::util::values;
-use crate::model::{Domain, Severity};
-use crate::rules::dom::Analysis;
-use crate::rules::{Evidence, Fix, Outcome, Reference, Rule};
+use crate::domain::model::{Domain, Severity};
+use crate::scanner::rules::dom::Analysis;
+use crate::scanner::rules::{Evidence, Fix, Outcome, Reference, Rule};
 
 /// Cookies a platform sets that say nothing about the site (Heroku's router).
 const IGNORED: [&str; 1] = ["heroku-session-affinity"];
@@ -203,7 +203,7 @@ fn check(page: &Analysis) -> Outcome {
     let ev = a
         .problems
         .iter()
-        .take(crate::rules::MAX_EVIDENCE)
+        .take(crate::scanner::rules::MAX_EVIDENCE)
         .map(|(n, note)| Evidence::Item { value: n.clone(), note: (*note).to_string() })
         .collect();
     grade::outcome(a.code, detail(a.code), ev).with_total(a.problems.len())
@@ -242,7 +242,7 @@ pub const RULE: Rule = Rule {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::page::Page;
+    use crate::scanner::page::Page;
 
     fn page(cookies: &[&str]) -> Page {
         {
@@ -264,7 +264,7 @@ mod tests {
 
     #[test]
     fn results() {
-        let code = |c: &[&str]| analyze(&crate::rules::analysis(&page(c))).code;
+        let code = |c: &[&str]| analyze(&crate::scanner::rules::analysis(&page(c))).code;
         assert_eq!(code(&[]), "cookies-not-found");
         assert_eq!(code(&["SESSIONID=1; Secure; HttpOnly", "foo=1; Secure"]), "cookies-secure-with-httponly-sessions");
         assert_eq!(code(&["SESSIONID=1; Secure; HttpOnly; SameSite=Lax"]), "cookies-secure-with-httponly-sessions-and-samesite");
@@ -280,11 +280,11 @@ mod tests {
     #[test]
     fn hsts_softens() {
         let p = Page::html_at("https://example.com/", &[("set-cookie", "foo=1"), ("strict-transport-security", "max-age=31536000")], "");
-        assert_eq!(analyze(&crate::rules::analysis(&(p))).code, "cookies-without-secure-flag-but-protected-by-hsts");
-        match check(&crate::rules::analysis(&(p))) {
+        assert_eq!(analyze(&crate::scanner::rules::analysis(&(p))).code, "cookies-without-secure-flag-but-protected-by-hsts");
+        match check(&crate::scanner::rules::analysis(&(p))) {
             Outcome::Fail(v) => assert_eq!(v.severity, Some(Severity::Low)),
             other => panic!("{other:?}"),
         }
-        assert!(matches!(check(&crate::rules::analysis(&page(&["a=1; Secure; SameSite=Lax"]))), Outcome::Pass { .. }));
+        assert!(matches!(check(&crate::scanner::rules::analysis(&page(&["a=1; Secure; SameSite=Lax"]))), Outcome::Pass { .. }));
     }
 }

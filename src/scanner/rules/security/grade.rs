@@ -12,8 +12,8 @@
 //!
 //! Only the results of rules whose id is an Observatory test name count, so the
 //! extra passive rules never change the grade.
-use crate::model::Severity;
-use crate::rules::{Evidence, Outcome, RuleResult, Violation};
+use crate::domain::model::Severity;
+use crate::scanner::rules::{Evidence, Outcome, RuleResult, Violation};
 
 /// One Observatory result: its test, code, score modifier and upstream pass flag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,7 +211,7 @@ pub fn observatory_grade(results: &[RuleResult]) -> (i32, &'static str) {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::page::Page;
+    use crate::scanner::page::Page;
 
     #[test]
     fn severity_mapping() {

@@ -3,10 +3,10 @@
 use super::csp;
 use super::grade;
 use super::util::{joined, meta_named, take_chars, values};
-use crate::model::{Domain, Severity};
-use crate::rules::dom::Analysis;
-use crate::page::Header;
-use crate::rules::{dom, Fix, Outcome, Reference, Rule};
+use crate::domain::model::{Domain, Severity};
+use crate::scanner::rules::dom::Analysis;
+use crate::scanner::page::Header;
+use crate::scanner::rules::{dom, Fix, Outcome, Reference, Rule};
 
 const OBSERVATORY_DOCS: &str = "https://developer.mozilla.org/en-US/observatory/docs/tests_and_scoring";
 
@@ -233,8 +233,8 @@ pub const CORS_RULE: Rule = Rule {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::page::Page;
-    use crate::page::CorsPreflight;
+    use crate::scanner::page::Page;
+    use crate::scanner::page::CorsPreflight;
 
     fn page(h: &[(&str, &str)], body: &str) -> Page {
         Page::html_at("https://example.com/", h, body)
@@ -246,24 +246,24 @@ mod tests {
         assert_eq!(xcto_code(&page(&[("x-content-type-options", "nosniff ")], "").headers), "x-content-type-options-nosniff");
         let p = page(&[("x-content-type-options", "nosniff"), ("x-content-type-options", "nosniff")], "");
         assert_eq!(xcto_code(&p.headers), "x-content-type-options-header-invalid");
-        assert!(matches!(check_xcto(&crate::rules::analysis(&page(&[("x-content-type-options", "nosniff")], ""))), Outcome::Pass { .. }));
-        assert!(matches!(check_xcto(&crate::rules::analysis(&page(&[], ""))), Outcome::Fail(_)));
+        assert!(matches!(check_xcto(&crate::scanner::rules::analysis(&page(&[("x-content-type-options", "nosniff")], ""))), Outcome::Pass { .. }));
+        assert!(matches!(check_xcto(&crate::scanner::rules::analysis(&page(&[], ""))), Outcome::Fail(_)));
     }
 
     #[test]
     fn xfo() {
-        assert_eq!(xfo_code(&crate::rules::analysis(&page(&[("x-frame-options", "DENY")], ""))), "x-frame-options-sameorigin-or-deny");
-        assert_eq!(xfo_code(&crate::rules::analysis(&page(&[("x-frame-options", "ALLOW-FROM https://a.org")], ""))), "x-frame-options-allow-from-origin");
-        assert_eq!(xfo_code(&crate::rules::analysis(&page(&[("x-frame-options", "SAMEORIGIN, SAMEORIGIN")], ""))), "x-frame-options-header-invalid");
-        assert_eq!(xfo_code(&crate::rules::analysis(&page(&[("content-security-policy", "frame-ancestors 'self'")], ""))), "x-frame-options-implemented-via-csp");
-        assert_eq!(xfo_code(&crate::rules::analysis(&page(&[("content-security-policy", "frame-ancestors *")], ""))), "x-frame-options-not-implemented");
+        assert_eq!(xfo_code(&crate::scanner::rules::analysis(&page(&[("x-frame-options", "DENY")], ""))), "x-frame-options-sameorigin-or-deny");
+        assert_eq!(xfo_code(&crate::scanner::rules::analysis(&page(&[("x-frame-options", "ALLOW-FROM https://a.org")], ""))), "x-frame-options-allow-from-origin");
+        assert_eq!(xfo_code(&crate::scanner::rules::analysis(&page(&[("x-frame-options", "SAMEORIGIN, SAMEORIGIN")], ""))), "x-frame-options-header-invalid");
+        assert_eq!(xfo_code(&crate::scanner::rules::analysis(&page(&[("content-security-policy", "frame-ancestors 'self'")], ""))), "x-frame-options-implemented-via-csp");
+        assert_eq!(xfo_code(&crate::scanner::rules::analysis(&page(&[("content-security-policy", "frame-ancestors *")], ""))), "x-frame-options-not-implemented");
         let meta = r#"<head><meta http-equiv="X-Frame-Options" content="DENY"></head>"#;
-        assert!(matches!(check_xfo(&crate::rules::analysis(&page(&[], meta))), Outcome::Fail(_)));
+        assert!(matches!(check_xfo(&crate::scanner::rules::analysis(&page(&[], meta))), Outcome::Fail(_)));
     }
 
     #[test]
     fn referrer() {
-        let c = |h: &[(&str, &str)], b: &str| referrer_policy(&crate::rules::analysis(&page(h, b))).0;
+        let c = |h: &[(&str, &str)], b: &str| referrer_policy(&crate::scanner::rules::analysis(&page(h, b))).0;
         assert_eq!(c(&[], ""), "referrer-policy-not-implemented");
         assert_eq!(c(&[("referrer-policy", "STRICT-ORIGIN")], ""), "referrer-policy-private");
         assert_eq!(c(&[("referrer-policy", "no-referrer, unsafe-url")], ""), "referrer-policy-unsafe");
@@ -271,19 +271,19 @@ mod tests {
         assert_eq!(c(&[("referrer-policy", "whimsy")], ""), "referrer-policy-header-invalid");
         let meta = r#"<head><meta name="Referrer" content="no-referrer"></head>"#;
         assert_eq!(c(&[("referrer-policy", "unsafe-url")], meta), "referrer-policy-private");
-        assert!(matches!(check_rp(&crate::rules::analysis(&page(&[], ""))), Outcome::Pass { .. }));
+        assert!(matches!(check_rp(&crate::scanner::rules::analysis(&page(&[], ""))), Outcome::Pass { .. }));
     }
 
     #[test]
     fn cors() {
         let mut p = page(&[], "");
-        assert!(matches!(check_cors(&crate::rules::analysis(&(p))), Outcome::Pass { .. }));
+        assert!(matches!(check_cors(&crate::scanner::rules::analysis(&(p))), Outcome::Pass { .. }));
         let h = |a: &str, c: &str| vec![
             Header { name: "access-control-allow-origin".into(), value: a.into() },
             Header { name: "access-control-allow-credentials".into(), value: c.into() },
         ];
         p.cors_preflight = Some(CorsPreflight { origin: Some("https://evil.example".into()), status: 200, headers: h("https://evil.example", "true") });
-        match check_cors(&crate::rules::analysis(&(p))) {
+        match check_cors(&crate::scanner::rules::analysis(&(p))) {
             Outcome::Fail(v) => assert_eq!(v.severity, Some(Severity::Critical)),
             other => panic!("{other:?}"),
         }

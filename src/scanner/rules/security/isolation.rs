@@ -3,9 +3,9 @@
 //! `cross-origin-resource-policy`.
 use super::grade;
 use super::util::{joined, meta_http_equiv, take_chars, values};
-use crate::model::{Domain, Severity};
-use crate::rules::dom::Analysis;
-use crate::rules::{dom, Fix, Outcome, Reference, Rule};
+use crate::domain::model::{Domain, Severity};
+use crate::scanner::rules::dom::Analysis;
+use crate::scanner::rules::{dom, Fix, Outcome, Reference, Rule};
 
 const OBSERVATORY_DOCS: &str = "https://developer.mozilla.org/en-US/observatory/docs/tests_and_scoring";
 
@@ -242,7 +242,7 @@ pub const CORP_RULE: Rule = Rule {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::page::Page;
+    use crate::scanner::page::Page;
 
     fn page(h: &[(&str, &str)]) -> Page {
         Page::html_at("https://example.com/", h, "")
@@ -261,25 +261,25 @@ mod tests {
 
     #[test]
     fn coop_coep() {
-        assert_eq!(coop_code(&crate::rules::analysis(&page(&[]))), "coop-not-implemented");
-        assert_eq!(coop_code(&crate::rules::analysis(&page(&[("cross-origin-opener-policy", "same-origin")]))), "coop-implemented-with-same-origin");
-        assert_eq!(coop_code(&crate::rules::analysis(&page(&[("cross-origin-opener-policy", "Same-Origin")]))), "coop-header-invalid");
+        assert_eq!(coop_code(&crate::scanner::rules::analysis(&page(&[]))), "coop-not-implemented");
+        assert_eq!(coop_code(&crate::scanner::rules::analysis(&page(&[("cross-origin-opener-policy", "same-origin")]))), "coop-implemented-with-same-origin");
+        assert_eq!(coop_code(&crate::scanner::rules::analysis(&page(&[("cross-origin-opener-policy", "Same-Origin")]))), "coop-header-invalid");
         assert_eq!(
-            coop_code(&crate::rules::analysis(&page(&[("cross-origin-opener-policy", "same-origin"), ("cross-origin-opener-policy", "unsafe-none")]))),
+            coop_code(&crate::scanner::rules::analysis(&page(&[("cross-origin-opener-policy", "same-origin"), ("cross-origin-opener-policy", "unsafe-none")]))),
             "coop-header-invalid"
         );
-        assert_eq!(coep_code(&crate::rules::analysis(&page(&[("cross-origin-embedder-policy", "credentialless")]))), "coep-implemented-with-credentialless");
-        assert!(matches!(check_coep(&crate::rules::analysis(&page(&[("cross-origin-embedder-policy", "whimsy")]))), Outcome::Fail(_)));
-        assert!(matches!(check_coop(&crate::rules::analysis(&page(&[]))), Outcome::Pass { .. }));
+        assert_eq!(coep_code(&crate::scanner::rules::analysis(&page(&[("cross-origin-embedder-policy", "credentialless")]))), "coep-implemented-with-credentialless");
+        assert!(matches!(check_coep(&crate::scanner::rules::analysis(&page(&[("cross-origin-embedder-policy", "whimsy")]))), Outcome::Fail(_)));
+        assert!(matches!(check_coop(&crate::scanner::rules::analysis(&page(&[]))), Outcome::Pass { .. }));
     }
 
     #[test]
     fn corp() {
-        assert_eq!(corp_code(&crate::rules::analysis(&page(&[]))).0, "corp-not-implemented");
-        assert_eq!(corp_code(&crate::rules::analysis(&page(&[("cross-origin-resource-policy", "same-site")]))).0, "corp-implemented-with-same-site");
+        assert_eq!(corp_code(&crate::scanner::rules::analysis(&page(&[]))).0, "corp-not-implemented");
+        assert_eq!(corp_code(&crate::scanner::rules::analysis(&page(&[("cross-origin-resource-policy", "same-site")]))).0, "corp-implemented-with-same-site");
         let two = page(&[("cross-origin-resource-policy", "same-origin"), ("cross-origin-resource-policy", "cross-origin")]);
-        assert_eq!(corp_code(&crate::rules::analysis(&two)), ("corp-header-invalid", Some("same-origin, cross-origin".into())));
-        assert!(matches!(check_corp(&crate::rules::analysis(&two)), Outcome::Fail(_)));
-        assert!(matches!(check_corp(&crate::rules::analysis(&page(&[]))), Outcome::Pass { .. }));
+        assert_eq!(corp_code(&crate::scanner::rules::analysis(&two)), ("corp-header-invalid", Some("same-origin, cross-origin".into())));
+        assert!(matches!(check_corp(&crate::scanner::rules::analysis(&two)), Outcome::Fail(_)));
+        assert!(matches!(check_corp(&crate::scanner::rules::analysis(&page(&[]))), Outcome::Pass { .. }));
     }
 }

@@ -1,11 +1,11 @@
 //! Passive checks beyond the Observatory, in the spirit of OWASP ZAP's
 //! passive scan rules: each decidable from one response and its HTML.
 #[allow(unused_imports)]
-use crate::rules::dom::AttrExt;
+use crate::scanner::rules::dom::AttrExt;
 use super::util::{is_html, values};
-use crate::model::{Domain, Severity};
-use crate::rules::dom::Analysis;
-use crate::rules::{dom, Evidence, Fix, Outcome, Reference, Rule, Violation, MAX_EVIDENCE};
+use crate::domain::model::{Domain, Severity};
+use crate::scanner::rules::dom::Analysis;
+use crate::scanner::rules::{dom, Evidence, Fix, Outcome, Reference, Rule, Violation, MAX_EVIDENCE};
 use scraper::ElementRef;
 
 // ---------------------------------------------------------------- version disclosure
@@ -361,8 +361,8 @@ pub const SECURITY_TXT_RULE: Rule = Rule {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::page::Page;
-    use crate::page::{CorsPreflight, Header};
+    use crate::scanner::page::Page;
+    use crate::scanner::page::{CorsPreflight, Header};
 
     fn page(h: &[(&str, &str)], body: &str) -> Page {
         Page::html_at("https://example.com/", h, body)
@@ -370,67 +370,67 @@ mod tests {
 
     #[test]
     fn version_disclosure() {
-        assert!(matches!(check_version_disclosure(&crate::rules::analysis(&page(&[("server", "cloudflare")], ""))), Outcome::Pass { .. }));
-        assert!(matches!(check_version_disclosure(&crate::rules::analysis(&page(&[("server", "Apache/2.4.1")], ""))), Outcome::Fail(_)));
-        assert!(matches!(check_version_disclosure(&crate::rules::analysis(&page(&[("x-powered-by", "PHP")], ""))), Outcome::Fail(_)));
+        assert!(matches!(check_version_disclosure(&crate::scanner::rules::analysis(&page(&[("server", "cloudflare")], ""))), Outcome::Pass { .. }));
+        assert!(matches!(check_version_disclosure(&crate::scanner::rules::analysis(&page(&[("server", "Apache/2.4.1")], ""))), Outcome::Fail(_)));
+        assert!(matches!(check_version_disclosure(&crate::scanner::rules::analysis(&page(&[("x-powered-by", "PHP")], ""))), Outcome::Fail(_)));
     }
 
     #[test]
     fn permissions_policy() {
-        assert!(matches!(check_permissions_policy(&crate::rules::analysis(&page(&[("permissions-policy", "camera=()")], "<p>"))), Outcome::Pass { .. }));
-        assert!(matches!(check_permissions_policy(&crate::rules::analysis(&page(&[], "<p>"))), Outcome::Fail(_)));
+        assert!(matches!(check_permissions_policy(&crate::scanner::rules::analysis(&page(&[("permissions-policy", "camera=()")], "<p>"))), Outcome::Pass { .. }));
+        assert!(matches!(check_permissions_policy(&crate::scanner::rules::analysis(&page(&[], "<p>"))), Outcome::Fail(_)));
     }
 
     #[test]
     fn mixed_content() {
         let ok = page(&[], r#"<img src="https://a.org/x.png"><link rel="canonical" href="http://example.com/">"#);
-        assert!(matches!(check_mixed_content(&crate::rules::analysis(&ok)), Outcome::Pass { .. }));
-        match check_mixed_content(&crate::rules::analysis(&page(&[], r#"<img src="HTTP://a.org/x.png">"#))) {
+        assert!(matches!(check_mixed_content(&crate::scanner::rules::analysis(&ok)), Outcome::Pass { .. }));
+        match check_mixed_content(&crate::scanner::rules::analysis(&page(&[], r#"<img src="HTTP://a.org/x.png">"#))) {
             Outcome::Fail(v) => assert_eq!(v.severity, Some(Severity::Low)),
             other => panic!("{other:?}"),
         }
-        match check_mixed_content(&crate::rules::analysis(&page(&[], r#"<script src="http://a.org/x.js"></script>"#))) {
+        match check_mixed_content(&crate::scanner::rules::analysis(&page(&[], r#"<script src="http://a.org/x.js"></script>"#))) {
             Outcome::Fail(v) => assert_eq!(v.severity, Some(Severity::Medium)),
             other => panic!("{other:?}"),
         }
         let http = Page::html_at("http://example.com/", &[], r#"<script src="http://a.org/x.js"></script>"#);
-        assert!(matches!(check_mixed_content(&crate::rules::analysis(&http)), Outcome::NotApplicable));
+        assert!(matches!(check_mixed_content(&crate::scanner::rules::analysis(&http)), Outcome::NotApplicable));
     }
 
     #[test]
     fn compromised_scripts() {
         let bad = page(&[], r#"<script src="https://cdn.polyfill.io/v3/polyfill.min.js"></script>"#);
-        assert!(matches!(check_compromised_scripts(&crate::rules::analysis(&bad)), Outcome::Fail(_)));
+        assert!(matches!(check_compromised_scripts(&crate::scanner::rules::analysis(&bad)), Outcome::Fail(_)));
         let bad2 = page(&[], r#"<script src="//cdn.bootcss.com/jquery.js"></script>"#);
-        assert!(matches!(check_compromised_scripts(&crate::rules::analysis(&bad2)), Outcome::Fail(_)));
+        assert!(matches!(check_compromised_scripts(&crate::scanner::rules::analysis(&bad2)), Outcome::Fail(_)));
         let ok = page(&[], r#"<script src="https://cdnjs.cloudflare.com/polyfill/v3/polyfill.min.js"></script>"#);
-        assert!(matches!(check_compromised_scripts(&crate::rules::analysis(&ok)), Outcome::Pass { .. }));
+        assert!(matches!(check_compromised_scripts(&crate::scanner::rules::analysis(&ok)), Outcome::Pass { .. }));
         assert!(compromised_host("https://notpolyfill.io/x.js").is_none());
     }
 
     #[test]
     fn cors_reflection() {
         let mut p = page(&[], "");
-        assert!(matches!(check_cors_reflection(&crate::rules::analysis(&(p))), Outcome::NotApplicable));
+        assert!(matches!(check_cors_reflection(&crate::scanner::rules::analysis(&(p))), Outcome::NotApplicable));
         let hs = |a: &str| vec![
             Header { name: "access-control-allow-origin".into(), value: a.into() },
             Header { name: "access-control-allow-credentials".into(), value: "true".into() },
         ];
         p.cors_preflight = Some(CorsPreflight { origin: Some("https://evil.example".into()), status: 204, headers: hs("https://evil.example") });
-        assert!(matches!(check_cors_reflection(&crate::rules::analysis(&(p))), Outcome::Fail(_)));
+        assert!(matches!(check_cors_reflection(&crate::scanner::rules::analysis(&(p))), Outcome::Fail(_)));
         p.cors_preflight = Some(CorsPreflight { origin: Some("https://evil.example".into()), status: 204, headers: hs("https://example.com") });
-        assert!(matches!(check_cors_reflection(&crate::rules::analysis(&(p))), Outcome::Pass { .. }));
+        assert!(matches!(check_cors_reflection(&crate::scanner::rules::analysis(&(p))), Outcome::Pass { .. }));
         p.cors_preflight = Some(CorsPreflight { origin: Some("https://evil.example".into()), status: 204, headers: hs("null") });
-        assert!(matches!(check_cors_reflection(&crate::rules::analysis(&(p))), Outcome::Fail(_)));
+        assert!(matches!(check_cors_reflection(&crate::scanner::rules::analysis(&(p))), Outcome::Fail(_)));
     }
 
     #[test]
     fn security_txt() {
         let mut p = page(&[], "");
-        assert!(matches!(check_security_txt(&crate::rules::analysis(&(p))), Outcome::NotApplicable));
+        assert!(matches!(check_security_txt(&crate::scanner::rules::analysis(&(p))), Outcome::NotApplicable));
         p.security_txt_status = Some(200);
-        assert!(matches!(check_security_txt(&crate::rules::analysis(&(p))), Outcome::Pass { .. }));
+        assert!(matches!(check_security_txt(&crate::scanner::rules::analysis(&(p))), Outcome::Pass { .. }));
         p.security_txt_status = Some(404);
-        assert!(matches!(check_security_txt(&crate::rules::analysis(&(p))), Outcome::Fail(_)));
+        assert!(matches!(check_security_txt(&crate::scanner::rules::analysis(&(p))), Outcome::Fail(_)));
     }
 }

@@ -6,12 +6,12 @@
 //! protocol-relative `//host/…` src counts as foreign *and* insecure (it
 //! follows the page onto http when the page is served over http).
 #[allow(unused_imports)]
-use crate::rules::dom::AttrExt;
+use crate::scanner::rules::dom::AttrExt;
 use super::grade;
 use super::util::{is_html, registrable_domain};
-use crate::model::{Domain, Severity};
-use crate::rules::dom::Analysis;
-use crate::rules::{dom, Evidence, Fix, Outcome, Reference, Rule, MAX_EVIDENCE};
+use crate::domain::model::{Domain, Severity};
+use crate::scanner::rules::dom::Analysis;
+use crate::scanner::rules::{dom, Evidence, Fix, Outcome, Reference, Rule, MAX_EVIDENCE};
 
 /// From best to worst; the worst finding wins.
 const ORDER: [&str; 6] = [
@@ -162,10 +162,10 @@ pub const RULE: Rule = Rule {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::page::Page;
+    use crate::scanner::page::Page;
 
     fn code(body: &str) -> &'static str {
-        analyze(&crate::rules::analysis(&Page::html_at("https://example.com/", &[], body))).code
+        analyze(&crate::scanner::rules::analysis(&Page::html_at("https://example.com/", &[], body))).code
     }
 
     #[test]
@@ -183,22 +183,22 @@ mod tests {
             url::Url::parse("https://example.com/").expect("url"),
             url::Url::parse("https://example.com/").expect("url"),
             200,
-            vec![crate::page::Header { name: "content-type".into(), value: "application/json".into() }],
+            vec![crate::scanner::page::Header { name: "content-type".into(), value: "application/json".into() }],
             Some("{}".into()),
         );
-        assert_eq!(analyze(&crate::rules::analysis(&json)).code, "sri-not-implemented-response-not-html");
+        assert_eq!(analyze(&crate::scanner::rules::analysis(&json)).code, "sri-not-implemented-response-not-html");
     }
 
     #[test]
     fn rule_outcomes() {
         let bad = Page::html_at("https://example.com/", &[], r#"<script src="http://cdn.other.org/a.js"></script>"#);
-        match check(&crate::rules::analysis(&bad)) {
+        match check(&crate::scanner::rules::analysis(&bad)) {
             Outcome::Fail(v) => {
                 assert_eq!(v.severity, Some(Severity::Critical));
                 assert_eq!(v.evidence.len(), 1);
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(check(&crate::rules::analysis(&Page::html_at("https://example.com/", &[], ""))), Outcome::Pass { .. }));
+        assert!(matches!(check(&crate::scanner::rules::analysis(&Page::html_at("https://example.com/", &[], ""))), Outcome::Pass { .. }));
     }
 }

@@ -2,10 +2,10 @@
 //! onto https and keeps them there.
 use super::grade;
 use super::util::{joined, take_chars};
-use crate::model::{Domain, Severity};
-use crate::rules::dom::Analysis;
-use crate::page::{Header, HttpsProbe};
-use crate::rules::{dom, Evidence, Fix, Outcome, Reference, Rule};
+use crate::domain::model::{Domain, Severity};
+use crate::scanner::rules::dom::Analysis;
+use crate::scanner::page::{Header, HttpsProbe};
+use crate::scanner::rules::{dom, Evidence, Fix, Outcome, Reference, Rule};
 use url::Url;
 
 /// Six months as the Observatory counts it (many sites use 180 days).
@@ -244,8 +244,8 @@ pub const REDIRECTION_RULE: Rule = Rule {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::page::Page;
-    use crate::page::{Hop, HttpProbe};
+    use crate::scanner::page::Page;
+    use crate::scanner::page::{Hop, HttpProbe};
 
     fn https_page(hsts: Option<&str>) -> Page {
         {
@@ -256,7 +256,7 @@ mod tests {
 
     #[test]
     fn hsts_results() {
-        let code = |v: Option<&str>| analyze_hsts(&crate::rules::analysis(&https_page(v))).map(|a| a.code);
+        let code = |v: Option<&str>| analyze_hsts(&crate::scanner::rules::analysis(&https_page(v))).map(|a| a.code);
         assert_eq!(code(None), Some("hsts-not-implemented"));
         assert_eq!(code(Some("max-age=31536000; includeSubDomains")), Some("hsts-implemented-max-age-at-least-six-months"));
         assert_eq!(code(Some("max-age=86400")), Some("hsts-implemented-max-age-less-than-six-months"));
@@ -264,10 +264,10 @@ mod tests {
         assert_eq!(code(Some("max-age=1, max-age=2")), Some("hsts-header-invalid"));
         assert_eq!(code(Some("max-age=\"31536000\"")), Some("hsts-implemented-max-age-at-least-six-months"));
         let http = Page::html_at("http://example.com/", &[], "");
-        assert_eq!(analyze_hsts(&crate::rules::analysis(&http)), None);
-        assert!(matches!(check_hsts(&crate::rules::analysis(&http)), Outcome::NotApplicable));
-        assert!(matches!(check_hsts(&crate::rules::analysis(&https_page(Some("max-age=31536000")))), Outcome::Pass { .. }));
-        assert!(matches!(check_hsts(&crate::rules::analysis(&https_page(None))), Outcome::Fail(_)));
+        assert_eq!(analyze_hsts(&crate::scanner::rules::analysis(&http)), None);
+        assert!(matches!(check_hsts(&crate::scanner::rules::analysis(&http)), Outcome::NotApplicable));
+        assert!(matches!(check_hsts(&crate::scanner::rules::analysis(&https_page(Some("max-age=31536000")))), Outcome::Pass { .. }));
+        assert!(matches!(check_hsts(&crate::scanner::rules::analysis(&https_page(None))), Outcome::Fail(_)));
     }
 
     #[test]
@@ -284,13 +284,13 @@ mod tests {
     #[test]
     fn redirection_rule_uses_probe() {
         let mut p = https_page(None);
-        assert!(matches!(check_redirection(&crate::rules::analysis(&(p))), Outcome::NotApplicable));
+        assert!(matches!(check_redirection(&crate::scanner::rules::analysis(&(p))), Outcome::NotApplicable));
         p.http_probe = Some(HttpProbe {
             hops: vec![Hop { url: "http://example.com/".into(), status: 301, location: Some("https://example.com/".into()) }],
             final_url: Some("https://example.com/".into()),
         });
-        assert!(matches!(check_redirection(&crate::rules::analysis(&(p))), Outcome::Pass { .. }));
+        assert!(matches!(check_redirection(&crate::scanner::rules::analysis(&(p))), Outcome::Pass { .. }));
         p.http_probe = Some(HttpProbe { hops: vec![], final_url: Some("http://example.com/".into()) });
-        assert!(matches!(check_redirection(&crate::rules::analysis(&(p))), Outcome::Fail(_)));
+        assert!(matches!(check_redirection(&crate::scanner::rules::analysis(&(p))), Outcome::Fail(_)));
     }
 }

@@ -1,8 +1,8 @@
 //! Small helpers the security rules share: header joins, meta tags, hosts.
 #[allow(unused_imports)]
-use crate::rules::dom::AttrExt;
-use crate::rules::dom::Analysis;
-use crate::page::Header;
+use crate::scanner::rules::dom::AttrExt;
+use crate::scanner::rules::dom::Analysis;
+use crate::scanner::page::Header;
 
 /// Values of every header line with this (lower-case) name, in order.
 pub fn values<'a>(headers: &'a [Header], name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
@@ -40,7 +40,7 @@ pub fn meta_named(page: &Analysis, name: &str) -> Vec<String> {
 
 fn meta_by_attr(page: &Analysis, attr: &str, name: &str) -> Vec<String> {
     let Some(_) = page.html() else { return Vec::new() };
-    crate::rules::dom::select(page, &["meta"], &[], crate::sel!("meta"))
+    crate::scanner::rules::dom::select(page, &["meta"], &[], crate::sel!("meta"))
         .into_iter()
         .filter(|m| m.value().attr_of(attr).map(|v| v.trim().eq_ignore_ascii_case(name)).unwrap_or(false))
         .filter_map(|m| m.value().attr_of("content").map(str::to_string))
@@ -109,7 +109,7 @@ pub fn registrable_domain(host: &str) -> Option<String> {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::page::Page;
+    use crate::scanner::page::Page;
 
     #[test]
     fn etld_plus_one() {

@@ -1,10 +1,10 @@
 //! What the document head must declare: `viewport`, `doctype`, `charset`.
 #[allow(unused_imports)]
-use crate::rules::dom::AttrExt;
-use crate::rules::performance::{element, html, lh, metric};
-use crate::model::{Domain, Severity};
-use crate::rules::dom::Analysis;
-use crate::rules::{dom, Fix, Outcome, Reference, Rule, Violation};
+use crate::scanner::rules::dom::AttrExt;
+use crate::scanner::rules::performance::{element, html, lh, metric};
+use crate::domain::model::{Domain, Severity};
+use crate::scanner::rules::dom::Analysis;
+use crate::scanner::rules::{dom, Fix, Outcome, Reference, Rule, Violation};
 use scraper::Node;
 
 // ---------------------------------------------------------------- viewport
@@ -222,7 +222,7 @@ fn check_charset(page: &Analysis) -> Outcome {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::page::Page;
+    use crate::scanner::page::Page;
     
 
     fn p(body: &str) -> Page {
@@ -236,16 +236,16 @@ mod tests {
 
     #[test]
     fn viewport() {
-        assert!(is_pass(&check_viewport(&crate::rules::analysis(&p(r#"<meta name="viewport" content="width=device-width, initial-scale=1">"#)))));
-        assert!(matches!(check_viewport(&crate::rules::analysis(&p("<title>x</title>"))), Outcome::Fail(v) if v.code.as_deref() == Some("no-viewport")));
-        assert!(matches!(check_viewport(&crate::rules::analysis(&p(r#"<meta name="Viewport" content="user-scalable=no">"#))), Outcome::Fail(v) if v.code.as_deref() == Some("no-width-or-initial-scale")));
-        assert!(matches!(check_viewport(&crate::rules::analysis(&p(r#"<meta name="viewport" content="width=device-width, initial-scale=0.5">"#))), Outcome::Fail(v) if v.code.as_deref() == Some("initial-scale-below-1")));
+        assert!(is_pass(&check_viewport(&crate::scanner::rules::analysis(&p(r#"<meta name="viewport" content="width=device-width, initial-scale=1">"#)))));
+        assert!(matches!(check_viewport(&crate::scanner::rules::analysis(&p("<title>x</title>"))), Outcome::Fail(v) if v.code.as_deref() == Some("no-viewport")));
+        assert!(matches!(check_viewport(&crate::scanner::rules::analysis(&p(r#"<meta name="Viewport" content="user-scalable=no">"#))), Outcome::Fail(v) if v.code.as_deref() == Some("no-width-or-initial-scale")));
+        assert!(matches!(check_viewport(&crate::scanner::rules::analysis(&p(r#"<meta name="viewport" content="width=device-width, initial-scale=0.5">"#))), Outcome::Fail(v) if v.code.as_deref() == Some("initial-scale-below-1")));
     }
 
     #[test]
     fn doctype() {
-        assert!(is_pass(&check_doctype(&crate::rules::analysis(&p("<!DOCTYPE html><html></html>")))));
-        let code = |b: &str| match check_doctype(&crate::rules::analysis(&p(b))) {
+        assert!(is_pass(&check_doctype(&crate::scanner::rules::analysis(&p("<!DOCTYPE html><html></html>")))));
+        let code = |b: &str| match check_doctype(&crate::scanner::rules::analysis(&p(b))) {
             Outcome::Fail(v) => v.code,
             _ => None,
         };
@@ -258,14 +258,14 @@ mod tests {
     #[test]
     fn charset() {
         // html_at sends `text/html; charset=utf-8`.
-        assert!(is_pass(&check_charset(&crate::rules::analysis(&p("<p>x</p>")))));
+        assert!(is_pass(&check_charset(&crate::scanner::rules::analysis(&p("<p>x</p>")))));
         let no_cs = |b: &str| Page::html_at("https://example.com/", &[("content-type", "text/html")], b);
-        assert!(is_pass(&check_charset(&crate::rules::analysis(&no_cs("<!doctype html><meta charset=\"utf-8\"><p>x</p>")))));
-        assert!(is_pass(&check_charset(&crate::rules::analysis(&no_cs("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">")))));
-        assert!(is_pass(&check_charset(&crate::rules::analysis(&no_cs("\u{feff}<p>x</p>")))));
-        assert!(matches!(check_charset(&crate::rules::analysis(&no_cs("<p>x</p>"))), Outcome::Fail(v) if v.code.as_deref() == Some("no-charset")));
+        assert!(is_pass(&check_charset(&crate::scanner::rules::analysis(&no_cs("<!doctype html><meta charset=\"utf-8\"><p>x</p>")))));
+        assert!(is_pass(&check_charset(&crate::scanner::rules::analysis(&no_cs("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">")))));
+        assert!(is_pass(&check_charset(&crate::scanner::rules::analysis(&no_cs("\u{feff}<p>x</p>")))));
+        assert!(matches!(check_charset(&crate::scanner::rules::analysis(&no_cs("<p>x</p>"))), Outcome::Fail(v) if v.code.as_deref() == Some("no-charset")));
         let late = format!("<!-- {} --><meta charset=\"utf-8\">", "x".repeat(1100));
-        assert!(matches!(check_charset(&crate::rules::analysis(&no_cs(&late))), Outcome::Fail(v) if v.code.as_deref() == Some("meta-charset-too-late")));
+        assert!(matches!(check_charset(&crate::scanner::rules::analysis(&no_cs(&late))), Outcome::Fail(v) if v.code.as_deref() == Some("meta-charset-too-late")));
         assert!(!header_charset_ok("text/html; charset=u"));
         assert!(header_charset_ok("text/html; Charset=\"UTF-8\""));
     }

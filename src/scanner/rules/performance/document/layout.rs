@@ -1,10 +1,10 @@
 //! The document's size and layout stability: `dom-size`, `unsized-images`.
 #[allow(unused_imports)]
-use crate::rules::dom::AttrExt;
-use crate::rules::performance::{elements, html, lh, metric};
-use crate::model::{Domain, Severity};
-use crate::rules::dom::Analysis;
-use crate::rules::{dom, Fix, Outcome, Rule, Violation};
+use crate::scanner::rules::dom::AttrExt;
+use crate::scanner::rules::performance::{elements, html, lh, metric};
+use crate::domain::model::{Domain, Severity};
+use crate::scanner::rules::dom::Analysis;
+use crate::scanner::rules::{dom, Fix, Outcome, Rule, Violation};
 use ego_tree::iter::Edge;
 use scraper::ElementRef;
 
@@ -209,8 +209,8 @@ fn check_unsized_images(page: &Analysis) -> Outcome {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::page::Page;
-    use crate::rules::Evidence;
+    use crate::scanner::page::Page;
+    use crate::scanner::rules::Evidence;
 
     fn p(body: &str) -> Page {
         {
@@ -236,9 +236,9 @@ mod tests {
 
     #[test]
     fn dom_size() {
-        assert!(is_pass(&check_dom_size(&crate::rules::analysis(&p("<body><div><p>hi</p></div></body>")))));
+        assert!(is_pass(&check_dom_size(&crate::scanner::rules::analysis(&p("<body><div><p>hi</p></div></body>")))));
         let big = format!("<body><ul>{}</ul></body>", "<li>x</li>".repeat(900));
-        let o = check_dom_size(&crate::rules::analysis(&p(&big)));
+        let o = check_dom_size(&crate::scanner::rules::analysis(&p(&big)));
         let Outcome::Fail(v) = o else { panic!("expected fail") };
         assert_eq!(v.severity, None);
         assert!(v.evidence.iter().any(|e| matches!(e, Evidence::Metric { name, observed, .. } if name == "dom-elements" && *observed == 901.0)));
@@ -257,8 +257,8 @@ mod tests {
             "<p>x</p><table><td>1<td>2</table><!-- c --><select><option>a<option>b<option>c</select>",
         ] {
             let page = p(html);
-            let body = dom::select(crate::rules::held(&page), &["body"], &[], crate::sel!("body")).into_iter().next().unwrap();
-            let (a, b) = (indexed_dom_stats(crate::rules::held(&page), body).unwrap(), dom_stats(body));
+            let body = dom::select(crate::scanner::rules::held(&page), &["body"], &[], crate::sel!("body")).into_iter().next().unwrap();
+            let (a, b) = (indexed_dom_stats(crate::scanner::rules::held(&page), body).unwrap(), dom_stats(body));
             assert_eq!((a.elements, a.max_depth, a.max_children), (b.elements, b.max_depth, b.max_children), "{html}");
             assert_eq!(a.deepest.map(|e| e.id()), b.deepest.map(|e| e.id()), "{html}");
             assert_eq!(a.widest.map(|e| e.id()), b.widest.map(|e| e.id()), "{html}");
@@ -267,16 +267,16 @@ mod tests {
 
     #[test]
     fn unsized_images() {
-        assert_eq!(check_unsized_images(&crate::rules::analysis(&p("<p>no images</p>"))), Outcome::NotApplicable);
+        assert_eq!(check_unsized_images(&crate::scanner::rules::analysis(&p("<p>no images</p>"))), Outcome::NotApplicable);
         let ok = p(r#"<img src="a.png" width="10" height="10"><img src="b.png" style="width:10px;aspect-ratio:1/1">
             <img src="data:image/png;base64,AAA"><img src="c.png" style="position:absolute"><img src="d.png" height="5" style="aspect-ratio: 2">"#);
-        assert!(is_pass(&check_unsized_images(&crate::rules::analysis(&ok))));
+        assert!(is_pass(&check_unsized_images(&crate::scanner::rules::analysis(&ok))));
         let bad = p(r#"<img src="a.png" width="10"><img src="b.png" style="width:10px;height:auto"><img src="c.png" width="+10" height="10"><img src="e.png">"#);
-        assert_eq!(snippets(&check_unsized_images(&crate::rules::analysis(&bad))).len(), 4);
+        assert_eq!(snippets(&check_unsized_images(&crate::scanner::rules::analysis(&bad))).len(), 4);
         // The declaration that applies decides: `!important` first, then the last one.
         let cascade = p(r#"<img src="a.png" style="width:10px !important; height:10px; width:auto"><img src="b.png" style="width:10px; height:10px; width:auto">
             <img src="c.png" style="position:absolute; position:static">"#);
-        assert_eq!(snippets(&check_unsized_images(&crate::rules::analysis(&cascade))).len(), 2);
+        assert_eq!(snippets(&check_unsized_images(&crate::scanner::rules::analysis(&cascade))).len(), 2);
     }
 
 }

@@ -1,10 +1,10 @@
 //! What holds back the first paint of text: `render-blocking-resources`, `font-display`.
 #[allow(unused_imports)]
-use crate::rules::dom::AttrExt;
-use crate::rules::performance::{element, elements, has_token, html, in_head, item, lh, metric};
-use crate::model::{Domain, Severity};
-use crate::rules::dom::Analysis;
-use crate::rules::{dom, Fix, Outcome, Reference, Rule, Violation};
+use crate::scanner::rules::dom::AttrExt;
+use crate::scanner::rules::performance::{element, elements, has_token, html, in_head, item, lh, metric};
+use crate::domain::model::{Domain, Severity};
+use crate::scanner::rules::dom::Analysis;
+use crate::scanner::rules::{dom, Fix, Outcome, Reference, Rule, Violation};
 use scraper::ElementRef;
 
 // ---------------------------------------------------------------- render-blocking-resources
@@ -210,9 +210,9 @@ fn check_font_display(page: &Analysis) -> Outcome {
     }
     let n: usize = bad.iter().map(|(_, b)| b.len()).sum();
     let mut ev = vec![metric("font-faces-without-font-display", n as f64, 0.0, "count", None)];
-    for (el, families) in bad.iter().take(crate::rules::MAX_EVIDENCE) {
+    for (el, families) in bad.iter().take(crate::scanner::rules::MAX_EVIDENCE) {
         ev.push(element(page, *el));
-        for f in families.iter().take(crate::rules::MAX_EVIDENCE) {
+        for f in families.iter().take(crate::scanner::rules::MAX_EVIDENCE) {
             ev.push(item(f.clone(), "@font-face without a font-display that shows fallback text"));
         }
     }
@@ -224,8 +224,8 @@ fn check_font_display(page: &Analysis) -> Outcome {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::page::Page;
-    use crate::rules::Evidence;
+    use crate::scanner::page::Page;
+    use crate::scanner::rules::Evidence;
 
     fn p(body: &str) -> Page {
         {
@@ -254,10 +254,10 @@ mod tests {
         let ok = p(r#"<html><head><script src="a.js" defer></script><script src="b.js" async></script><script type="module" src="m.js"></script>
             <link rel="stylesheet" href="print.css" media="print"><link rel="preload" href="x.css" as="style"></head>
             <body><script src="late.js"></script></body></html>"#);
-        assert!(is_pass(&check_render_blocking(&crate::rules::analysis(&ok))));
+        assert!(is_pass(&check_render_blocking(&crate::scanner::rules::analysis(&ok))));
         let bad = p(r#"<html><head><script src="a.js"></script><link rel="stylesheet" href="s.css">
             <link rel="stylesheet" href="w.css" media="screen and (min-width: 900px)"></head><body></body></html>"#);
-        let o = check_render_blocking(&crate::rules::analysis(&bad));
+        let o = check_render_blocking(&crate::scanner::rules::analysis(&bad));
         assert_eq!(snippets(&o).len(), 3);
         let Outcome::Fail(v) = o else { panic!() };
         assert!(v.evidence.iter().any(|e| matches!(e, Evidence::Metric { name, observed, .. } if name == "render-blocking-requests" && *observed == 3.0)));
@@ -265,11 +265,11 @@ mod tests {
 
     #[test]
     fn font_display() {
-        assert_eq!(check_font_display(&crate::rules::analysis(&p("<style>body{}</style>"))), Outcome::NotApplicable);
+        assert_eq!(check_font_display(&crate::scanner::rules::analysis(&p("<style>body{}</style>"))), Outcome::NotApplicable);
         let ok = p("<style>@font-face{font-family:A;src:url(a.woff2);font-display:swap}@font-face{font-family:L;src:local(Arial)}</style>");
-        assert!(is_pass(&check_font_display(&crate::rules::analysis(&ok))));
+        assert!(is_pass(&check_font_display(&crate::scanner::rules::analysis(&ok))));
         let bad = p("<style>@font-face{font-family:'Brand';src:url(b.woff2)} @font-face{font-family:C;src:url(c.woff2);font-display:auto;}</style>");
-        let Outcome::Fail(v) = check_font_display(&crate::rules::analysis(&bad)) else { panic!() };
+        let Outcome::Fail(v) = check_font_display(&crate::scanner::rules::analysis(&bad)) else { panic!() };
         let items: Vec<_> = v.evidence.iter().filter_map(|e| if let Evidence::Item { value, .. } = e { Some(value.clone()) } else { None }).collect();
         assert_eq!(items, vec!["Brand (font-display: auto)".to_string(), "C (font-display: auto)".to_string()]);
     }

@@ -1,8 +1,8 @@
 //! How long responses may be reused: `uses-long-cache-ttl`, and the HTTP-date and Cache-Control reading it needs.
-use crate::rules::performance::{header_in, item, kib, lh, metric};
-use crate::model::{Domain, Severity};
-use crate::rules::dom::Analysis;
-use crate::rules::{Fix, Outcome, Reference, Rule, Violation};
+use crate::scanner::rules::performance::{header_in, item, kib, lh, metric};
+use crate::domain::model::{Domain, Severity};
+use crate::scanner::rules::dom::Analysis;
+use crate::scanner::rules::{Fix, Outcome, Reference, Rule, Violation};
 
 // ---------------------------------------------------------------- uses-long-cache-ttl
 
@@ -72,7 +72,7 @@ pub enum CacheLifetime {
     Missing,
 }
 
-pub fn cache_lifetime(headers: &[crate::page::Header], fallback_date: Option<&str>) -> CacheLifetime {
+pub fn cache_lifetime(headers: &[crate::scanner::page::Header], fallback_date: Option<&str>) -> CacheLifetime {
     let cc = header_in(headers, "cache-control").map(str::to_ascii_lowercase);
     if let Some(cc) = cc.as_deref() {
         let mut max_age: Option<f64> = None;
@@ -175,7 +175,7 @@ fn check_uses_long_cache_ttl(page: &Analysis) -> Outcome {
         metric("cache-wasted-bytes", wasted_total.round(), 0.0, "bytes", Some(wasted_total.round())),
     ];
     let total = ev.len() + n;
-    ev.extend(flagged.into_iter().take(crate::rules::MAX_EVIDENCE));
+    ev.extend(flagged.into_iter().take(crate::scanner::rules::MAX_EVIDENCE));
     let v = Violation::new(ev).total(total).detail(format!("{n} static resource(s) are cached for less than 30 days."));
     Outcome::Fail(if wasted_total < CACHE_WASTE_P10 { v.severity(Severity::Low) } else { v })
 }
@@ -184,9 +184,9 @@ fn check_uses_long_cache_ttl(page: &Analysis) -> Outcome {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::page::Page;
-    use crate::page::{Header, Subresource};
-    use crate::rules::Evidence;
+    use crate::scanner::page::Page;
+    use crate::scanner::page::{Header, Subresource};
+    use crate::scanner::rules::Evidence;
 
     fn page() -> Page {
         Page::html_at("https://example.com/", &[], "<!doctype html><title>x</title>")
@@ -216,15 +216,15 @@ mod tests {
     #[test]
     fn cache_ttl() {
         let mut p = page();
-        assert_eq!(check_uses_long_cache_ttl(&crate::rules::analysis(&(p))), Outcome::NotApplicable);
+        assert_eq!(check_uses_long_cache_ttl(&crate::scanner::rules::analysis(&(p))), Outcome::NotApplicable);
         p.subresources = vec![
             sub("script", &[("cache-control", "public, max-age=31536000, immutable")], Some(10_000)),
             sub("image", &[("cache-control", "no-store")], Some(10_000)),
         ];
-        assert!(matches!(check_uses_long_cache_ttl(&crate::rules::analysis(&(p))), Outcome::Pass { .. }));
+        assert!(matches!(check_uses_long_cache_ttl(&crate::scanner::rules::analysis(&(p))), Outcome::Pass { .. }));
         p.subresources.push(sub("stylesheet", &[("cache-control", "max-age=3600")], Some(100_000)));
         p.subresources.push(sub("font", &[], Some(40_000)));
-        let v = fail(check_uses_long_cache_ttl(&crate::rules::analysis(&(p))));
+        let v = fail(check_uses_long_cache_ttl(&crate::scanner::rules::analysis(&(p))));
         assert_eq!(metric_of(&v, "min-cache-ttl").map(|m| m.0), Some(0.0));
         let wasted = metric_of(&v, "cache-wasted-bytes").unwrap().0;
         // 1 h → 20 % hit probability; missing TTL → 0 %.

@@ -1,8 +1,8 @@
 //! How long the document took to arrive: `server-response-time`, `redirects`.
-use crate::rules::performance::{item, lh, metric};
-use crate::model::{Domain, Severity};
-use crate::rules::dom::Analysis;
-use crate::rules::{Fix, Outcome, Reference, Rule, Violation};
+use crate::scanner::rules::performance::{item, lh, metric};
+use crate::domain::model::{Domain, Severity};
+use crate::scanner::rules::dom::Analysis;
+use crate::scanner::rules::{Fix, Outcome, Reference, Rule, Violation};
 
 // ---------------------------------------------------------------- server-response-time
 
@@ -118,7 +118,7 @@ fn check_redirects(page: &Analysis) -> Outcome {
         );
     }
     let mut ev = vec![metric("redirects", hops as f64, 0.0, "count", Some(hops as f64))];
-    for hop in page.redirects.iter().take(crate::rules::MAX_EVIDENCE) {
+    for hop in page.redirects.iter().take(crate::scanner::rules::MAX_EVIDENCE) {
         let to = hop.location.as_deref().unwrap_or("(no Location header)");
         ev.push(item(hop.url.clone(), format!("{} → {}", hop.status, to)));
     }
@@ -130,9 +130,9 @@ fn check_redirects(page: &Analysis) -> Outcome {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::page::Page;
-    use crate::page::Hop;
-    use crate::rules::Evidence;
+    use crate::scanner::page::Page;
+    use crate::scanner::page::Hop;
+    use crate::scanner::rules::Evidence;
 
     fn page() -> Page {
         Page::html_at("https://example.com/", &[], "<!doctype html><title>x</title>")
@@ -153,17 +153,17 @@ mod tests {
     #[test]
     fn server_response_time_bands() {
         let mut p = page();
-        assert_eq!(check_server_response_time(&crate::rules::analysis(&(p))), Outcome::NotApplicable);
+        assert_eq!(check_server_response_time(&crate::scanner::rules::analysis(&(p))), Outcome::NotApplicable);
         p.timings.ttfb_ms = 350.0;
-        assert!(matches!(check_server_response_time(&crate::rules::analysis(&(p))), Outcome::Pass { .. }));
+        assert!(matches!(check_server_response_time(&crate::scanner::rules::analysis(&(p))), Outcome::Pass { .. }));
         p.timings.ttfb_ms = 700.0;
-        let v = fail(check_server_response_time(&crate::rules::analysis(&(p))));
+        let v = fail(check_server_response_time(&crate::scanner::rules::analysis(&(p))));
         assert_eq!(v.severity, Some(Severity::Low));
         assert_eq!(metric_of(&v, "server-response-time"), Some((700.0, 600.0, Some(600.0))));
         p.timings.ttfb_ms = 1000.0;
-        assert_eq!(fail(check_server_response_time(&crate::rules::analysis(&(p)))).severity, Some(Severity::Medium));
+        assert_eq!(fail(check_server_response_time(&crate::scanner::rules::analysis(&(p)))).severity, Some(Severity::Medium));
         p.timings.ttfb_ms = 2500.0;
-        let v = fail(check_server_response_time(&crate::rules::analysis(&(p))));
+        let v = fail(check_server_response_time(&crate::scanner::rules::analysis(&(p))));
         assert_eq!(v.severity, Some(Severity::High));
         assert_eq!(metric_of(&v, "ttfb-cwv").map(|m| m.1), Some(1800.0));
     }
@@ -171,18 +171,18 @@ mod tests {
     #[test]
     fn redirects_pass_and_fail() {
         let mut p = page();
-        assert!(matches!(check_redirects(&crate::rules::analysis(&(p))), Outcome::Pass { .. }));
+        assert!(matches!(check_redirects(&crate::scanner::rules::analysis(&(p))), Outcome::Pass { .. }));
         p.redirects = vec![
             Hop { url: "http://example.com/".into(), status: 301, location: Some("https://example.com".into()) },
             Hop { url: "https://example.com".into(), status: 302, location: Some("https://example.com/".into()) },
         ];
-        let v = fail(check_redirects(&crate::rules::analysis(&(p))));
+        let v = fail(check_redirects(&crate::scanner::rules::analysis(&(p))));
         assert_eq!(v.severity, Some(Severity::Medium));
         assert_eq!(metric_of(&v, "redirects").map(|m| m.0), Some(2.0));
         let mut q = page();
         q.redirects.clear();
         q.requested_url = url::Url::parse("http://example.com/").unwrap();
-        assert!(matches!(check_redirects(&crate::rules::analysis(&q)), Outcome::Fail(_)));
+        assert!(matches!(check_redirects(&crate::scanner::rules::analysis(&q)), Outcome::Fail(_)));
     }
 
 }

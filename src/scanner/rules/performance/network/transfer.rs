@@ -1,8 +1,8 @@
 //! How many bytes cross the network: `uses-text-compression`, `total-byte-weight`.
-use crate::rules::performance::{header_in, item, kib, lh, metric};
-use crate::model::{Domain, Severity};
-use crate::rules::dom::Analysis;
-use crate::rules::{dom, Fix, Outcome, Reference, Rule, Violation};
+use crate::scanner::rules::performance::{header_in, item, kib, lh, metric};
+use crate::domain::model::{Domain, Severity};
+use crate::scanner::rules::dom::Analysis;
+use crate::scanner::rules::{dom, Fix, Outcome, Reference, Rule, Violation};
 
 // ---------------------------------------------------------------- uses-text-compression
 
@@ -106,7 +106,7 @@ fn check_uses_text_compression(page: &Analysis) -> Outcome {
         }
         total_savings += savings;
         sub_flagged += 1;
-        if ev.len() < crate::rules::MAX_EVIDENCE {
+        if ev.len() < crate::scanner::rules::MAX_EVIDENCE {
             ev.push(item(s.url.clone(), format!("{} {}: uncompressed, ~{} saving", s.kind, kib(bytes as f64), kib(savings))));
         } else {
             unlisted += 1;
@@ -119,7 +119,7 @@ fn check_uses_text_compression(page: &Analysis) -> Outcome {
         ev.insert(0, metric("estimated-compression-savings", total_savings, COMPRESSION_MIN_SAVINGS, "bytes", Some(total_savings)));
     }
     // Subresource-only findings rest on HEAD responses, which are less certain.
-    let doc_flagged = ev.iter().any(|e| matches!(e, crate::rules::Evidence::Metric { name, .. } if name == "document-transfer-bytes"));
+    let doc_flagged = ev.iter().any(|e| matches!(e, crate::scanner::rules::Evidence::Metric { name, .. } if name == "document-transfer-bytes"));
     let total = ev.len() + unlisted;
     let v = Violation::new(ev)
         .total(total)
@@ -186,9 +186,9 @@ fn check_total_byte_weight(page: &Analysis) -> Outcome {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::page::Page;
-    use crate::page::{Header, Subresource};
-    use crate::rules::Evidence;
+    use crate::scanner::page::Page;
+    use crate::scanner::page::{Header, Subresource};
+    use crate::scanner::rules::Evidence;
 
     fn page() -> Page {
         Page::html_at("https://example.com/", &[], "<!doctype html><title>x</title>")
@@ -219,33 +219,33 @@ mod tests {
     fn text_compression() {
         let body = format!("<!doctype html><p>{}</p>", "hello world ".repeat(1000));
         let mut p = Page::html_at("https://example.com/", &[], &body);
-        let v = fail(check_uses_text_compression(&crate::rules::analysis(&(p))));
+        let v = fail(check_uses_text_compression(&crate::scanner::rules::analysis(&(p))));
         let (obs, thr, sav) = metric_of(&v, "document-transfer-bytes").unwrap();
         assert_eq!(obs, body.len() as f64);
         assert!((sav.unwrap() - obs * 0.67).abs() <= 1.0 && (thr - obs * 0.33).abs() <= 1.0);
         p.content_encoding = Some("br".into());
-        assert!(matches!(check_uses_text_compression(&crate::rules::analysis(&(p))), Outcome::Pass { .. }));
+        assert!(matches!(check_uses_text_compression(&crate::scanner::rules::analysis(&(p))), Outcome::Pass { .. }));
         // Small documents are below Lighthouse's 1400-byte floor.
-        assert!(matches!(check_uses_text_compression(&crate::rules::analysis(&page())), Outcome::Pass { .. }));
+        assert!(matches!(check_uses_text_compression(&crate::scanner::rules::analysis(&page())), Outcome::Pass { .. }));
         // Uncompressed stylesheet found by HEAD.
         let mut q = page();
         q.subresources.push(sub("stylesheet", &[("content-type", "text/css")], Some(50_000)));
-        let v = fail(check_uses_text_compression(&crate::rules::analysis(&q)));
+        let v = fail(check_uses_text_compression(&crate::scanner::rules::analysis(&q)));
         assert_eq!(metric_of(&v, "estimated-compression-savings").map(|m| m.0), Some(40_000.0));
         q.subresources[0].headers.push(Header { name: "content-encoding".into(), value: "gzip".into() });
-        assert!(matches!(check_uses_text_compression(&crate::rules::analysis(&q)), Outcome::Pass { .. }));
+        assert!(matches!(check_uses_text_compression(&crate::scanner::rules::analysis(&q)), Outcome::Pass { .. }));
         let img = Page::html_at("https://example.com/", &[("content-type", "image/png")], "x");
-        assert_eq!(check_uses_text_compression(&crate::rules::analysis(&img)), Outcome::NotApplicable);
+        assert_eq!(check_uses_text_compression(&crate::scanner::rules::analysis(&img)), Outcome::NotApplicable);
     }
 
     #[test]
     fn byte_weight() {
         let mut p = page();
-        assert!(matches!(check_total_byte_weight(&crate::rules::analysis(&(p))), Outcome::Pass { .. }));
+        assert!(matches!(check_total_byte_weight(&crate::scanner::rules::analysis(&(p))), Outcome::Pass { .. }));
         p.subresources.push(sub("image", &[], Some(3_000_000)));
-        let v = fail(check_total_byte_weight(&crate::rules::analysis(&(p))));
+        let v = fail(check_total_byte_weight(&crate::scanner::rules::analysis(&(p))));
         assert_eq!(v.severity, None);
         p.subresources.push(sub("script", &[], Some(2_000_000)));
-        assert_eq!(fail(check_total_byte_weight(&crate::rules::analysis(&(p)))).severity, Some(Severity::Medium));
+        assert_eq!(fail(check_total_byte_weight(&crate::scanner::rules::analysis(&(p)))).severity, Some(Severity::Medium));
     }
 }

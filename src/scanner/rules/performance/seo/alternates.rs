@@ -1,10 +1,10 @@
 //! The page's declared alternates: `hreflang`, `canonical`.
 #[allow(unused_imports)]
-use crate::rules::dom::AttrExt;
-use crate::rules::performance::{element, has_token, html, in_head, item, lh, metric};
-use crate::model::{Domain, Severity};
-use crate::rules::dom::Analysis;
-use crate::rules::{dom, Evidence, Fix, Outcome, Reference, Rule, Violation, MAX_EVIDENCE};
+use crate::scanner::rules::dom::AttrExt;
+use crate::scanner::rules::performance::{element, has_token, html, in_head, item, lh, metric};
+use crate::domain::model::{Domain, Severity};
+use crate::scanner::rules::dom::Analysis;
+use crate::scanner::rules::{dom, Evidence, Fix, Outcome, Reference, Rule, Violation, MAX_EVIDENCE};
 
 // ---------------------------------------------------------------- hreflang
 
@@ -256,7 +256,7 @@ fn check_canonical(page: &Analysis) -> Outcome {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::page::Page;
+    use crate::scanner::page::Page;
 
     fn p(body: &str) -> Page {
         {
@@ -288,29 +288,29 @@ mod tests {
 
     #[test]
     fn hreflang() {
-        assert_eq!(check_hreflang(&crate::rules::analysis(&p("<title>x</title>"))), Outcome::NotApplicable);
+        assert_eq!(check_hreflang(&crate::scanner::rules::analysis(&p("<title>x</title>"))), Outcome::NotApplicable);
         let ok = p(r#"<head><link rel="alternate" hreflang="en-GB" href="https://example.co.uk/"><link rel="alternate" hreflang="x-default" href="https://example.com/"></head>"#);
-        assert!(matches!(check_hreflang(&crate::rules::analysis(&ok)), Outcome::Pass { .. }));
+        assert!(matches!(check_hreflang(&crate::scanner::rules::analysis(&ok)), Outcome::Pass { .. }));
         let bad = ph(
             &[("link", r#"<https://example.com/xx>; rel="alternate"; hreflang="xx""#)],
             r#"<head><link rel="alternate" hreflang="es" href="/es"><link rel="alternate" hreflang=" x-default" href="https://example.com/"></head><body><link rel="alternate" hreflang="zz" href="/zz"></body>"#,
         );
-        assert_eq!(count(&check_hreflang(&crate::rules::analysis(&bad)), "invalid-hreflang-links"), 3.0);
+        assert_eq!(count(&check_hreflang(&crate::scanner::rules::analysis(&bad)), "invalid-hreflang-links"), 3.0);
         assert!(valid_hreflang("zh-Hans-TW") && valid_hreflang("X-DEFAULT") && !valid_hreflang("en_US") && !valid_hreflang("xx"));
     }
 
     #[test]
     fn canonical() {
-        assert_eq!(check_canonical(&crate::rules::analysis(&p("<title>x</title>"))), Outcome::NotApplicable);
-        assert!(matches!(check_canonical(&crate::rules::analysis(&p(r#"<head><link rel="canonical" href="https://example.com/page"></head>"#))), Outcome::Pass { .. }));
+        assert_eq!(check_canonical(&crate::scanner::rules::analysis(&p("<title>x</title>"))), Outcome::NotApplicable);
+        assert!(matches!(check_canonical(&crate::scanner::rules::analysis(&p(r#"<head><link rel="canonical" href="https://example.com/page"></head>"#))), Outcome::Pass { .. }));
         let conflict = ph(&[("link", "<https://example.com>; rel=\"canonical\"")], r#"<head><link rel="canonical" href="https://example.com/other"></head>"#);
-        match check_canonical(&crate::rules::analysis(&conflict)) {
+        match check_canonical(&crate::scanner::rules::analysis(&conflict)) {
             Outcome::Fail(v) => assert_eq!(v.detail.as_deref(), Some("Multiple conflicting URLs (https://example.com/other, https://example.com/)")),
             o => panic!("{o:?}"),
         }
-        assert_eq!(code(check_canonical(&crate::rules::analysis(&p(r#"<head><link rel="canonical" href="/page"></head>"#)))).as_deref(), Some("relative"));
-        assert_eq!(code(check_canonical(&crate::rules::analysis(&p(r#"<head><link rel="canonical" href="https://example.com/"></head>"#)))).as_deref(), Some("points-to-root"));
+        assert_eq!(code(check_canonical(&crate::scanner::rules::analysis(&p(r#"<head><link rel="canonical" href="/page"></head>"#)))).as_deref(), Some("relative"));
+        assert_eq!(code(check_canonical(&crate::scanner::rules::analysis(&p(r#"<head><link rel="canonical" href="https://example.com/"></head>"#)))).as_deref(), Some("points-to-root"));
         // Canonicals in <body> are ignored.
-        assert_eq!(check_canonical(&crate::rules::analysis(&p(r#"<body><p>x</p><link rel="canonical" href="https://example.com/"></body>"#))), Outcome::NotApplicable);
+        assert_eq!(check_canonical(&crate::scanner::rules::analysis(&p(r#"<body><p>x</p><link rel="canonical" href="https://example.com/"></body>"#))), Outcome::NotApplicable);
     }
 }

@@ -1,10 +1,10 @@
 //! Whether search engines may index the page: `http-status-code`, `meta-description`, `is-crawlable`.
 #[allow(unused_imports)]
-use crate::rules::dom::AttrExt;
-use crate::rules::performance::{element, html, lh, metric};
-use crate::model::{Domain, Severity};
-use crate::rules::dom::Analysis;
-use crate::rules::{dom, Evidence, Fix, Outcome, Reference, Rule, Violation};
+use crate::scanner::rules::dom::AttrExt;
+use crate::scanner::rules::performance::{element, html, lh, metric};
+use crate::domain::model::{Domain, Severity};
+use crate::scanner::rules::dom::Analysis;
+use crate::scanner::rules::{dom, Evidence, Fix, Outcome, Reference, Rule, Violation};
 use scraper::ElementRef;
 
 // ---------------------------------------------------------------- http-status-code
@@ -139,7 +139,7 @@ fn blocks_indexing(directives: &str, now: Option<f64>) -> bool {
 /// included), else RFC 3339, else an ISO 8601 date (midnight UTC).
 fn parse_loose_date(s: &str) -> Option<f64> {
     let s = s.trim();
-    if let Some(t) = crate::rules::performance::network::parse_http_date(s) {
+    if let Some(t) = crate::scanner::rules::performance::network::parse_http_date(s) {
         return Some(t);
     }
     let dt = chrono::DateTime::parse_from_rfc2822(s)
@@ -151,7 +151,7 @@ fn parse_loose_date(s: &str) -> Option<f64> {
 }
 
 fn check_is_crawlable(page: &Analysis) -> Outcome {
-    let now = page.header("date").and_then(crate::rules::performance::network::parse_http_date);
+    let now = page.header("date").and_then(crate::scanner::rules::performance::network::parse_http_date);
     let mut ev: Vec<Evidence> = Vec::new();
     for value in page.headers_named("x-robots-tag") {
         // "googlebot: noindex" applies to that bot only; unknown bots don't matter here.
@@ -186,7 +186,7 @@ fn check_is_crawlable(page: &Analysis) -> Outcome {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::page::Page;
+    use crate::scanner::page::Page;
 
     fn p(body: &str) -> Page {
         {
@@ -219,27 +219,27 @@ mod tests {
     #[test]
     fn status_code() {
         let mut pg = p("x");
-        assert!(matches!(check_http_status_code(&crate::rules::analysis(&(pg))), Outcome::Pass { .. }));
+        assert!(matches!(check_http_status_code(&crate::scanner::rules::analysis(&(pg))), Outcome::Pass { .. }));
         pg.status = 404;
-        assert_eq!(code(check_http_status_code(&crate::rules::analysis(&(pg)))).as_deref(), Some("404"));
+        assert_eq!(code(check_http_status_code(&crate::scanner::rules::analysis(&(pg)))).as_deref(), Some("404"));
     }
 
     #[test]
     fn meta_description() {
-        assert!(matches!(check_meta_description(&crate::rules::analysis(&p(r#"<meta name="Description" content="About us">"#))), Outcome::Pass { .. }));
-        assert_eq!(code(check_meta_description(&crate::rules::analysis(&p("<title>x</title>")))).as_deref(), Some("missing"));
-        assert_eq!(code(check_meta_description(&crate::rules::analysis(&p(r#"<meta name="description" content="  ">"#)))).as_deref(), Some("empty"));
+        assert!(matches!(check_meta_description(&crate::scanner::rules::analysis(&p(r#"<meta name="Description" content="About us">"#))), Outcome::Pass { .. }));
+        assert_eq!(code(check_meta_description(&crate::scanner::rules::analysis(&p("<title>x</title>")))).as_deref(), Some("missing"));
+        assert_eq!(code(check_meta_description(&crate::scanner::rules::analysis(&p(r#"<meta name="description" content="  ">"#)))).as_deref(), Some("empty"));
     }
 
     #[test]
     fn is_crawlable() {
-        assert!(matches!(check_is_crawlable(&crate::rules::analysis(&p(r#"<meta name="robots" content="index, follow">"#))), Outcome::Pass { .. }));
-        assert!(matches!(check_is_crawlable(&crate::rules::analysis(&ph(&[("x-robots-tag", "otherbot: noindex")], ""))), Outcome::Pass { .. }));
-        let o = check_is_crawlable(&crate::rules::analysis(&ph(&[("x-robots-tag", "none")], r#"<meta name="RoBots" content="nofollow, NOINDEX">"#)));
+        assert!(matches!(check_is_crawlable(&crate::scanner::rules::analysis(&p(r#"<meta name="robots" content="index, follow">"#))), Outcome::Pass { .. }));
+        assert!(matches!(check_is_crawlable(&crate::scanner::rules::analysis(&ph(&[("x-robots-tag", "otherbot: noindex")], ""))), Outcome::Pass { .. }));
+        let o = check_is_crawlable(&crate::scanner::rules::analysis(&ph(&[("x-robots-tag", "none")], r#"<meta name="RoBots" content="nofollow, NOINDEX">"#)));
         assert_eq!(count(&o, "blocking-directives"), 2.0);
-        assert!(matches!(check_is_crawlable(&crate::rules::analysis(&ph(&[("x-robots-tag", "googlebot: noindex")], ""))), Outcome::Fail(_)));
+        assert!(matches!(check_is_crawlable(&crate::scanner::rules::analysis(&ph(&[("x-robots-tag", "googlebot: noindex")], ""))), Outcome::Fail(_)));
         let past = ph(&[("date", "Wed, 01 Jan 2025 00:00:00 GMT"), ("x-robots-tag", "unavailable_after: 25 Jun 2010 15:00:00 PST")], "");
-        assert!(matches!(check_is_crawlable(&crate::rules::analysis(&past)), Outcome::Fail(_)));
+        assert!(matches!(check_is_crawlable(&crate::scanner::rules::analysis(&past)), Outcome::Fail(_)));
         // 15:00 PST is 23:00 UTC.
         assert_eq!(parse_loose_date("25 Jun 2010 15:00:00 PST"), Some(1277506800.0));
         assert_eq!(parse_loose_date("2010-06-25"), Some(1277424000.0));

@@ -1,10 +1,10 @@
 //! Whether links can be followed and understood: `link-text`, `crawlable-anchors`.
 #[allow(unused_imports)]
-use crate::rules::dom::AttrExt;
-use crate::rules::performance::{elements, has_token, html, item, lh, metric};
-use crate::model::{Domain, Severity};
-use crate::rules::dom::Analysis;
-use crate::rules::{dom, Evidence, Fix, Outcome, Reference, Rule, Violation, MAX_EVIDENCE};
+use crate::scanner::rules::dom::AttrExt;
+use crate::scanner::rules::performance::{elements, has_token, html, item, lh, metric};
+use crate::domain::model::{Domain, Severity};
+use crate::scanner::rules::dom::Analysis;
+use crate::scanner::rules::{dom, Evidence, Fix, Outcome, Reference, Rule, Violation, MAX_EVIDENCE};
 use scraper::{ElementRef, Node};
 
 // ---------------------------------------------------------------- link-text
@@ -379,7 +379,7 @@ fn is_js_void(raw_lower: &str) -> bool {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::page::Page;
+    use crate::scanner::page::Page;
 
     fn p(body: &str) -> Page {
         {
@@ -403,9 +403,9 @@ mod tests {
     #[test]
     fn link_text() {
         let ok = p(r##"<a href="/pricing">See pricing</a><a href="#top">click here</a><a href="/x" rel="nofollow">here</a><a href="javascript:;">more</a>"##);
-        assert!(matches!(check_link_text(&crate::rules::analysis(&ok)), Outcome::Pass { .. }));
+        assert!(matches!(check_link_text(&crate::scanner::rules::analysis(&ok)), Outcome::Pass { .. }));
         let bad = p(r#"<a href="/a"> Click  Here </a><a href="/b" lang="de">hier</a><a href="/c" lang="de">here</a><a href="/d">https://example.com/d</a>"#);
-        assert_eq!(count(&check_link_text(&crate::rules::analysis(&bad)), "non-descriptive-links"), 3.0);
+        assert_eq!(count(&check_link_text(&crate::scanner::rules::analysis(&bad)), "non-descriptive-links"), 3.0);
         let doc = scraper::Html::parse_document(r#"<html lang="en"><a href="/m"><span lang="de">click</span> <span lang="fr">here</span></a><a href="/n"><img alt="x">here</a></html>"#);
         let links: Vec<_> = doc.select(crate::sel!("a")).map(link_text_and_lang).collect();
         assert_eq!(links[0], ("click here".to_string(), None));
@@ -415,11 +415,11 @@ mod tests {
     #[test]
     fn crawlable_anchors() {
         let ok = p(r#"<a href="/ok">a</a><a id="top"></a><a href="mailto:x@example.com">m</a><a role="button" onclick="x()">b</a><a>placeholder</a>"#);
-        assert!(matches!(check_crawlable_anchors(&crate::rules::analysis(&ok)), Outcome::Pass { .. }));
+        assert!(matches!(check_crawlable_anchors(&crate::scanner::rules::analysis(&ok)), Outcome::Pass { .. }));
         let bad = p(r#"<a href="javascript:void(0)">a</a><a onclick="go()">b</a><a href="file:///c">c</a><a href="http://[bad">d</a>"#);
-        assert_eq!(count(&check_crawlable_anchors(&crate::rules::analysis(&bad)), "uncrawlable-links"), 4.0);
+        assert_eq!(count(&check_crawlable_anchors(&crate::scanner::rules::analysis(&bad)), "uncrawlable-links"), 4.0);
         let script = p(r#"<a class="js-link">x</a><a class="other">y</a><script>document.querySelector('.js-link').addEventListener('click', f)</script>"#);
-        let o = check_crawlable_anchors(&crate::rules::analysis(&script));
+        let o = check_crawlable_anchors(&crate::scanner::rules::analysis(&script));
         assert_eq!(count(&o, "uncrawlable-links"), 1.0);
         assert!(matches!(&o, Outcome::Fail(v) if v.evidence.iter().any(|e| matches!(e, Evidence::Element { needs_review: true, .. }))));
     }

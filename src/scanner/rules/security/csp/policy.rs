@@ -229,7 +229,7 @@ fn covers(a: &str, b: &str) -> bool {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::page::Page;
+    use crate::scanner::page::Page;
 
 
     #[test]

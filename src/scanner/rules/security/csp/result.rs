@@ -1,10 +1,10 @@
 //! The Observatory's `content-security-policy` test over the page's combined policy.
-use crate::rules::security::grade;
-use crate::rules::security::util::{meta_http_equiv, values};
+use crate::scanner::rules::security::grade;
+use crate::scanner::rules::security::util::{meta_http_equiv, values};
 use super::policy::*;
-use crate::model::{Domain, Severity};
-use crate::rules::dom::Analysis;
-use crate::rules::{dom, Evidence, Fix, Outcome, Reference, Rule};
+use crate::domain::model::{Domain, Severity};
+use crate::scanner::rules::dom::Analysis;
+use crate::scanner::rules::{dom, Evidence, Fix, Outcome, Reference, Rule};
 
 /// The boolean sub-findings of a CSP (each a weakness or a strength).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -262,7 +262,7 @@ pub const RULE: Rule = Rule {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::page::Page;
+    use crate::scanner::page::Page;
 
     fn page(csp: &str) -> Page {
         {
@@ -272,7 +272,7 @@ mod tests {
 
     #[test]
     fn results() {
-        let code = |c: &str| analyze(&crate::rules::analysis(&page(c))).code;
+        let code = |c: &str| analyze(&crate::scanner::rules::analysis(&page(c))).code;
         assert_eq!(code("default-src 'none'"), "csp-implemented-with-no-unsafe-default-src-none");
         assert_eq!(code("default-src https://mozilla.org"), "csp-implemented-with-no-unsafe");
         assert_eq!(code("script-src 'unsafe-inline'"), "csp-implemented-with-unsafe-inline");
@@ -291,18 +291,18 @@ mod tests {
     #[test]
     fn meta_policies() {
         let body = r#"<html><head><meta http-equiv=" Content-SECURITY-Policy " content="default-src 'none'"></head></html>"#;
-        let a = analyze(&crate::rules::analysis(&Page::html_at("https://example.com/", &[], body)));
+        let a = analyze(&crate::scanner::rules::analysis(&Page::html_at("https://example.com/", &[], body)));
         assert_eq!(a.code, "csp-implemented-with-no-unsafe-default-src-none");
         assert!(a.meta && !a.http);
         // frame-ancestors is dropped from meta policies.
         let body = r#"<html><head><meta http-equiv="Content-Security-Policy" content="frame-ancestors 'none'"></head></html>"#;
-        assert_eq!(analyze(&crate::rules::analysis(&Page::html_at("https://example.com/", &[], body))).code, "csp-not-implemented");
+        assert_eq!(analyze(&crate::scanner::rules::analysis(&Page::html_at("https://example.com/", &[], body))).code, "csp-not-implemented");
     }
 
     #[test]
     fn rule_outcomes() {
-        assert!(matches!(check(&crate::rules::analysis(&page("default-src 'none'"))), Outcome::Pass { .. }));
-        match check(&crate::rules::analysis(&Page::html_at("https://example.com/", &[], ""))) {
+        assert!(matches!(check(&crate::scanner::rules::analysis(&page("default-src 'none'"))), Outcome::Pass { .. }));
+        match check(&crate::scanner::rules::analysis(&Page::html_at("https://example.com/", &[], ""))) {
             Outcome::Fail(v) => {
                 assert_eq!(v.code.as_deref(), Some("csp-not-implemented"));
                 assert_eq!(v.severity, Some(Severity::High));
@@ -310,6 +310,6 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let ro = Page::html_at("https://example.com/", &[("content-security-policy-report-only", "default-src 'none'")], "");
-        assert_eq!(analyze(&crate::rules::analysis(&ro)).code, "csp-not-implemented-but-reporting-enabled");
+        assert_eq!(analyze(&crate::scanner::rules::analysis(&ro)).code, "csp-not-implemented-but-reporting-enabled");
     }
 }

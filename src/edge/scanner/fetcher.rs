@@ -3,7 +3,7 @@
 //! redirects (at most 5), time budgets, a streamed body cap (a body past it
 //! fails the scan: no page is ever analysed cut short). GET and HEAD, and
 //! OPTIONS for the CORS preflight.
-//! Policy lives in `crate::fetchpolicy` and `crate::scanlimits`; this file
+//! Policy lives in `crate::scanner::fetchpolicy` and `crate::scanner::scanlimits`; this file
 //! is the I/O.
 //!
 //! After the main document, the auxiliary requests (subresource HEADs, the
@@ -12,12 +12,12 @@
 //! round trips beyond the main document rather than one per request. Every
 //! fetch and DoH query is counted against the scan's subrequest budget;
 //! auxiliary requests that do not fit are skipped and counted.
-use super::config::Config;
-use crate::fetchpolicy::{self as policy, FetchError};
-use crate::overrides::HostOverrides;
-use crate::page::{CorsPreflight, Header, Hop, HttpProbe, HttpsProbe, Page, Subresource, Timings};
-use crate::scanlimits::{SubrequestBudget, DOH_PER_HOST, SCAN_SUBREQUESTS};
-use crate::ssrf::{self, TargetUrl};
+use crate::edge::config::Config;
+use crate::scanner::fetchpolicy::{self as policy, FetchError};
+use crate::scanner::overrides::HostOverrides;
+use crate::scanner::page::{CorsPreflight, Header, Hop, HttpProbe, HttpsProbe, Page, Subresource, Timings};
+use crate::scanner::scanlimits::{SubrequestBudget, DOH_PER_HOST, SCAN_SUBREQUESTS};
+use crate::domain::ssrf::{self, TargetUrl};
 use futures::future::{join, join_all, select, Either, FutureExt, LocalBoxFuture, Shared};
 use futures::StreamExt;
 use std::cell::{Cell, RefCell};

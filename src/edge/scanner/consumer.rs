@@ -3,13 +3,13 @@
 //! every message is acked or retried individually as soon as it is done;
 //! nothing here returns `Err` (that would panic the instance and fail the
 //! whole batch).
-use super::config::Config;
-use super::housekeeping;
-use super::scanner;
-use super::store;
-use crate::fanout::{self, Job};
-use crate::fetchpolicy::FetchError;
-use crate::scanlimits::{CONSUMER_CONCURRENCY, LEASE_MS, MAX_ATTEMPTS};
+use crate::edge::config::Config;
+use crate::edge::scanner::housekeeping;
+use crate::edge::scanner::run;
+use crate::edge::store;
+use crate::scanner::fanout::{self, Job};
+use crate::scanner::fetchpolicy::FetchError;
+use crate::scanner::scanlimits::{CONSUMER_CONCURRENCY, LEASE_MS, MAX_ATTEMPTS};
 use futures::stream::{self, StreamExt};
 use serde_json::json;
 use worker::{console_error, console_log, Date, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, RawMessage};
@@ -119,12 +119,12 @@ async fn try_process(env: &Env, cfg: &Config, scan_id: &str) -> worker::Result<N
         return Ok(Next::Retry { delay_secs: (LEASE_MS / 1000) as u32 });
     }
     let attempts = stored.attempts + 1;
-    let outcome = scanner::run(cfg, &stored.scan).await;
+    let outcome = run::run(cfg, &stored.scan).await;
     let now = Date::now().as_millis() as i64;
     let mut timings = serde_json::Value::Null;
     let (status, code) = match outcome {
         Ok(done) => {
-            scanner::persist(&db, &stored.scan, &done, now).await?;
+            run::persist(&db, &stored.scan, &done, now).await?;
             timings = json!({
                 "ttfb_ms": done.summary.get("ttfb_ms"),
                 "fetch_ms": done.summary.get("total_ms"),
@@ -150,7 +150,7 @@ async fn try_process(env: &Env, cfg: &Config, scan_id: &str) -> worker::Result<N
 }
 
 /// One structured line per scan outcome.
-fn log_scan(scan: &crate::scan::Scan, outcome: &str, code: Option<&str>, started: i64, now: i64, attempts: u32, timings: &serde_json::Value) {
+fn log_scan(scan: &crate::domain::scan::Scan, outcome: &str, code: Option<&str>, started: i64, now: i64, attempts: u32, timings: &serde_json::Value) {
     console_log!(
         "{}",
         json!({

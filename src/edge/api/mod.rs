@@ -1,13 +1,18 @@
 //! The request frame: route, authenticate, authorize, rate-limit, dispatch to
 //! a handler module, map errors, log. No SQL here and no rule logic.
-use super::config::Config;
-use super::http;
-use super::request::{q, Ctx, Principal};
-use super::{ratelimiter, scans, schedules, store, triage};
-use crate::error::ApiError;
-use crate::ids::{self, Bearer, OrgId, ProjectId};
-use crate::ratelimit::{Bucket, Decision};
-use crate::router::{match_path, Route};
+
+pub(crate) mod ratelimiter;
+pub(crate) mod request;
+pub(crate) mod scans;
+pub(crate) mod schedules;
+pub(crate) mod triage;
+use crate::edge::config::Config;
+use crate::edge::api::request::{q, Ctx, Principal};
+use crate::edge::{http, store};
+use crate::domain::error::ApiError;
+use crate::domain::ids::{self, Bearer, OrgId, ProjectId};
+use crate::domain::ratelimit::{Bucket, Decision};
+use crate::api::router::{match_path, Route};
 use serde_json::json;
 use worker::{console_error, console_log, Date, Env, Request, Response};
 
@@ -117,7 +122,7 @@ async fn health(env: &Env, request_id: &str, cached_for_log: &mut Option<bool>) 
 
 async fn dev_enqueue(env: &Env, scan: &str, request_id: &str) -> Result<Response, ApiError> {
     let id = ids::parse_uuid(scan).ok_or(ApiError::NotFound)?;
-    super::jobs::enqueue(env, &id, 0).await?;
+    crate::edge::jobs::enqueue(env, &id, 0).await?;
     Ok(http::ok(202, json!({ "enqueued": id }), request_id)?)
 }
 

@@ -1,16 +1,16 @@
 //! Runs one scan: fetch the target through the guarded fetcher, build the
 //! page model, run the rules, and persist findings and the summary in one
 //! D1 batch (so a scan's effects land together or not at all).
-use super::config::Config;
-use super::fetcher::Fetcher;
-use super::store;
-use crate::fetchpolicy::FetchError;
-use crate::findings::{self, Observation};
-use crate::ids;
-use crate::page::Page;
-use crate::rules;
-use crate::scan::Scan;
-use crate::ssrf;
+use crate::edge::config::Config;
+use crate::edge::scanner::fetcher::Fetcher;
+use crate::edge::store;
+use crate::scanner::fetchpolicy::FetchError;
+use crate::scanner::findings::{self, Observation};
+use crate::domain::ids;
+use crate::scanner::page::Page;
+use crate::scanner::rules;
+use crate::domain::scan::Scan;
+use crate::domain::ssrf;
 use serde_json::{json, Value};
 use worker::D1Database;
 

@@ -1,19 +1,19 @@
 //! Findings triage and the command center: handlers only (parse, call the
 //! store and the pure modules, shape the response).
-use super::request::{json_object, q, qs, Ctx};
-use super::scans::find_scan;
-use super::http;
-use super::store::findings::{self as store, Change};
-use crate::dashboard::{self, resolve_period};
-use crate::error::ApiError;
-use crate::findings::FindingStatus;
-use crate::ids;
-use crate::model::{Domain, Severity};
-use crate::pagination::{self, Cursor, SeqCursor};
-use crate::sarif;
-use crate::scoring::health_score;
-use crate::time::rfc3339;
-use crate::triage::{parse_patch, transition_allowed};
+use crate::edge::api::request::{json_object, q, qs, Ctx};
+use crate::edge::api::scans::find_scan;
+use crate::edge::http;
+use crate::edge::store::findings::{self as store, Change};
+use crate::domain::dashboard::{self, resolve_period};
+use crate::domain::error::ApiError;
+use crate::scanner::findings::FindingStatus;
+use crate::domain::ids;
+use crate::domain::model::{Domain, Severity};
+use crate::api::pagination::{self, Cursor, SeqCursor};
+use crate::api::sarif;
+use crate::domain::scoring::health_score;
+use crate::domain::time::rfc3339;
+use crate::domain::triage::{parse_patch, transition_allowed};
 use serde_json::{json, Map, Value};
 use worker::{Date, Request, Response};
 
@@ -21,7 +21,7 @@ pub async fn list_findings(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
     let statuses = qs(ctx, "status", FindingStatus::parse, "new, acknowledged, in_progress, resolved, ignored")?;
     let severities = qs(ctx, "severity", Severity::parse, "critical, high, medium, low, info")?;
     let domains = qs(ctx, "domain", Domain::parse, "security, performance, accessibility")?;
-    let rule_ids = crate::filters::values(&ctx.query, "rule_id")?;
+    let rule_ids = crate::api::filters::values(&ctx.query, "rule_id")?;
     let by_recency = match q(ctx, "sort") {
         None | Some("priority") => false,
         Some("recency") => true,
@@ -56,7 +56,7 @@ pub async fn list_findings(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
     Ok(http::page(items.iter().map(|f| f.to_json()).collect(), next, limit, ctx.request_id, &[])?)
 }
 
-async fn find(ctx: &Ctx<'_>, finding_id: &str) -> Result<crate::findings::Finding, ApiError> {
+async fn find(ctx: &Ctx<'_>, finding_id: &str) -> Result<crate::scanner::findings::Finding, ApiError> {
     let id = ids::parse_uuid(finding_id).ok_or(ApiError::NotFound)?;
     let db = ctx.env.d1("DB")?;
     store::get(&db, ctx.principal.org.as_str(), ctx.project.as_str(), &id).await?.ok_or(ApiError::NotFound)
@@ -76,7 +76,7 @@ fn event_json(e: &store::Event) -> Value {
     })
 }
 
-async fn with_history(ctx: &Ctx<'_>, f: &crate::findings::Finding) -> Result<Value, ApiError> {
+async fn with_history(ctx: &Ctx<'_>, f: &crate::scanner::findings::Finding) -> Result<Value, ApiError> {
     let db = ctx.env.d1("DB")?;
     let (events, older) = store::latest_events(&db, &f.id, INLINE_HISTORY).await?;
     let mut v = f.to_json();

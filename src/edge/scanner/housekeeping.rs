@@ -1,12 +1,12 @@
 //! Cron work. Every minute: fan due schedules out through the queue (the
 //! consumer claims them, see `schedule_page`), recover stuck scans.
 //! Hourly (`17 * * * *`): purge expired idempotency keys and apply retention.
-use super::config::Config;
-use super::jobs;
-use super::store::{self, schedules};
-use crate::fanout::{self, DueOrg};
-use crate::ids;
-use crate::scanlimits::MAX_ATTEMPTS;
+use crate::edge::config::Config;
+use crate::edge::jobs;
+use crate::edge::store::{self, schedules};
+use crate::scanner::fanout::{self, DueOrg};
+use crate::domain::ids;
+use crate::scanner::scanlimits::MAX_ATTEMPTS;
 use serde_json::json;
 use worker::{console_error, console_log, Date, Env};
 
@@ -148,8 +148,8 @@ async fn recover_stuck(env: &Env) -> worker::Result<usize> {
 async fn maintenance(env: &Env, cfg: &Config) -> worker::Result<(usize, usize, usize)> {
     let db = env.d1("DB")?;
     let now = now();
-    let keys = store::idempotency::purge_before(&db, now - crate::idempotency::TTL_MS).await?;
-    let cutoff = crate::time::days_before(now, cfg.retention_days);
+    let keys = store::idempotency::purge_before(&db, now - crate::api::idempotency::TTL_MS).await?;
+    let cutoff = crate::domain::time::days_before(now, cfg.retention_days);
     let (mut scans, mut findings) = (0, 0);
     for _ in 0..DELETE_ROUNDS {
         let (s, f) = store::retention::delete_round(&db, cutoff, DELETE_CHUNK).await?;

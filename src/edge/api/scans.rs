@@ -1,16 +1,16 @@
 //! Scan API handlers: run a scan, list and read scans, a scan's findings.
-use super::http;
-use super::request::{json_object, q, qs, Ctx};
-use super::store;
-use crate::error::ApiError;
-use crate::ids;
-use crate::pagination::{self, Cursor};
-use crate::scan::{self, Scan, ScanStatus, Trigger};
+use crate::edge::http;
+use crate::edge::api::request::{json_object, q, qs, Ctx};
+use crate::edge::store;
+use crate::domain::error::ApiError;
+use crate::domain::ids;
+use crate::api::pagination::{self, Cursor};
+use crate::domain::scan::{self, Scan, ScanStatus, Trigger};
 use serde_json::json;
 use worker::{Date, Request, Response};
 
 pub async fn run(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, ApiError> {
-    let idem_key = crate::idempotency::parse_key(req.headers().get("idempotency-key").ok().flatten().as_deref())?;
+    let idem_key = crate::api::idempotency::parse_key(req.headers().get("idempotency-key").ok().flatten().as_deref())?;
     let body = json_object(req).await?;
     let run = scan::parse_run_scan(&body)?;
     let org = ctx.principal.org.as_str();
@@ -20,7 +20,7 @@ pub async fn run(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, ApiError>
     let scope = idem_key.as_deref().map(|key| store::idempotency::Scope { org, project, key });
     if let Some(scope) = scope {
         use store::idempotency::Reservation;
-        match store::idempotency::reserve(&db, scope, &crate::idempotency::body_hash(&body), now).await? {
+        match store::idempotency::reserve(&db, scope, &crate::api::idempotency::body_hash(&body), now).await? {
             Reservation::New => {}
             Reservation::Replay { status, body } => {
                 let mut resp = http::raw_json(status, body, ctx.request_id)?;
@@ -50,13 +50,13 @@ pub async fn run(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, ApiError>
             inserted_at: now,
             updated_at: now,
         };
-        super::jobs::create_and_enqueue(ctx.env, &scan).await?;
+        crate::edge::jobs::create_and_enqueue(ctx.env, &scan).await?;
         Ok::<Scan, ApiError>(scan)
     }
     .await;
     match (created, scope) {
         (Ok(scan), Some(scope)) => {
-            let body = crate::error::envelope(scan.to_json(), ctx.request_id, None).to_string();
+            let body = crate::domain::error::envelope(scan.to_json(), ctx.request_id, None).to_string();
             store::idempotency::complete(&db, scope, 202, &body).await?;
             Ok(http::raw_json(202, body, ctx.request_id)?)
         }

@@ -9,11 +9,11 @@
 //! scanner then answers `/__dev/scheduled?cron=<expr>` by running exactly
 //! what its scheduled handler runs. Both ends exist only when
 //! ENVIRONMENT=development (and only the development configs have the binding).
-use super::config::Config;
-use super::housekeeping;
-use super::http;
-use crate::error::ApiError;
-use crate::ids;
+use crate::edge::config::Config;
+use crate::edge::scanner::housekeeping;
+use crate::edge::http;
+use crate::domain::error::ApiError;
+use crate::domain::ids;
 use serde_json::json;
 use worker::{Env, Request, Response, Result};
 

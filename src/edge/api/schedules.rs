@@ -1,11 +1,11 @@
 //! Schedules API handlers.
-use super::request::{json_object, Ctx};
-use super::http;
-use super::store::schedules::{self as store, NewSchedule};
-use crate::error::ApiError;
-use crate::fanout::MAX_SCHEDULES_PER_PROJECT;
-use crate::ids;
-use crate::schedule::parse_input;
+use crate::edge::api::request::{json_object, Ctx};
+use crate::edge::http;
+use crate::edge::store::schedules::{self as store, NewSchedule};
+use crate::domain::error::ApiError;
+use crate::scanner::fanout::MAX_SCHEDULES_PER_PROJECT;
+use crate::domain::ids;
+use crate::domain::schedule::parse_input;
 use serde_json::Value;
 use worker::{Date, Request, Response};
 

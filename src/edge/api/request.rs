@@ -1,8 +1,8 @@
 //! What every handler shares: the admitted request's context, and reading
 //! its body and query. Handlers import this; nothing here imports a handler.
-use super::http::MAX_BODY;
-use crate::error::ApiError;
-use crate::ids::{OrgId, ProjectId};
+use crate::edge::http::MAX_BODY;
+use crate::domain::error::ApiError;
+use crate::domain::ids::{OrgId, ProjectId};
 use serde_json::{Map, Value};
 use worker::{Env, Request};
 
@@ -33,9 +33,9 @@ pub struct Ctx<'a> {
 /// the first byte past the cap.
 pub async fn json_object(req: &mut Request) -> Result<Map<String, Value>, ApiError> {
     use futures::StreamExt;
-    crate::body::check_declared(req.headers().get("content-length").ok().flatten().as_deref(), MAX_BODY)?;
+    crate::api::body::check_declared(req.headers().get("content-length").ok().flatten().as_deref(), MAX_BODY)?;
     let unreadable = || ApiError::invalid("body", "could not be read");
-    let mut body = crate::body::CappedBody::new(MAX_BODY);
+    let mut body = crate::api::body::CappedBody::new(MAX_BODY);
     // No body at all reads as empty (then "is not valid JSON", as before).
     if req.inner().body().is_some() {
         let mut stream = req.stream().map_err(|_| unreadable())?;
@@ -57,5 +57,5 @@ pub fn q<'a>(ctx: &'a Ctx<'_>, name: &str) -> Option<&'a str> {
 
 /// Every distinct value of a multi-value filter (at most 20), parsed.
 pub fn qs<T>(ctx: &Ctx<'_>, name: &str, parse: fn(&str) -> Option<T>, allowed: &str) -> Result<Vec<T>, ApiError> {
-    crate::filters::parse_values(&ctx.query, name, parse, allowed)
+    crate::api::filters::parse_values(&ctx.query, name, parse, allowed)
 }

@@ -2,7 +2,7 @@
 //! sliding-window log per named bucket. Its SQL API is synchronous, so the
 //! read-decide-insert sequence runs without yielding: concurrent requests to
 //! one org are decided strictly one after another, and the count is exact.
-use crate::ratelimit::{decide, Bucket, Decision};
+use crate::domain::ratelimit::{decide, Bucket, Decision};
 use serde::Deserialize;
 use worker::*;
 
