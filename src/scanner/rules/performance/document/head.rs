@@ -221,18 +221,11 @@ fn check_charset(page: &Analysis) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use super::super::test_support::*;
     #[allow(unused_imports)]
     use crate::scanner::page::Page;
     
 
-    fn p(body: &str) -> Page {
-        {
-        Page::html_at("https://example.com/", &[], body)
-        }
-    }
-    fn is_pass(o: &Outcome) -> bool {
-        matches!(o, Outcome::Pass { .. })
-    }
 
     #[test]
     fn viewport() {

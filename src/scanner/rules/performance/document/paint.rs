@@ -223,31 +223,11 @@ fn check_font_display(page: &Analysis) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use super::super::test_support::*;
     #[allow(unused_imports)]
     use crate::scanner::page::Page;
     use crate::scanner::rules::Evidence;
 
-    fn p(body: &str) -> Page {
-        {
-        Page::html_at("https://example.com/", &[], body)
-        }
-    }
-    fn snippets(o: &Outcome) -> Vec<String> {
-        match o {
-            Outcome::Fail(v) => v
-                .evidence
-                .iter()
-                .filter_map(|e| match e {
-                    Evidence::Element { snippet, .. } => Some(snippet.clone()),
-                    _ => None,
-                })
-                .collect(),
-            _ => vec![],
-        }
-    }
-    fn is_pass(o: &Outcome) -> bool {
-        matches!(o, Outcome::Pass { .. })
-    }
 
     #[test]
     fn render_blocking() {

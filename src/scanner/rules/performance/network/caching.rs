@@ -183,35 +183,12 @@ fn check_uses_long_cache_ttl(page: &Analysis) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use super::super::test_support::*;
     #[allow(unused_imports)]
     use crate::scanner::page::Page;
-    use crate::scanner::page::{Header, Subresource};
+    use crate::scanner::page::Header;
     use crate::scanner::rules::Evidence;
 
-    fn page() -> Page {
-        Page::html_at("https://example.com/", &[], "<!doctype html><title>x</title>")
-    }
-    fn fail(o: Outcome) -> Violation {
-        match o {
-            Outcome::Fail(v) => v,
-            other => panic!("expected fail, got {other:?}"),
-        }
-    }
-    fn metric_of(v: &Violation, n: &str) -> Option<(f64, f64, Option<f64>)> {
-        v.evidence.iter().find_map(|e| match e {
-            Evidence::Metric { name, observed, threshold, savings, .. } if name == n => Some((*observed, *threshold, *savings)),
-            _ => None,
-        })
-    }
-    fn sub(kind: &str, headers: &[(&str, &str)], bytes: Option<u64>) -> Subresource {
-        Subresource {
-            url: format!("https://example.com/a.{kind}"),
-            kind: kind.into(),
-            status: 200,
-            headers: headers.iter().map(|(n, v)| Header { name: (*n).into(), value: (*v).into() }).collect(),
-            transferred_bytes: bytes,
-        }
-    }
 
     #[test]
     fn cache_ttl() {

@@ -129,26 +129,12 @@ fn check_redirects(page: &Analysis) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use super::super::test_support::*;
     #[allow(unused_imports)]
     use crate::scanner::page::Page;
     use crate::scanner::page::Hop;
-    use crate::scanner::rules::Evidence;
+    
 
-    fn page() -> Page {
-        Page::html_at("https://example.com/", &[], "<!doctype html><title>x</title>")
-    }
-    fn fail(o: Outcome) -> Violation {
-        match o {
-            Outcome::Fail(v) => v,
-            other => panic!("expected fail, got {other:?}"),
-        }
-    }
-    fn metric_of(v: &Violation, n: &str) -> Option<(f64, f64, Option<f64>)> {
-        v.evidence.iter().find_map(|e| match e {
-            Evidence::Metric { name, observed, threshold, savings, .. } if name == n => Some((*observed, *threshold, *savings)),
-            _ => None,
-        })
-    }
 
     #[test]
     fn server_response_time_bands() {

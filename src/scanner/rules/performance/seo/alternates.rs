@@ -255,36 +255,10 @@ fn check_canonical(page: &Analysis) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use super::super::test_support::*;
     #[allow(unused_imports)]
     use crate::scanner::page::Page;
 
-    fn p(body: &str) -> Page {
-        {
-        Page::html_at("https://example.com/page", &[], body)
-        }
-    }
-    fn ph(headers: &[(&str, &str)], body: &str) -> Page {
-        Page::html_at("https://example.com/page", headers, body)
-    }
-    fn code(o: Outcome) -> Option<String> {
-        match o {
-            Outcome::Fail(v) => Some(v.code.unwrap_or_else(|| "fail".into())),
-            _ => None,
-        }
-    }
-    fn count(o: &Outcome, metric_name: &str) -> f64 {
-        match o {
-            Outcome::Fail(v) => v
-                .evidence
-                .iter()
-                .find_map(|e| match e {
-                    Evidence::Metric { name, observed, .. } if name == metric_name => Some(*observed),
-                    _ => None,
-                })
-                .unwrap_or(-1.0),
-            _ => 0.0,
-        }
-    }
 
     #[test]
     fn hreflang() {
