@@ -93,7 +93,8 @@ pub const NESTED_INTERACTIVE: Rule = Rule {
 };
 
 pub fn aria_hidden_focus(page: &Analysis) -> Outcome {
-    let scripts: Vec<String> = crate::scanner::rules::dom::select_named(page, "script").iter().map(|s| s.text().collect()).collect();
+    // Script text is read only once a hidden focusable element is found.
+    let scripts: std::cell::OnceCell<Vec<String>> = std::cell::OnceCell::new();
     run_in(
         page,
         Candidates::WithAttr(&["aria-hidden"]),
@@ -111,6 +112,9 @@ pub fn aria_hidden_focus(page: &Analysis) -> Outcome {
             // A focusable element a page script names by id may be a focus
             // sentinel that moves focus on (as modal dialogs do): only a
             // browser can tell, so a person decides.
+            let scripts = scripts.get_or_init(|| {
+                crate::scanner::rules::dom::select_named(page, "script").iter().map(|s| s.text().collect()).collect()
+            });
             if bad.iter().all(|d| d.value().id().is_some_and(|id| !id.trim().is_empty() && scripts.iter().any(|s| s.contains(id)))) {
                 return V::Review;
             }
