@@ -27,57 +27,46 @@ pub struct Cookie {
     pub deletes: bool,
 }
 
-/// Parses one Set-Cookie value; None when it has no name.
+/// The value of the last `SameSite` attribute, when there is one. The
+/// `cookie` crate drops unknown SameSite values silently, but an unknown or
+/// empty one is exactly what `cookies-samesite-flag-invalid` reports.
+fn last_same_site(raw: &str) -> Option<&str> {
+    raw.split(';').skip(1).filter_map(|attr| {
+        let (k, v) = attr.split_once('=').unwrap_or((attr, ""));
+        k.trim().eq_ignore_ascii_case("samesite").then(|| v.trim())
+    }).last()
+}
+
+/// Parses one Set-Cookie value with the `cookie` crate; None when it has no name.
 pub fn parse_set_cookie(raw: &str) -> Option<Cookie> {
-    let mut parts = raw.split(';');
-    let pair = parts.next()?.trim();
-    let name = match pair.find('=') {
-        Some(i) => pair[..i].trim(),
-        None => pair,
-    };
-    if name.is_empty() {
-        return None;
-    }
-    let mut c = Cookie {
-        name: name.to_string(),
-        secure: false,
-        http_only: false,
-        same_site: None,
-        same_site_invalid: false,
-        domain: None,
-        deletes: false,
-    };
-    for attr in parts {
-        let (k, v) = match attr.find('=') {
-            Some(i) => (attr[..i].trim(), Some(attr[i + 1..].trim())),
-            None => (attr.trim(), None),
-        };
-        match k.to_ascii_lowercase().as_str() {
-            "secure" => c.secure = true,
-            "httponly" => c.http_only = true,
-            "samesite" => {
-                let v = v.unwrap_or("").to_ascii_lowercase();
-                if matches!(v.as_str(), "lax" | "strict" | "none") {
-                    c.same_site = Some(v);
-                    c.same_site_invalid = false;
-                } else {
-                    c.same_site = None;
-                    c.same_site_invalid = true;
-                }
-            }
-            "domain" => c.domain = v.map(|d| d.trim_start_matches('.').to_ascii_lowercase()).filter(|d| !d.is_empty()),
-            "max-age" => c.deletes = v.and_then(|n| n.parse::<i64>().ok()).map(|n| n <= 0).unwrap_or(false),
-            "expires" => {
-                // Deletions use dates such as 1 Jan 1970; no clock is needed to spot them.
-                let year = v.unwrap_or("").split(|ch: char| !ch.is_ascii_digit()).find(|t| t.len() == 4).and_then(|t| t.parse::<u32>().ok());
-                if matches!(year, Some(y) if y < 2000) {
-                    c.deletes = true;
-                }
-            }
-            _ => {}
+    let parsed = match cookie::Cookie::parse(raw) {
+        Ok(c) => c,
+        // A pair without `=`: browsers keep it (RFC 6265bis), and it still
+        // carries attributes worth checking, so read it as a name with no value.
+        Err(cookie::ParseError::MissingPair) => {
+            let (pair, attrs) = raw.split_once(';').unwrap_or((raw, ""));
+            cookie::Cookie::parse(format!("{}=;{attrs}", pair.trim())).ok()?
         }
-    }
-    Some(c)
+        Err(_) => return None,
+    };
+    let same_site_value = last_same_site(raw);
+    let same_site = same_site_value
+        .map(|v| v.to_ascii_lowercase())
+        .filter(|v| matches!(v.as_str(), "lax" | "strict" | "none"));
+    // Deletions use Max-Age=0 or dates such as 1 Jan 1970; no clock is needed to spot them.
+    let deletes = match parsed.max_age() {
+        Some(age) => age.is_zero() || age.is_negative(),
+        None => parsed.expires_datetime().is_some_and(|t| t.year() < 2000),
+    };
+    Some(Cookie {
+        name: parsed.name().to_string(),
+        secure: parsed.secure().unwrap_or(false),
+        http_only: parsed.http_only().unwrap_or(false),
+        same_site_invalid: same_site_value.is_some() && same_site.is_none(),
+        same_site,
+        domain: parsed.domain().map(|d| d.trim_start_matches('.').to_ascii_lowercase()).filter(|d| !d.is_empty()),
+        deletes,
+    })
 }
 
 /// Whether a browser would store the cookie for this host (Domain must domain-match).

@@ -1,6 +1,7 @@
 //! Cross-origin isolation headers: `cross-origin-opener-policy`,
-//! `cross-origin-embedder-policy` (RFC 8941 tokens) and
-//! `cross-origin-resource-policy`.
+//! `cross-origin-embedder-policy` (RFC 9651 structured-field tokens, parsed
+//! with `sfv`) and `cross-origin-resource-policy` (a plain keyword in Fetch,
+//! not a structured field).
 use super::grade;
 use super::util::{joined, meta_http_equiv, take_chars, values};
 use crate::domain::model::{Domain, Severity};
@@ -9,82 +10,24 @@ use crate::scanner::rules::{dom, Fix, Outcome, Reference, Rule};
 
 const OBSERVATORY_DOCS: &str = "https://developer.mozilla.org/en-US/observatory/docs/tests_and_scoring";
 
-fn is_tchar(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
-}
-
-/// Parses one RFC 8941 bare item at the start of `s`; returns what follows.
-fn bare_item(s: &str) -> Option<&str> {
-    let mut chars = s.char_indices();
-    let (_, first) = chars.next()?;
-    match first {
-        '"' => {
-            let mut escaped = false;
-            for (i, c) in chars {
-                if escaped {
-                    if c != '"' && c != '\\' {
-                        return None;
-                    }
-                    escaped = false;
-                } else if c == '\\' {
-                    escaped = true;
-                } else if c == '"' {
-                    return Some(&s[i + 1..]);
-                } else if !(' '..='~').contains(&c) {
-                    return None;
-                }
-            }
-            None
-        }
-        '?' => match s.get(1..2) {
-            Some("0") | Some("1") => Some(&s[2..]),
-            _ => None,
-        },
-        ':' => {
-            let end = s[1..].find(':')? + 1;
-            s[1..end].chars().all(|c| c.is_ascii_alphanumeric() || "+/=".contains(c)).then(|| &s[end + 1..])
-        }
-        c if c == '-' || c.is_ascii_digit() => {
-            let body = s.strip_prefix('-').unwrap_or(s);
-            let n = body.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(body.len());
-            let num = &body[..n];
-            if num.is_empty() || !num.starts_with(|c: char| c.is_ascii_digit()) || num.matches('.').count() > 1 || num.ends_with('.') {
-                return None;
-            }
-            Some(&body[n..])
-        }
-        c if c.is_ascii_alphabetic() || c == '*' => {
-            let n = s.find(|c: char| !(is_tchar(c) || c == ':' || c == '/')).unwrap_or(s.len());
-            Some(&s[n..])
-        }
-        _ => None,
-    }
-}
-
-/// Parses an RFC 8941 Item whose bare item must be a token; returns the token.
-/// Parameters are validated and ignored.
-pub fn sf_token_item(value: &str) -> Option<&str> {
-    let s = value.trim_matches(' ');
-    let first = s.chars().next()?;
-    if !(first.is_ascii_alphabetic() || first == '*') {
-        return None;
-    }
-    let n = s.find(|c: char| !(is_tchar(c) || c == ':' || c == '/')).unwrap_or(s.len());
-    let token = &s[..n];
-    let mut rest = &s[n..];
-    while let Some(r) = rest.strip_prefix(';') {
-        let r = r.trim_start_matches(' ');
-        let k = r.find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || "_-.*".contains(c))).unwrap_or(r.len());
-        let key = &r[..k];
-        if key.is_empty() || !key.starts_with(|c: char| c.is_ascii_lowercase() || c == '*') {
-            return None;
-        }
-        rest = &r[k..];
-        if let Some(v) = rest.strip_prefix('=') {
-            rest = bare_item(v)?;
+/// Parses an RFC 9651 structured-field Item whose bare item must be a token
+/// and returns the token. Parameters are validated and ignored. A visitor
+/// rather than `sfv::Item` keeps `indexmap` out of the wasm.
+pub fn sf_token_item(value: &str) -> Option<String> {
+    use sfv::visitor::{parameter_visitor_with, Ignored, ItemVisitor, ParameterVisitor};
+    struct Token;
+    impl<'de> ItemVisitor<'de> for Token {
+        type Out = Option<&'de sfv::TokenRef>;
+        type Error = std::convert::Infallible;
+        fn bare_item(self, item: sfv::BareItemFromInput<'de>) -> Result<impl ParameterVisitor<'de, Out = Self::Out>, Self::Error> {
+            let token = match item {
+                sfv::BareItemFromInput::Token(t) => Some(t),
+                _ => None,
+            };
+            Ok(parameter_visitor_with(Ignored, move |_| Ok(token)))
         }
     }
-    rest.is_empty().then_some(token)
+    sfv::Parser::new(value).parse_item_with_visitor(Token).ok().flatten().map(|t| t.as_str().to_string())
 }
 
 /// Result code for COOP/COEP: one header line holding a known token.
@@ -103,7 +46,7 @@ fn policy_code(page: &Analysis, header: &str, prefix: &'static str, known: &[(&s
             }
         }
         [one] => match sf_token_item(take_chars(one, 256)) {
-            Some(tok) => known.iter().find(|(k, _)| *k == tok).map(|(_, c)| *c).unwrap_or(invalid),
+            Some(tok) => known.iter().find(|(k, _)| *k == tok.as_str()).map(|(_, c)| *c).unwrap_or(invalid),
             None => invalid,
         },
         _ => invalid,
@@ -250,13 +193,16 @@ mod tests {
 
     #[test]
     fn sf_items() {
-        assert_eq!(sf_token_item("require-corp"), Some("require-corp"));
-        assert_eq!(sf_token_item("require-corp; report-to"), Some("require-corp"));
-        assert_eq!(sf_token_item("require-corp; report-to=\"e\""), Some("require-corp"));
+        assert_eq!(sf_token_item("require-corp"), Some("require-corp".to_string()));
+        assert_eq!(sf_token_item("require-corp; report-to"), Some("require-corp".to_string()));
+        assert_eq!(sf_token_item("require-corp; report-to=\"e\""), Some("require-corp".to_string()));
         assert_eq!(sf_token_item("require-corp; report-to=coep endpoint"), None);
         assert_eq!(sf_token_item("\"require-corp\""), None);
-        assert_eq!(sf_token_item("a;b=?1;c=-1.5;d=:aGk=:"), Some("a"));
+        assert_eq!(sf_token_item("a;b=?1;c=-1.5;d=:aGk=:"), Some("a".to_string()));
         assert_eq!(sf_token_item(""), None);
+        // RFC 9651 leading/trailing spaces are allowed, tabs are not.
+        assert_eq!(sf_token_item("  same-origin  "), Some("same-origin".to_string()));
+        assert_eq!(sf_token_item("\tsame-origin"), None);
     }
 
     #[test]
