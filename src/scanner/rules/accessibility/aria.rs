@@ -209,8 +209,10 @@ pub static ROLES: &[RoleInfo] = &[
     RoleInfo { name: "doc-toc", kind: Landmark, dpub: true, ..R },
 ];
 
+static ROLES_BY_NAME: crate::scanner::rules::dom::ByName<RoleInfo> = crate::scanner::rules::dom::ByName::new(ROLES, |r| r.name);
+
 pub fn role_info(name: &str) -> Option<&'static RoleInfo> {
-    ROLES.iter().find(|r| r.name == name)
+    ROLES_BY_NAME.get(name)
 }
 
 /// A role token that names a concrete (non-abstract) role.
@@ -299,8 +301,10 @@ pub static ATTRS: &[AttrInfo] = &[
     AttrInfo { name: "aria-valuetext", ty: Str, allow_empty: true, ..A },
 ];
 
+static ATTRS_BY_NAME: crate::scanner::rules::dom::ByName<AttrInfo> = crate::scanner::rules::dom::ByName::new(ATTRS, |a| a.name);
+
 pub fn attr_info(name: &str) -> Option<&'static AttrInfo> {
-    ATTRS.iter().find(|a| a.name == name)
+    ATTRS_BY_NAME.get(name)
 }
 
 pub fn is_global_attr(name: &str) -> bool {
@@ -388,7 +392,7 @@ pub fn implicit_role(ctx: &impl RoleFacts, el: ElementRef) -> Option<&'static st
             let list_is_datalist = e
                 .attr_of("list")
                 .is_some_and(|id| ctx.id_names(id.trim(), "datalist"));
-            match input_type(el).as_str() {
+            match input_type(el) {
                 "checkbox" => "checkbox",
                 "number" => "spinbutton",
                 "radio" => "radio",
@@ -456,17 +460,16 @@ fn th_role(el: ElementRef) -> Option<&'static str> {
 }
 
 /// The `type` of an input, lower-cased, with unknown values as `text`.
-pub fn input_type(el: ElementRef) -> String {
-    let t = el.value().attr_of("type").unwrap_or("").trim().to_ascii_lowercase();
+pub fn input_type(el: ElementRef) -> &'static str {
+    let t = el.value().attr_of("type").unwrap_or("").trim();
+    if t.is_empty() {
+        return "text";
+    }
     const KNOWN: &[&str] = &[
         "hidden", "text", "search", "tel", "url", "email", "password", "date", "month", "week", "time",
         "datetime-local", "number", "range", "color", "checkbox", "radio", "file", "submit", "image", "reset", "button",
     ];
-    if KNOWN.contains(&t.as_str()) {
-        t
-    } else {
-        "text".to_string()
-    }
+    KNOWN.iter().find(|k| k.eq_ignore_ascii_case(t)).copied().unwrap_or("text")
 }
 
 pub fn ancestors(el: ElementRef) -> impl Iterator<Item = ElementRef> {

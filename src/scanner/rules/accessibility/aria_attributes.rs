@@ -145,8 +145,8 @@ pub const ARIA_VALID_ATTR_VALUE: Rule = Rule {
 fn implicit_attr(e: ElementRef, a: &str) -> bool {
     let n = e.value().name();
     match a {
-        "aria-checked" => n == "input" && matches!(input_type(e).as_str(), "checkbox" | "radio"),
-        "aria-valuenow" => n == "input" && !matches!(input_type(e).as_str(), "checkbox" | "radio" | "hidden"),
+        "aria-checked" => n == "input" && matches!(input_type(e), "checkbox" | "radio"),
+        "aria-valuenow" => n == "input" && !matches!(input_type(e), "checkbox" | "radio" | "hidden"),
         "aria-level" => matches!(n, "h1" | "h2" | "h3" | "h4" | "h5" | "h6"),
         "aria-expanded" | "aria-controls" => false,
         _ => false,
@@ -189,13 +189,9 @@ pub const ARIA_REQUIRED_ATTR: Rule = Rule {
     check: aria_required_attr,
 };
 
-fn allowed_attrs(role: Option<&str>) -> Vec<&'static str> {
-    let mut v: Vec<&'static str> = aria::ATTRS.iter().filter(|a| a.global).map(|a| a.name).collect();
-    if let Some(info) = role.and_then(role_info) {
-        v.extend(info.allowed_attrs.iter().copied());
-        v.extend(info.required_attrs.iter().copied());
-    }
-    v
+/// Global attributes, and the role's allowed and required ones.
+fn allowed_for(info: Option<&aria::RoleInfo>, attr: &aria::AttrInfo) -> bool {
+    attr.global || info.is_some_and(|i| i.allowed_attrs.contains(&attr.name) || i.required_attrs.contains(&attr.name))
 }
 
 pub fn aria_allowed_attr(page: &Analysis) -> Outcome {
@@ -208,10 +204,9 @@ pub fn aria_allowed_attr(page: &Analysis) -> Outcome {
             return V::Fail;
         }
         let role = c.role(e);
-        let allowed = allowed_attrs(role);
+        let info = role.and_then(role_info);
         let invalid = aria_attr_names(e).any(|(n, v)| {
-            aria::attr_info(n).is_some()
-                && !allowed.contains(&n)
+            aria::attr_info(n).is_some_and(|a| !allowed_for(info, a))
                 && !(n == "aria-required" && v == "false")
                 && !(n == "aria-multiline" && v == "false" && attr(e, "contenteditable").is_some())
         });

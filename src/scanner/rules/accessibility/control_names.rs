@@ -62,7 +62,7 @@ pub fn input_button_name(page: &Analysis) -> Outcome {
         false,
         |c, e| {
             name_is(e, "input")
-                && matches!(input_type(e).as_str(), "button" | "submit" | "reset")
+                && matches!(input_type(e), "button" | "submit" | "reset")
                 && attr(e, "type").is_some_and(|t| matches!(t.trim().to_ascii_lowercase().as_str(), "button" | "submit" | "reset"))
                 && no_explicit_name_required(c, e)
         },

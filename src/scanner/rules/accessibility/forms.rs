@@ -7,7 +7,7 @@ use super::common::*;
 fn label_matches(e: ElementRef) -> bool {
     match e.value().name() {
         "textarea" => true,
-        "input" => !matches!(input_type(e).as_str(), "hidden" | "image" | "button" | "submit" | "reset"),
+        "input" => !matches!(input_type(e), "hidden" | "image" | "button" | "submit" | "reset"),
         _ => false,
     }
 }
@@ -147,7 +147,7 @@ pub fn autocomplete_valid(page: &Analysis) -> Outcome {
                 "select" | "textarea" => true,
                 // The attribute does not apply to buttons, checkable and file inputs.
                 "input" => !matches!(
-                    input_type(e).as_str(),
+                    input_type(e),
                     "hidden" | "button" | "submit" | "reset" | "image" | "checkbox" | "radio" | "file"
                 ),
                 _ => false,

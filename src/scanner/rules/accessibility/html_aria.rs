@@ -163,7 +163,7 @@ pub fn allowed_roles(ctx: &Ctx, el: ElementRef) -> Allowed {
         }
         "input" => {
             let has_list = has("list");
-            match input_type(el).as_str() {
+            match input_type(el) {
                 "button" => Only(&[
                     "checkbox", "combobox", "link", "menuitem", "menuitemcheckbox", "menuitemradio", "option", "radio",
                     "switch", "tab",

@@ -297,10 +297,10 @@ fn native_text(ctx: &Ctx, el: ElementRef, st: State) -> String {
         "img" | "area" => e.attr_of("alt").unwrap_or("").to_string(),
         "input" => {
             let ty = aria::input_type(el);
-            match ty.as_str() {
+            match ty {
                 "button" | "submit" | "reset" => match e.attr_of("value") {
                     Some(v) => v.to_string(),
-                    None => match ty.as_str() {
+                    None => match ty {
                         "submit" => "Submit".into(),
                         "reset" => "Reset".into(),
                         _ => String::new(),

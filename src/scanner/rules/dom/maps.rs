@@ -65,3 +65,47 @@ impl NameMap {
         self.fast.into_iter().chain(self.slow).collect()
     }
 }
+
+/// Rows of a static table found by name in O(log n): the rule tables (ARIA
+/// roles and attributes, implicit roles by tag) are asked once or more per
+/// element, and a linear scan of a hundred names per element is most of a
+/// big page's rule time. Sorted once on first use; with repeated names the
+/// first row wins, as a linear `find` would.
+pub struct ByName<T: 'static> {
+    table: &'static [T],
+    name: fn(&T) -> &str,
+    sorted: std::sync::OnceLock<Vec<(&'static str, &'static T)>>,
+}
+
+impl<T: Sync> ByName<T> {
+    pub const fn new(table: &'static [T], name: fn(&T) -> &str) -> Self {
+        ByName { table, name, sorted: std::sync::OnceLock::new() }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&'static T> {
+        let sorted = self.sorted.get_or_init(|| {
+            let mut v: Vec<(&'static str, &'static T)> = self.table.iter().map(|row| ((self.name)(row), row)).collect();
+            v.sort_by(|a, b| a.0.cmp(b.0)); // stable: the first of equal names stays first
+            v
+        });
+        let at = sorted.partition_point(|(k, _)| *k < name);
+        sorted.get(at).filter(|(k, _)| *k == name).map(|(_, row)| *row)
+    }
+}
+
+#[cfg(test)]
+mod by_name_tests {
+    use super::ByName;
+    static ROWS: &[(&str, u8)] = &[("b", 1), ("a", 2), ("c", 3), ("a", 4)];
+    static BY: ByName<(&str, u8)> = ByName::new(ROWS, |r| r.0);
+
+    #[test]
+    fn finds_the_first_row_of_a_name() {
+        assert_eq!(BY.get("a"), Some(&("a", 2)));
+        assert_eq!(BY.get("c"), Some(&("c", 3)));
+        assert_eq!(BY.get("b"), Some(&("b", 1)));
+        assert_eq!(BY.get("aa"), None);
+        assert_eq!(BY.get(""), None);
+        assert_eq!(BY.get("d"), None);
+    }
+}

@@ -8,6 +8,7 @@ pub mod css;
 pub mod hidden;
 pub mod index;
 mod maps;
+pub use maps::ByName;
 pub mod roles;
 pub use analysis::{Analysis, RoleOf, SiblingRanks};
 

@@ -25,8 +25,10 @@ pub const CONDITIONAL_IMPLICIT_ROLE_TAGS: &[&str] =
     &["a", "area", "aside", "footer", "form", "header", "img", "input", "section", "select", "td", "th"];
 
 /// The unconditional implicit role of a tag.
+static FIXED_BY_TAG: super::maps::ByName<(&str, &str)> = super::maps::ByName::new(FIXED_IMPLICIT_ROLES, |(t, _)| t);
+
 pub fn fixed_implicit_role(tag: &str) -> Option<&'static str> {
-    FIXED_IMPLICIT_ROLES.iter().find(|(t, _)| *t == tag).map(|(_, r)| *r)
+    FIXED_BY_TAG.get(tag).map(|(_, r)| *r)
 }
 
 /// `<a>` and `<area>`: a link when they have an `href`.
