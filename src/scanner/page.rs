@@ -30,6 +30,8 @@ pub struct Timings {
     pub ttfb_ms: f64,
     /// Time from the first request until the body was read (or the cap hit).
     pub total_ms: f64,
+    /// Time spent parsing the body into the document (CPU, for the scan log).
+    pub parse_ms: f64,
 }
 
 /// A same-origin (or referenced) subresource the fetcher looked at.
@@ -120,16 +122,36 @@ impl Page {
         headers: Vec<Header>,
         body: Option<String>,
     ) -> Page {
-        let is_html = body.is_some()
-            && headers
-                .iter()
-                .find(|h| h.name == "content-type")
-                .map(|h| {
-                    let v = h.value.to_ascii_lowercase();
-                    v.contains("html") || v.trim().is_empty()
-                })
-                .unwrap_or(true);
-        let parsed = if is_html { body.as_deref().map(|b| budget::parse(b, &LIMITS)) } else { None };
+        let parsed = match body.as_deref() {
+            Some(b) if Self::parses_as_html(&headers) => Some(budget::parse(b, &LIMITS)),
+            _ => None,
+        };
+        Self::from_parsed(requested_url, final_url, status, headers, body, parsed)
+    }
+
+    /// Whether a response with these headers has its body parsed as HTML
+    /// (a missing or empty content type counts as HTML).
+    pub fn parses_as_html(headers: &[Header]) -> bool {
+        headers
+            .iter()
+            .find(|h| h.name == "content-type")
+            .map(|h| {
+                let v = h.value.to_ascii_lowercase();
+                v.contains("html") || v.trim().is_empty()
+            })
+            .unwrap_or(true)
+    }
+
+    /// A page from a response whose body was already parsed (the Worker
+    /// parses in slices, see [`budget::Stepwise`]).
+    pub fn from_parsed(
+        requested_url: Url,
+        final_url: Url,
+        status: u16,
+        headers: Vec<Header>,
+        body: Option<String>,
+        parsed: Option<budget::Parsed>,
+    ) -> Page {
         let (html, limits_hit, parsed_bytes) = match parsed {
             Some(p) => (Some(p.html), p.limits_hit, p.parsed_bytes),
             None => (None, Vec::new(), 0),

@@ -143,7 +143,7 @@ test('hostile pages: every scan ends in a final state while another team’s rea
     const r = byId[id];
     const line = logs.filter((l) => l.scan_id === id).at(-1);
     const processing = r.finished_at ? `${r.finished_at - r.started_at} ms` : 'unfinished';
-    console.log(`#   ${name.padEnd(13)} ${r.status.padEnd(9)} ${(r.error_code ?? '').padEnd(18)} processing ${processing}, attempts ${r.attempts}${line ? `, findings ${line.timings?.findings ?? '-'}` : ''}`);
+    console.log(`#   ${name.padEnd(13)} ${r.status.padEnd(9)} ${(r.error_code ?? '').padEnd(18)} processing ${processing}, attempts ${r.attempts}${line ? `, findings ${line.timings?.findings ?? '-'} (fetch ${line.timings?.fetch_ms ?? '-'} ms, parse ${line.timings?.parse_ms ?? '-'} ms, rules ${line.timings?.rules_ms ?? '-'} ms, persist ${line.timings?.persist_ms ?? '-'} ms)` : ''}`);
   }
   const ms = reads.map((r) => r.ms).sort((a, b) => a - b);
   const bad = reads.filter((r) => r.status !== 200);

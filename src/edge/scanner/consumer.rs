@@ -125,7 +125,11 @@ async fn try_process(env: &Env, cfg: &Config, scan_id: &str) -> worker::Result<N
     let (status, code) = match outcome {
         Ok(done) => {
             run::persist(&db, &stored.scan, &done, now).await?;
+            let persisted = Date::now().as_millis() as i64;
             timings = json!({
+                "parse_ms": done.cpu.get("parse_ms"),
+                "rules_ms": done.cpu.get("rules_ms"),
+                "persist_ms": persisted - now,
                 "ttfb_ms": done.summary.get("ttfb_ms"),
                 "fetch_ms": done.summary.get("total_ms"),
                 "decoded_bytes": done.summary.get("decoded_bytes"),

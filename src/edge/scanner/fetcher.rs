@@ -15,7 +15,8 @@
 use crate::edge::config::Config;
 use crate::scanner::fetchpolicy::{self as policy, FetchError};
 use crate::scanner::overrides::HostOverrides;
-use crate::scanner::page::{CorsPreflight, Header, Hop, HttpProbe, HttpsProbe, Page, Subresource, Timings};
+use crate::scanner::page::budget::Stepwise;
+use crate::scanner::page::{CorsPreflight, Header, Hop, HttpProbe, HttpsProbe, Page, Subresource, Timings, LIMITS};
 use crate::scanner::scanlimits::{SubrequestBudget, DOH_PER_HOST, SCAN_SUBREQUESTS};
 use crate::domain::ssrf::{self, TargetUrl};
 use futures::future::{join, join_all, select, Either, FutureExt, LocalBoxFuture, Shared};
@@ -27,6 +28,18 @@ use std::rc::Rc;
 use std::time::Duration;
 use url::Url;
 use worker::{AbortController, Date, Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect, Response, ResponseBody};
+
+
+/// Bytes of HTML parsed between two yields of the thread (see [`yield_now`]).
+const PARSE_SLICE_BYTES: usize = 512 * 1024;
+
+/// Hands the thread back to the isolate's event loop (a zero-delay timer,
+/// not a microtask, so pending I/O callbacks run). Parsing and the rules are
+/// synchronous: without this, one scan of a big page holds every other scan
+/// in the batch (their fetches, their deadlines) until it is done.
+pub async fn yield_now() {
+    worker::Delay::from(std::time::Duration::ZERO).await;
+}
 
 /// Why a request did not happen: the fetch failed, or the scan's subrequest
 /// budget had no room for it.
@@ -321,9 +334,21 @@ impl<'a> Fetcher<'a> {
         let body = textual.then(|| String::from_utf8_lossy(&raw).into_owned());
         let transferred = headers.iter().find(|h| h.name == "content-length").and_then(|h| h.value.trim().parse().ok());
         let encoding = headers.iter().find(|h| h.name == "content-encoding").map(|h| h.value.clone());
-        let mut page = Page::from_response(target.as_url().clone(), final_url, status, headers, body);
+        let t_parse = now();
+        let parsed = match body.as_deref() {
+            Some(b) if Page::parses_as_html(&headers) => {
+                let mut parse = Stepwise::new(b, &LIMITS);
+                while parse.step(PARSE_SLICE_BYTES) {
+                    yield_now().await;
+                }
+                Some(parse.finish())
+            }
+            _ => None,
+        };
+        let mut page = Page::from_parsed(target.as_url().clone(), final_url, status, headers, body, parsed);
+        let parse = now().saturating_sub(t_parse);
         page.redirects = hops;
-        page.timings = Timings { ttfb_ms: ttfb as f64, total_ms: total as f64 };
+        page.timings = Timings { ttfb_ms: ttfb as f64, total_ms: total as f64, parse_ms: parse as f64 };
         page.decoded_bytes = raw.len() as u64;
         page.transferred_bytes = transferred;
         page.content_encoding = encoding;

@@ -96,56 +96,93 @@ const CHUNK: usize = 4096;
 
 /// Parses `body` as an HTML document within `limits`.
 pub fn parse(body: &str, limits: &Limits) -> Parsed {
-    let mut hits = Vec::new();
-    let mut end = body.len();
-    if end > limits.html_bytes {
-        end = floor_char_boundary(body, limits.html_bytes);
-        hits.push(LimitHit::HtmlBytes);
+    let mut parse = Stepwise::new(body, limits);
+    while parse.step(usize::MAX) {}
+    parse.finish()
+}
+
+/// A parse fed in slices, so the Worker can hand the thread back between
+/// them: one 5 MiB page would otherwise hold the isolate, and every other
+/// scan's I/O in it, for the whole parse.
+pub struct Stepwise<'b> {
+    body: &'b str,
+    limits: &'b Limits,
+    parser: html5ever::driver::Parser<BudgetSink>,
+    hits: Vec<LimitHit>,
+    end: usize,
+    at: usize,
+    work: u64,
+    other_work: u64,
+    stopped: bool,
+}
+
+impl<'b> Stepwise<'b> {
+    pub fn new(body: &'b str, limits: &'b Limits) -> Self {
+        let mut hits = Vec::new();
+        let mut end = body.len();
+        if end > limits.html_bytes {
+            end = floor_char_boundary(body, limits.html_bytes);
+            hits.push(LimitHit::HtmlBytes);
+        }
+        if let Some(at) = first_tag_over_attributes(&body.as_bytes()[..end], limits.attributes) {
+            end = at;
+            hits.push(LimitHit::Attributes);
+        }
+        let parser = html5ever::driver::parse_document(BudgetSink::new(limits), Default::default());
+        Stepwise { body, limits, parser, hits, end, at: 0, work: 0, other_work: 0, stopped: false }
     }
-    if let Some(at) = first_tag_over_attributes(&body.as_bytes()[..end], limits.attributes) {
-        end = at;
-        hits.push(LimitHit::Attributes);
+
+    /// Feeds at least one chunk and about `max_bytes`; false once the body
+    /// is parsed or a limit stopped the parse.
+    pub fn step(&mut self, max_bytes: usize) -> bool {
+        let (body, limits) = (self.body, self.limits);
+        let stop_at = self.at.saturating_add(max_bytes.max(1)).min(self.end);
+        while !self.stopped && self.at < self.end {
+            let at = self.at;
+            let next = floor_char_boundary(body, (at + CHUNK).min(self.end)).max(ceil_char_boundary(body, at + 1).min(self.end));
+            let (depth_before, elements_before) = {
+                let sink = &self.parser.tokenizer.sink.sink;
+                sink.chunk_max_depth.set(0);
+                (sink.current_depth.get(), sink.elements.get())
+            };
+            self.parser.process(StrTendril::from_slice(&body[at..next]));
+            let sink = &self.parser.tokenizer.sink.sink;
+            // Elements are charged their exact depth (in `depth_sum`); every
+            // other tag in the chunk (end tags, comments) may walk the whole
+            // stack, so it is charged the deepest point the chunk reached.
+            let tags = body.as_bytes()[at..next].iter().filter(|&&c| c == b'<').count();
+            let others = tags.saturating_sub(sink.elements.get() - elements_before) as u64;
+            let deepest = depth_before.max(sink.chunk_max_depth.get()).max(1);
+            self.other_work += others * u64::from(deepest);
+            self.work = sink.depth_sum.get() + self.other_work;
+            self.at = next;
+            if sink.elements.get() > limits.elements {
+                self.hits.push(LimitHit::Elements);
+            }
+            if sink.too_deep.get() {
+                self.hits.push(LimitHit::Depth);
+            }
+            if self.work > limits.nesting_work {
+                self.hits.push(LimitHit::NestingWork);
+            }
+            if self.hits.iter().any(|h| matches!(h, LimitHit::Elements | LimitHit::Depth | LimitHit::NestingWork)) {
+                self.stopped = true;
+            }
+            if self.at >= stop_at {
+                break;
+            }
+        }
+        !self.stopped && self.at < self.end
     }
-    let sink = BudgetSink::new(limits);
-    let mut parser = html5ever::driver::parse_document(sink, Default::default());
-    let mut at = 0;
-    let (mut work, mut other_work) = (0u64, 0u64);
-    while at < end {
-        let next = floor_char_boundary(body, (at + CHUNK).min(end)).max(ceil_char_boundary(body, at + 1).min(end));
-        let (depth_before, elements_before) = {
-            let sink = &parser.tokenizer.sink.sink;
-            sink.chunk_max_depth.set(0);
-            (sink.current_depth.get(), sink.elements.get())
-        };
-        parser.process(StrTendril::from_slice(&body[at..next]));
-        let sink = &parser.tokenizer.sink.sink;
-        // Elements are charged their exact depth (in `depth_sum`); every
-        // other tag in the chunk (end tags, comments) may walk the whole
-        // stack, so it is charged the deepest point the chunk reached.
-        let tags = body.as_bytes()[at..next].iter().filter(|&&c| c == b'<').count();
-        let others = tags.saturating_sub(sink.elements.get() - elements_before) as u64;
-        let deepest = depth_before.max(sink.chunk_max_depth.get()).max(1);
-        other_work += others * u64::from(deepest);
-        work = sink.depth_sum.get() + other_work;
-        at = next;
-        if sink.elements.get() > limits.elements {
-            hits.push(LimitHit::Elements);
-        }
-        if sink.too_deep.get() {
-            hits.push(LimitHit::Depth);
-        }
-        if work > limits.nesting_work {
-            hits.push(LimitHit::NestingWork);
-        }
-        if hits.iter().any(|h| matches!(h, LimitHit::Elements | LimitHit::Depth | LimitHit::NestingWork)) {
-            break;
-        }
+
+    pub fn finish(self) -> Parsed {
+        let elements = self.parser.tokenizer.sink.sink.elements.get();
+        let html = self.parser.finish();
+        let mut hits = self.hits;
+        hits.sort();
+        hits.dedup();
+        Parsed { html, limits_hit: hits, parsed_bytes: self.at, elements, nesting_work: self.work }
     }
-    let elements = parser.tokenizer.sink.sink.elements.get();
-    let html = parser.finish();
-    hits.sort();
-    hits.dedup();
-    Parsed { html, limits_hit: hits, parsed_bytes: at, elements, nesting_work: work }
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -410,6 +447,32 @@ mod tests {
 
     fn small() -> Limits {
         Limits { elements: 50, depth: 10, attributes: 5, nesting_work: 100_000, html_bytes: 4000 }
+    }
+
+    /// Parsing in slices (as the Worker does, yielding between them) builds
+    /// the same tree and hits the same limits as one call.
+    #[test]
+    fn stepwise_parse_matches_one_pass() {
+        let limits = Limits { elements: 400, depth: 30, attributes: 5, nesting_work: 1_000_000, html_bytes: 1 << 20 };
+        let pages = [
+            format!("<!doctype html><body>{}</body>", "<p class=x>é text</p>".repeat(300)),
+            format!("<!doctype html><body>{}</body>", "<div>".repeat(40)),
+            "<p>short</p>".to_string(),
+        ];
+        for page in &pages {
+            let whole = parse(page, &limits);
+            let mut step = Stepwise::new(page, &limits);
+            let mut steps = 1;
+            while step.step(100) {
+                steps += 1;
+            }
+            let sliced = step.finish();
+            assert!(page.len() <= CHUNK || steps > 1, "a page longer than a chunk takes several steps");
+            assert_eq!(sliced.limits_hit, whole.limits_hit);
+            assert_eq!(sliced.parsed_bytes, whole.parsed_bytes);
+            assert_eq!(sliced.elements, whole.elements);
+            assert_eq!(sliced.html.html(), whole.html.html());
+        }
     }
 
     #[test]
