@@ -188,3 +188,84 @@ pub fn to_sarif_with_baseline(findings: &[Finding], version: &str, baseline: Opt
         "runs": [run],
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::Domain;
+    use crate::scanner::findings::{FindingStatus, Observation};
+
+    fn finding(fp: &str, rule: &str) -> Finding {
+        Finding {
+            id: format!("id-{fp}"),
+            org_id: "o".into(),
+            project_id: "p".into(),
+            obs: Observation {
+                fingerprint: fp.into(),
+                rule_id: rule.into(),
+                domain: Domain::Accessibility,
+                severity: Severity::High,
+                title: format!("t {rule}"),
+                description: "d".into(),
+                confidence: 1.0,
+                impact: 50,
+                effort: 10,
+                risk: 20,
+                score: 40,
+                asset: "https://example.com/".into(),
+                evidence: json!([]),
+                evidence_total: 0,
+                recommended_fix: json!({}),
+                references: json!([]),
+            },
+            status: FindingStatus::New,
+            owner_id: None,
+            regressed: false,
+            first_seen_scan_id: "s".into(),
+            last_seen_scan_id: "s".into(),
+            resolved_by_scan_id: None,
+            created_at: 0,
+            updated_at: 0,
+            last_seen_at: 0,
+        }
+    }
+
+    fn sighting(fp: &str, rule: &str, sig: &str) -> Sighting {
+        Sighting {
+            finding_id: format!("id-{fp}"),
+            fingerprint: fp.into(),
+            rule_id: rule.into(),
+            domain: Domain::Accessibility,
+            severity: Severity::High,
+            title: format!("t {rule}"),
+            evidence_sig: Some(sig.into()),
+        }
+    }
+
+    #[test]
+    fn baseline_states() {
+        let findings = [finding("a", "image-alt"), finding("b", "link-name"), finding("c", "button-name")];
+        let scan = [sighting("a", "image-alt", "x"), sighting("b", "link-name", "x"), sighting("c", "button-name", "y")];
+        let base = [sighting("b", "link-name", "x"), sighting("c", "button-name", "x"), sighting("d", "html-has-lang", "x")];
+        let b = Baseline { base_scan_id: "BASE", scan: &scan, base: Some(&base), base_asset: "https://example.com/" };
+        let log = to_sarif_with_baseline(&findings, "1", Some(&b));
+        let run = &log["runs"][0];
+        assert_eq!(run["baselineGuid"], "BASE");
+        let state = |rule: &str| {
+            run["results"].as_array().and_then(|r| r.iter().find(|x| x["ruleId"] == rule)).map(|x| x["baselineState"].clone())
+        };
+        assert_eq!(state("image-alt"), Some(json!("new")));
+        assert_eq!(state("link-name"), Some(json!("unchanged")));
+        assert_eq!(state("button-name"), Some(json!("updated")));
+        assert_eq!(state("html-has-lang"), Some(json!("absent")));
+        // The absent result's rule has a descriptor, at the index it names.
+        let absent = run["results"].as_array().and_then(|r| r.iter().find(|x| x["ruleId"] == "html-has-lang")).cloned().unwrap_or_default();
+        let idx = absent["ruleIndex"].as_u64().unwrap_or(99) as usize;
+        assert_eq!(run["tool"]["driver"]["rules"][idx]["id"], "html-has-lang");
+        // No base scan: everything new, no baselineGuid; no baseline at all: no state.
+        let none = to_sarif_with_baseline(&findings, "1", Some(&Baseline { base_scan_id: "", scan: &scan, base: None, base_asset: "" }));
+        assert!(none["runs"][0].get("baselineGuid").is_none());
+        assert!(none["runs"][0]["results"].as_array().is_some_and(|r| r.iter().all(|x| x["baselineState"] == "new")));
+        assert!(to_sarif(&findings, "1")["runs"][0]["results"][0].get("baselineState").is_none());
+    }
+}

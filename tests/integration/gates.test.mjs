@@ -448,6 +448,8 @@ describe('audit run', () => {
     setPage(host, V2);
     const dir = mkdtempSync(join(tmpdir(), 'audit-cli-'));
     const failed = await cli([...base, ...url, '--gate', '{"fail_on":"low","new_only":true}', '--sarif', join(dir, 'a.sarif'), '--trigger', 'post_deploy'], env);
+    // A terminal session for the closing note (node --test prints it as diagnostics).
+    console.log(`$ audit run … --gate '{"fail_on":"low","new_only":true}' --sarif a.sarif\n${failed.stderr}${failed.stdout}(exit ${failed.code})`);
     assert.equal(failed.code, 1, failed.stderr + failed.stdout);
     assert.match(failed.stdout, /compared with [0-9a-f-]{36}: 1 new, 1 fixed, 1 changed/);
     assert.match(failed.stdout, /FAILED/);
