@@ -209,7 +209,8 @@ fn run(c: &Client, o: &Opts) -> Result<i32, Failure> {
     let id = created["id"].as_str().ok_or_else(|| Failure("Run Scan answered without an id".into()))?.to_string();
     eprintln!("scan {id} queued");
     let started = Instant::now();
-    let mut last = String::new();
+    let mut last = "queued".to_string();
+    let mut dots = false;
     let scan = loop {
         let s = c.data("GET", &format!("/scans/{id}"), None, &[])?;
         let status = s["status"].as_str().unwrap_or("").to_string();
@@ -217,10 +218,12 @@ fn run(c: &Client, o: &Opts) -> Result<i32, Failure> {
             break s;
         }
         if status != last {
-            eprintln!("scan {id} {status}");
+            eprintln!("{}scan {id} {status}", if dots { "\n" } else { "" });
+            dots = false;
             last = status;
         } else {
             eprint!(".");
+            dots = true;
             let _ = std::io::stderr().flush();
         }
         if started.elapsed() > o.timeout {
@@ -228,7 +231,7 @@ fn run(c: &Client, o: &Opts) -> Result<i32, Failure> {
         }
         std::thread::sleep(o.poll);
     };
-    eprintln!("scan {id} {} after {:.0}s", scan["status"].as_str().unwrap_or(""), started.elapsed().as_secs_f64());
+    eprintln!("{}scan {id} {} after {:.0}s", if dots { "\n" } else { "" }, scan["status"].as_str().unwrap_or(""), started.elapsed().as_secs_f64());
     if scan["status"] == "failed" {
         println!("scan {id} failed: {} {}", scan["error"]["code"].as_str().unwrap_or(""), scan["error"]["message"].as_str().unwrap_or(""));
         return Ok(1);
@@ -295,7 +298,11 @@ pub fn report(scan: &Value, cmp: &Value) -> String {
             line(&mut out, "-", f, String::new());
         }
         for f in cmp["changed"].as_array().into_iter().flatten().take(20) {
-            line(&mut out, "~", f, format!(" (was {})", f["previous_severity"].as_str().unwrap_or("")));
+            let what = match f["severity_changed"].as_bool() {
+                Some(true) => format!(" (was {})", f["previous_severity"].as_str().unwrap_or("")),
+                _ => " (evidence changed)".to_string(),
+            };
+            line(&mut out, "~", f, what);
         }
     }
     let gate = &scan["gate"];
@@ -375,12 +382,16 @@ mod tests {
             "gate": {"passed": false, "source": "request", "conditions": {"max_new": 0},
                      "reasons": [{"condition": "max_new", "message": "1 new finding since the baseline, more than 0", "finding_ids": ["f1"]}]}});
         let cmp = json!({"base_scan_id": "B", "new": [{"id": "f1", "severity": "high", "rule_id": "image-alt", "title": "Images need alt"}],
-            "fixed": [], "changed": [], "unchanged": [], "security": {"scan": {"grade": "B"}, "base": {"grade": "C"}}});
+            "fixed": [], "unchanged": [], "security": {"scan": {"grade": "B"}, "base": {"grade": "C"}},
+            "changed": [{"id": "f2", "severity": "high", "rule_id": "a", "title": "A", "previous_severity": "low", "severity_changed": true},
+                        {"id": "f3", "severity": "low", "rule_id": "b", "title": "B", "previous_severity": "low", "severity_changed": false}]});
         let r = report(&scan, &cmp);
-        assert!(r.contains("compared with B: 1 new, 0 fixed"), "{r}");
+        assert!(r.contains("compared with B: 1 new, 0 fixed, 2 changed"), "{r}");
         assert!(r.contains("security C -> B"), "{r}");
         assert!(r.contains("FAILED"), "{r}");
         assert!(r.contains("! high     image-alt"), "{r}");
+        assert!(r.contains("~ high     a") && r.contains("(was low)"), "{r}");
+        assert!(r.contains("B (evidence changed)"), "{r}");
         let none = report(&json!({"id": "S", "summary": {}, "gate": null}), &json!({"base_scan_id": null, "new": []}));
         assert!(none.contains("gate: none") && none.contains("no baseline"), "{none}");
     }
