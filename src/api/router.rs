@@ -19,6 +19,10 @@ pub enum Route {
     CommandCenter { org: String, project: String },
     Schedules { org: String, project: String },
     Schedule { org: String, project: String, schedule: String },
+    /// Two scans compared by fingerprint (`?base=`, else the scan's baseline).
+    ScanCompare { org: String, project: String, scan: String },
+    /// The project's default gate.
+    ProjectGate { org: String, project: String },
 }
 
 impl Route {
@@ -28,6 +32,7 @@ impl Route {
             Route::Finding { .. } => &["GET", "PATCH"],
             Route::Schedules { .. } => &["GET", "POST"],
             Route::Schedule { .. } => &["GET", "PATCH", "DELETE"],
+            Route::ProjectGate { .. } => &["GET", "PUT", "DELETE"],
             _ => &["GET"],
         }
     }
@@ -45,7 +50,9 @@ impl Route {
             | Route::FindingHistory { org, project, .. }
             | Route::CommandCenter { org, project }
             | Route::Schedules { org, project }
-            | Route::Schedule { org, project, .. } => Some((org, project)),
+            | Route::Schedule { org, project, .. }
+            | Route::ScanCompare { org, project, .. }
+            | Route::ProjectGate { org, project } => Some((org, project)),
         }
     }
 
@@ -78,6 +85,8 @@ impl Route {
             Route::CommandCenter { .. } => "command_center",
             Route::Schedules { .. } => "schedules",
             Route::Schedule { .. } => "schedules.one",
+            Route::ScanCompare { .. } => "scans.compare",
+            Route::ProjectGate { .. } => "gate",
         }
     }
 }
@@ -106,6 +115,8 @@ pub fn match_path(path: &str) -> Option<Route> {
             ["command-center"] => Some(Route::CommandCenter { org: s(org), project: s(project) }),
             ["schedules"] => Some(Route::Schedules { org: s(org), project: s(project) }),
             ["schedules", id] => Some(Route::Schedule { org: s(org), project: s(project), schedule: s(id) }),
+            ["scans", scan, "compare"] => Some(Route::ScanCompare { org: s(org), project: s(project), scan: s(scan) }),
+            ["gate"] => Some(Route::ProjectGate { org: s(org), project: s(project) }),
             _ => None,
         },
         _ => None,
@@ -133,6 +144,12 @@ mod tests {
         assert_eq!(history.as_ref().map(|r| r.required_scope("GET")), Some("audit:read"));
         assert_eq!(match_path(&format!("{base}/findings/f/history/x")), None);
         assert!(matches!(match_path(&format!("{base}/command-center")), Some(Route::CommandCenter { .. })));
+        let cmp = match_path(&format!("{base}/scans/x/compare"));
+        assert_eq!(cmp, Some(Route::ScanCompare { org: "o".into(), project: "p".into(), scan: "x".into() }));
+        assert_eq!(cmp.as_ref().map(|r| r.required_scope("GET")), Some("audit:read"));
+        let gate = match_path(&format!("{base}/gate"));
+        assert_eq!(gate.as_ref().map(|r| r.methods()), Some(&["GET", "PUT", "DELETE"][..]));
+        assert_eq!(gate.as_ref().map(|r| r.required_scope("PUT")), Some("audit:write"));
         assert_eq!(match_path("/"), None);
         assert_eq!(match_path("/api/v1/orgs/o/projects/p/audit/nope"), None);
         assert_eq!(match_path("/api/v1/orgs/o/projects/p/audit/scans/x/y/z"), None);

@@ -2,8 +2,10 @@
 //! error type, identifiers and timestamps, the vocabulary (domains,
 //! severities), and what a scan, a finding, a schedule, triage, the command
 //! center and SARIF are. Nothing here imports `api`, `scanner` or `edge`.
+pub mod compare;
 pub mod dashboard;
 pub mod error;
+pub mod gate;
 pub mod ids;
 pub mod model;
 pub mod ratelimit;

@@ -1,5 +1,6 @@
 //! Scans: the record, its states, and parsing of the Run Scan request body.
 use crate::domain::error::ApiError;
+use crate::domain::gate::Gate;
 use crate::domain::ssrf::{self, TargetUrl};
 use crate::domain::time::rfc3339;
 use serde::{Deserialize, Serialize};
@@ -70,6 +71,12 @@ pub struct Scan {
     pub finished_at: Option<i64>,
     pub inserted_at: i64,
     pub updated_at: i64,
+    /// The gate the Run Scan request asked for (else the project's default
+    /// applies at completion).
+    pub gate: Option<Gate>,
+    /// The gate's verdict (`GateResult::to_json`), set when the scan
+    /// completed under a gate; kept as stored.
+    pub gate_result: Option<Value>,
 }
 
 impl Scan {
@@ -90,6 +97,11 @@ impl Scan {
         if let (Some((code, message)), Some(obj)) = (&self.error, v.as_object_mut()) {
             obj.insert("error".into(), json!({ "code": code, "message": message }));
         }
+        // Once final, a scan shows its gate's verdict, or null when no gate
+        // applied (or it failed); queued and running scans keep the spec's shape.
+        if let (true, Some(obj)) = (self.status.is_final(), v.as_object_mut()) {
+            obj.insert("gate".into(), self.gate_result.clone().unwrap_or(Value::Null));
+        }
         v
     }
 }
@@ -99,6 +111,7 @@ impl Scan {
 pub struct RunScan {
     pub target: TargetUrl,
     pub trigger: Trigger,
+    pub gate: Option<Gate>,
 }
 
 /// Parses the Run Scan body (already known to be a JSON object).
@@ -133,8 +146,18 @@ pub fn parse_run_scan(body: &Map<String, Value>) -> Result<RunScan, ApiError> {
             None
         }
     };
+    let gate = match body.get("gate") {
+        None | Some(Value::Null) => None,
+        Some(g) => match Gate::parse(g, "gate.") {
+            Ok(g) => Some(g),
+            Err(d) => {
+                details.extend(d);
+                None
+            }
+        },
+    };
     match (target, trigger) {
-        (Some(target), Some(trigger)) if details.is_empty() => Ok(RunScan { target, trigger }),
+        (Some(target), Some(trigger)) if details.is_empty() => Ok(RunScan { target, trigger, gate }),
         _ => Err(ApiError::InvalidParams { message: "Invalid request parameters.".into(), details }),
     }
 }
@@ -186,11 +209,28 @@ mod tests {
             finished_at: None,
             inserted_at: 0,
             updated_at: 0,
+            gate: None,
+            gate_result: None,
         };
         let v = s.to_json();
         assert!(!v.to_string().contains("secret.example"));
         assert_eq!(v["finished_at"], Value::Null);
         assert_eq!(v["summary"], json!({}));
         assert_eq!(v["inserted_at"], "1970-01-01T00:00:00Z");
+        assert!(v.get("gate").is_none(), "queued scans keep the spec's shape");
+        let done = Scan { status: ScanStatus::Completed, ..s };
+        assert_eq!(done.to_json()["gate"], Value::Null);
+    }
+
+    #[test]
+    fn gate_is_parsed_and_reported_per_field() {
+        let r = parse_run_scan(&obj(json!({"url": "https://example.com", "gate": {"fail_on": "high", "max_new": 0}}))).expect("valid");
+        assert_eq!(r.gate.and_then(|g| g.max_new), Some(0));
+        match parse_run_scan(&obj(json!({"url": "https://example.com", "gate": {"fail_on": "severe"}}))) {
+            Err(ApiError::InvalidParams { details, .. }) => assert!(details.contains_key("gate.fail_on")),
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(parse_run_scan(&obj(json!({"url": "https://example.com", "gate": "high"}))).is_err());
+        assert!(parse_run_scan(&obj(json!({"url": "https://example.com", "gate": null}))).expect("valid").gate.is_none());
     }
 }

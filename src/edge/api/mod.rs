@@ -1,6 +1,7 @@
 //! The request frame: route, authenticate, authorize, rate-limit, dispatch to
 //! a handler module, map errors, log. No SQL here and no rule logic.
 
+pub(crate) mod gates;
 pub(crate) mod ratelimiter;
 pub(crate) mod request;
 pub(crate) mod scans;
@@ -176,6 +177,12 @@ async fn dispatch(route: &Route, req: &mut Request, ctx: &Ctx<'_>) -> Result<Res
             worker::Method::Patch => schedules::update(req, ctx, schedule).await,
             worker::Method::Delete => schedules::delete(ctx, schedule).await,
             _ => schedules::get(ctx, schedule).await,
+        },
+        Route::ScanCompare { scan, .. } => gates::compare(ctx, scan).await,
+        Route::ProjectGate { .. } => match req.method() {
+            worker::Method::Put => gates::put_gate(req, ctx).await,
+            worker::Method::Delete => gates::delete_gate(ctx).await,
+            _ => gates::get_gate(ctx).await,
         },
         Route::Health | Route::DevEnqueue { .. } => Err(ApiError::NotFound),
     }

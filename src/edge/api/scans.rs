@@ -49,6 +49,8 @@ pub async fn run(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, ApiError>
             finished_at: None,
             inserted_at: now,
             updated_at: now,
+            gate: run.gate.clone(),
+            gate_result: None,
         };
         crate::edge::jobs::create_and_enqueue(ctx.env, &scan).await?;
         Ok::<Scan, ApiError>(scan)

@@ -212,7 +212,20 @@ pub async fn scan_sarif(ctx: &Ctx<'_>, scan_id: &str) -> Result<Response, ApiErr
             break;
         }
     }
-    let body = sarif::to_sarif(&all, env!("CARGO_PKG_VERSION"));
+    // baselineState against the scan's baseline (or `?base=`), as compare does.
+    let body = if scan.status == crate::domain::scan::ScanStatus::Completed {
+        let base = crate::edge::api::gates::scan_and_base(ctx, &scan).await?;
+        let seen = crate::edge::store::gates::sightings(&db, &scan.id).await?;
+        let baseline = sarif::Baseline {
+            base_scan_id: base.as_ref().map(|(b, _)| b.id.as_str()).unwrap_or_default(),
+            scan: &seen,
+            base: base.as_ref().map(|(_, s)| s.as_slice()),
+            base_asset: base.as_ref().map(|(b, _)| b.url.as_str()).unwrap_or_default(),
+        };
+        sarif::to_sarif_with_baseline(&all, env!("CARGO_PKG_VERSION"), Some(&baseline))
+    } else {
+        sarif::to_sarif(&all, env!("CARGO_PKG_VERSION"))
+    };
     let mut resp = http::ok_body(200, &body, ctx.request_id)?;
     resp.headers_mut().set("content-type", "application/sarif+json")?;
     Ok(resp)

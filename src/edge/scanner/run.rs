@@ -11,7 +11,10 @@ use crate::scanner::page::Page;
 use crate::scanner::rules;
 use crate::domain::scan::Scan;
 use crate::domain::ssrf;
+use crate::domain::compare::{evidence_signature, Sighting};
+use crate::domain::gate::{self, GateResult};
 use serde_json::{json, Value};
+use std::collections::{HashMap, HashSet};
 use worker::D1Database;
 
 /// Node visits the rules make between two yields of the thread.
@@ -98,6 +101,51 @@ pub async fn persist(db: &D1Database, scan: &Scan, done: &ScanDone, now: i64) ->
         .iter()
         .map(|_| ids::uuid_v4().map_err(worker::Error::RustError))
         .collect::<worker::Result<_>>()?;
+    let verdict = gate_verdict(db, scan, done, &new_ids, now).await?;
+    let verdict = verdict.map(|v| v.to_json().to_string());
     let at = store::findings::ScanRef { org: &scan.org_id, project: &scan.project_id, scan_id: &scan.id, asset: &done.asset };
-    store::findings::record_completed_scan(db, &at, &done.summary.to_string(), &done.observations, &new_ids, now).await
+    store::findings::record_completed_scan(db, &at, &done.summary.to_string(), &done.observations, &new_ids, now, verdict.as_deref()).await
+}
+
+/// Judges the scan's gate (its request's, else the project's default, read
+/// now) against the scan's baseline. No gate: no verdict, and no extra reads.
+async fn gate_verdict(db: &D1Database, scan: &Scan, done: &ScanDone, new_ids: &[String], now: i64) -> worker::Result<Option<GateResult>> {
+    let (gate, source) = match &scan.gate {
+        Some(g) => (g.clone(), "request"),
+        None => match store::gates::project_gate(db, &scan.org_id, &scan.project_id).await? {
+            Some((g, _)) => (g, "project"),
+            None => return Ok(None),
+        },
+    };
+    let baseline = store::gates::baseline(db, &scan.org_id, &scan.project_id, &scan.url, (now, &scan.id)).await?;
+    let base_sightings = match &baseline {
+        Some((id, _)) => store::gates::sightings(db, id).await?,
+        None => Vec::new(),
+    };
+    // Existing findings keep their ids (the upsert does not change them);
+    // new ones get the id the upsert will insert.
+    let known = store::gates::asset_findings(db, &scan.org_id, &scan.project_id, &done.asset).await?;
+    let id_of: HashMap<&str, &str> = known.iter().map(|f| (f.fingerprint.as_str(), f.id.as_str())).collect();
+    let ignored: HashSet<String> = known.iter().filter(|f| f.status == "ignored").map(|f| f.fingerprint.clone()).collect();
+    let current: Vec<Sighting> = done
+        .observations
+        .iter()
+        .zip(new_ids)
+        .map(|(o, new_id)| Sighting {
+            finding_id: id_of.get(o.fingerprint.as_str()).map(|s| s.to_string()).unwrap_or_else(|| new_id.clone()),
+            fingerprint: o.fingerprint.clone(),
+            rule_id: o.rule_id.clone(),
+            domain: o.domain,
+            severity: o.severity,
+            title: o.title.clone(),
+            evidence_sig: Some(evidence_signature(&o.evidence, o.evidence_total)),
+        })
+        .collect();
+    let input = gate::Input {
+        scan: &current,
+        baseline: baseline.as_ref().map(|(id, _)| (id.as_str(), base_sightings.as_slice())),
+        ignored: &ignored,
+        security_grade: done.summary.get("security_grade").and_then(Value::as_str),
+    };
+    Ok(Some(gate::evaluate(&gate, source, &input)))
 }

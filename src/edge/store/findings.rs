@@ -39,8 +39,9 @@ pub async fn record_completed_scan(
     obs: &[Observation],
     new_ids: &[String],
     now: i64,
+    gate_result: Option<&str>,
 ) -> Result<()> {
-    let mut stmts = vec![super::scans::complete_stmt(db, scan.scan_id, now, summary)?];
+    let mut stmts = vec![super::scans::complete_stmt(db, scan.scan_id, now, summary, gate_result)?];
     stmts.extend(record_stmts(db, scan, obs, new_ids, now)?);
     db.batch(stmts).await?;
     Ok(())
@@ -95,10 +96,18 @@ fn record_stmts(
         ])?);
         out.push(
             db.prepare(
-                "INSERT OR IGNORE INTO scan_findings (scan_id, finding_id, severity, seen_at) \
-                 SELECT ?1, id, ?4, ?6 FROM findings WHERE org_id = ?2 AND project_id = ?3 AND fingerprint = ?5",
+                "INSERT OR IGNORE INTO scan_findings (scan_id, finding_id, severity, seen_at, evidence_sig) \
+                 SELECT ?1, id, ?4, ?6, ?7 FROM findings WHERE org_id = ?2 AND project_id = ?3 AND fingerprint = ?5",
             )
-            .bind(&[s(scan_id), s(org), s(project), s(o.severity.as_str()), s(&o.fingerprint), n(now)])?,
+            .bind(&[
+                s(scan_id),
+                s(org),
+                s(project),
+                s(o.severity.as_str()),
+                s(&o.fingerprint),
+                n(now),
+                s(&crate::domain::compare::evidence_signature(&o.evidence, o.evidence_total)),
+            ])?,
         );
     }
     out.push(

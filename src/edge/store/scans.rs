@@ -21,6 +21,8 @@ struct Row {
     finished_at: Option<f64>,
     inserted_at: f64,
     updated_at: f64,
+    gate: Option<String>,
+    gate_result: Option<String>,
 }
 
 /// A scan plus the bookkeeping the consumer needs.
@@ -30,7 +32,7 @@ pub struct StoredScan {
     pub attempts: u32,
 }
 
-const COLS: &str = "id, org_id, project_id, url, trigger, status, summary, error_code, error_message, attempts, started_at, finished_at, inserted_at, updated_at";
+const COLS: &str = "id, org_id, project_id, url, trigger, status, summary, error_code, error_message, attempts, started_at, finished_at, inserted_at, updated_at, gate, gate_result";
 
 fn from_row(r: Row) -> StoredScan {
     let error = match (r.error_code, r.error_message) {
@@ -52,14 +54,17 @@ fn from_row(r: Row) -> StoredScan {
             finished_at: r.finished_at.map(|f| f as i64),
             inserted_at: r.inserted_at as i64,
             updated_at: r.updated_at as i64,
+            // Unreadable JSON (never written by us) reads as no gate.
+            gate: r.gate.and_then(|g| serde_json::from_str::<Value>(&g).ok()).and_then(|g| crate::domain::gate::Gate::parse(&g, "").ok()),
+            gate_result: r.gate_result.and_then(|g| serde_json::from_str(&g).ok()),
         },
     }
 }
 
 pub async fn insert(db: &D1Database, scan: &Scan) -> Result<()> {
     db.prepare(
-        "INSERT INTO scans (id, org_id, project_id, url, trigger, status, summary, started_at, inserted_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, '{}', ?7, ?8, ?9)",
+        "INSERT INTO scans (id, org_id, project_id, url, trigger, status, summary, started_at, inserted_at, updated_at, gate) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, '{}', ?7, ?8, ?9, ?10)",
     )
     .bind(&[
         s(&scan.id),
@@ -71,6 +76,7 @@ pub async fn insert(db: &D1Database, scan: &Scan) -> Result<()> {
         n(scan.started_at),
         n(scan.inserted_at),
         n(scan.updated_at),
+        scan.gate.as_ref().map(|g| s(&g.to_json().to_string())).unwrap_or(wasm_bindgen::JsValue::NULL),
     ])?
     .run()
     .await?;
@@ -148,12 +154,13 @@ pub async fn fail(db: &D1Database, id: &str, now: i64, code: &str, message: &str
 
 /// The statement that completes a running scan with its summary; returned so
 /// the caller can put it in the same D1 batch as the findings it wrote.
-pub(super) fn complete_stmt(db: &D1Database, id: &str, now: i64, summary: &str) -> Result<worker::D1PreparedStatement> {
+/// `gate_result` is the gate's verdict as JSON (None: no gate applied).
+pub(super) fn complete_stmt(db: &D1Database, id: &str, now: i64, summary: &str, gate_result: Option<&str>) -> Result<worker::D1PreparedStatement> {
     db.prepare(
-        "UPDATE scans SET status = 'completed', lease_until = NULL, error_code = NULL, error_message = NULL, summary = ?2, finished_at = ?3, updated_at = ?3 \
-         WHERE id = ?1 AND status = 'running'",
+        "UPDATE scans SET status = 'completed', lease_until = NULL, error_code = NULL, error_message = NULL, summary = ?2, finished_at = ?3, updated_at = ?3, \
+         gate_result = ?4 WHERE id = ?1 AND status = 'running'",
     )
-    .bind(&[s(id), s(summary), n(now)])
+    .bind(&[s(id), s(summary), n(now), gate_result.map(s).unwrap_or(wasm_bindgen::JsValue::NULL)])
 }
 
 
