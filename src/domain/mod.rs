@@ -2,6 +2,7 @@
 //! error type, identifiers and timestamps, the vocabulary (domains,
 //! severities), and what a scan, a finding, a schedule, triage, the command
 //! center and SARIF are. Nothing here imports `api`, `scanner` or `edge`.
+pub mod badge;
 pub mod dashboard;
 pub mod error;
 pub mod ids;
@@ -13,3 +14,4 @@ pub mod scoring;
 pub mod ssrf;
 pub mod time;
 pub mod triage;
+pub mod webhook;

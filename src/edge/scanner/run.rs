@@ -12,7 +12,7 @@ use crate::scanner::rules;
 use crate::domain::scan::Scan;
 use crate::domain::ssrf;
 use serde_json::{json, Value};
-use worker::D1Database;
+use worker::{console_error, D1Database, Env};
 
 /// What a completed scan produced.
 pub struct ScanDone {
@@ -73,4 +73,47 @@ pub async fn persist(db: &D1Database, scan: &Scan, done: &ScanDone, now: i64) ->
         .collect::<worker::Result<_>>()?;
     let at = store::findings::ScanRef { org: &scan.org_id, project: &scan.project_id, scan_id: &scan.id, asset: &done.asset };
     store::findings::record_completed_scan(db, &at, &done.summary.to_string(), &done.observations, &new_ids, now).await
+}
+
+/// Emits `scan.completed` (and `finding.regressed` when the scan reopened
+/// resolved findings) to the project's webhooks. Best effort: the scan is
+/// already recorded, so a failure here is logged, not retried.
+pub async fn announce_completed(env: &Env, scan: &Scan, done: &ScanDone, finished_at: i64) {
+    use crate::domain::webhook::Event;
+    let r = async {
+        let data = json!({
+            "scan_id": scan.id, "trigger": scan.trigger.as_str(), "status": "completed",
+            "summary": done.summary, "finished_at": crate::domain::time::rfc3339(finished_at),
+        });
+        crate::edge::webhooks::emit(env, &scan.org_id, &scan.project_id, Event::ScanCompleted, data).await?;
+        let db = env.d1("DB")?;
+        let hooks = store::webhooks::list(&db, &scan.org_id, &scan.project_id).await?;
+        if hooks.iter().any(|h| crate::domain::webhook::subscribed(&h.events, Event::FindingRegressed)) {
+            let regressed = store::webhooks::regressed_in_scan(&db, &scan.id).await?;
+            if !regressed.is_empty() {
+                let findings: Vec<Value> = regressed
+                    .iter()
+                    .map(|f| json!({ "id": f.id, "rule_id": f.rule_id, "domain": f.domain, "severity": f.severity, "title": f.title }))
+                    .collect();
+                let data = json!({ "scan_id": scan.id, "findings": findings });
+                crate::edge::webhooks::emit(env, &scan.org_id, &scan.project_id, Event::FindingRegressed, data).await?;
+            }
+        }
+        Ok::<(), worker::Error>(())
+    }
+    .await;
+    if let Err(e) = r {
+        console_error!("{}", json!({ "type": "webhook", "scan_id": scan.id, "event": "emit_failed", "error": e.to_string() }));
+    }
+}
+
+/// Emits `scan.failed` to the project's webhooks (best effort, as above).
+pub async fn announce_failed(env: &Env, scan: &Scan, code: &str, message: &str, finished_at: i64) {
+    let data = json!({
+        "scan_id": scan.id, "trigger": scan.trigger.as_str(), "status": "failed",
+        "error": { "code": code, "message": message }, "finished_at": crate::domain::time::rfc3339(finished_at),
+    });
+    if let Err(e) = crate::edge::webhooks::emit(env, &scan.org_id, &scan.project_id, crate::domain::webhook::Event::ScanFailed, data).await {
+        console_error!("{}", json!({ "type": "webhook", "scan_id": scan.id, "event": "emit_failed", "error": e.to_string() }));
+    }
 }

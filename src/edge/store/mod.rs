@@ -1,5 +1,6 @@
 //! D1 storage adapters. All SQL lives here; handlers and the consumer call
 //! these functions with parsed values.
+pub mod badges;
 pub mod findings;
 pub mod health;
 pub mod idempotency;
@@ -8,6 +9,7 @@ pub mod retention;
 pub mod scans;
 pub mod schedules;
 pub mod sql;
+pub mod webhooks;
 
 use wasm_bindgen::JsValue;
 
