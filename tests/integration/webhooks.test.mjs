@@ -14,6 +14,7 @@ let receiver;
 let doh;
 const received = []; // {host, path, headers, body}
 const plans = new Map(); // path -> statuses to answer in turn (then 200)
+const pages = new Map(); // scanned host -> HTML to serve (default: a clean page)
 
 before(async () => {
   receiver = createServer((req, res) => {
@@ -34,8 +35,9 @@ before(async () => {
   });
   const hookPort = await listen(receiver);
   site = createServer((req, res) => {
+    const host = (req.headers['x-forwarded-host'] ?? '').replace(/:\d+$/, '');
     res.writeHead(200, { 'content-type': 'text/html' });
-    res.end('<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main><h1>t</h1></main></body></html>');
+    res.end(pages.get(host) ?? '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main><h1>t</h1></main></body></html>');
   });
   const sitePort = await listen(site);
   // private-hook.example.com passes the URL check (a public-looking name)
@@ -211,6 +213,38 @@ describe('webhooks', () => {
     assert.equal(body.data.error.code, 'blocked_target');
     verify(failedHook.secret, req);
     assert.equal((await deliveries(base, completedHook.id, key)).data.length, 0);
+  });
+
+  test('finding.regressed names the findings a scan reopened', async () => {
+    const org = randomUUID();
+    const [key] = w.createKeys([{ org }]);
+    const base = projectPath(org, 'hooks');
+    const h = (await w.api('POST', `${base}/webhooks`, { key, body: { url: 'https://hooks.example.com/regressed', events: ['finding.regressed'] } })).json.data;
+    const host = 'regress-site.example.com';
+    const clean = '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main><h1>t</h1></main></body></html>';
+    const broken = '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main><h1>t</h1><img src="/a.png"></main></body></html>';
+    const scan = async (html) => {
+      pages.set(host, html);
+      const r = await w.api('POST', `${base}/scans/run`, { key, body: { url: `https://${host}/` } });
+      return w.waitForScan(org, 'hooks', r.json.data.id, key);
+    };
+    await scan(broken); // image-alt found
+    await scan(clean); // resolved
+    assert.equal((await deliveries(base, h.id, key)).data.length, 0, 'nothing regressed yet');
+    const third = await scan(broken); // seen again: regressed
+    const [d] = await settled(base, h.id, key);
+    assert.equal(d.event, 'finding.regressed');
+    const req = received.find((r) => r.headers['x-audit-delivery'] === d.id);
+    verify(h.secret, req);
+    const body = JSON.parse(req.body);
+    assert.equal(body.data.scan_id, third.id);
+    const ids = body.data.findings.map((f) => f.rule_id);
+    assert.ok(ids.includes('image-alt'), ids.join(','));
+    const alt = body.data.findings.find((f) => f.rule_id === 'image-alt');
+    const finding = await w.api('GET', `${base}/findings/${alt.id}`, { key });
+    assert.equal(finding.json.data.regressed, true);
+    assert.equal(finding.json.data.status, 'new');
+    assert.equal((await deliveries(base, h.id, key)).data.length, 1, 'one event for the scan');
   });
 
   test('no delivery to a name that resolves to a private address at delivery time', async () => {
