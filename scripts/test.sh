@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 echo "== native tests (cargo test)"
-cargo test --release --quiet -- --nocapture 2>&1 | grep -v '^running 0 tests$'
+cargo test --release --quiet --features cli -- --nocapture 2>&1 | grep -v '^running 0 tests$'
 echo "== bundle (wrangler deploy --dry-run, both Workers)"
 bash scripts/build.sh >/dev/null 2>&1 || bash scripts/build.sh
 # One wasm serves both Workers; each config is dry-run so a broken config
