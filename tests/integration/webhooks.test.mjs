@@ -282,6 +282,21 @@ describe('webhooks', () => {
     plans.delete('/moved');
   });
 
+  test('delivery logs older than the retention are deleted by the hourly cron', async () => {
+    const org = randomUUID();
+    const [key] = w.createKeys([{ org }]);
+    const base = projectPath(org, 'hooks');
+    const h = (await w.api('POST', `${base}/webhooks`, { key, body: { url: 'https://hooks.example.com/retained', events: ['scan.completed'] } })).json.data;
+    const old = Date.now() - 100 * 86_400_000; // past the default 90 days
+    const [oldId, newId] = [randomUUID(), randomUUID()];
+    w.sql(`INSERT INTO webhook_deliveries (id, webhook_id, org_id, project_id, event, payload, status, created_at, updated_at)
+           VALUES ('${oldId}', '${h.id}', '${org}', 'hooks', 'scan.completed', '{}', 'delivered', ${old}, ${old}),
+                  ('${newId}', '${h.id}', '${org}', 'hooks', 'scan.completed', '{}', 'delivered', ${Date.now()}, ${Date.now()});`);
+    assert.equal((await deliveries(base, h.id, key)).data.length, 2);
+    assert.equal(await w.cron('17 * * * *'), 200);
+    assert.deepEqual((await deliveries(base, h.id, key)).data.map((d) => d.id), [newId]);
+  });
+
   test('the delivery log pages with a cursor, newest first', async () => {
     const org = randomUUID();
     const [key] = w.createKeys([{ org }]);
