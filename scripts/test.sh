@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 echo "== native tests (cargo test)"
 cargo test --release --quiet -- --nocapture 2>&1 | grep -v '^running 0 tests$'
+# The `audit` CLI (tests/integration/cli.test.mjs runs it), built apart:
+# `cargo test --release --features cli` fails to link the test targets
+# ("requires panic strategy `abort`") once the bin is in the test build.
+cargo build --release --quiet --features cli --bin audit
 echo "== bundle (wrangler deploy --dry-run, both Workers)"
 bash scripts/build.sh >/dev/null 2>&1 || bash scripts/build.sh
 # One wasm serves both Workers; each config is dry-run so a broken config

@@ -23,6 +23,15 @@ pub enum Route {
     ScanCompare { org: String, project: String, scan: String },
     /// The project's default gate.
     ProjectGate { org: String, project: String },
+    /// README badges of a project (create, list) and one badge (get, revoke).
+    Badges { org: String, project: String },
+    Badge { org: String, project: String, badge: String },
+    /// `GET /badge/{token}.svg`: public, no key.
+    BadgeSvg { file: String },
+    Webhooks { org: String, project: String },
+    Webhook { org: String, project: String, webhook: String },
+    WebhookTest { org: String, project: String, webhook: String },
+    WebhookDeliveries { org: String, project: String, webhook: String },
 }
 
 impl Route {
@@ -33,13 +42,16 @@ impl Route {
             Route::Schedules { .. } => &["GET", "POST"],
             Route::Schedule { .. } => &["GET", "PATCH", "DELETE"],
             Route::ProjectGate { .. } => &["GET", "PUT", "DELETE"],
+            Route::Badges { .. } | Route::Webhooks { .. } => &["GET", "POST"],
+            Route::Badge { .. } | Route::Webhook { .. } => &["GET", "DELETE"],
+            Route::WebhookTest { .. } => &["POST"],
             _ => &["GET"],
         }
     }
     /// The org and project path parameters, for routes under a project.
     pub fn project_params(&self) -> Option<(&str, &str)> {
         match self {
-            Route::Health | Route::DevEnqueue { .. } => None,
+            Route::Health | Route::DevEnqueue { .. } | Route::BadgeSvg { .. } => None,
             Route::RunScan { org, project }
             | Route::ListScans { org, project }
             | Route::GetScan { org, project, .. }
@@ -53,6 +65,12 @@ impl Route {
             | Route::Schedule { org, project, .. }
             | Route::ScanCompare { org, project, .. }
             | Route::ProjectGate { org, project } => Some((org, project)),
+            | Route::Badges { org, project }
+            | Route::Badge { org, project, .. }
+            | Route::Webhooks { org, project }
+            | Route::Webhook { org, project, .. }
+            | Route::WebhookTest { org, project, .. }
+            | Route::WebhookDeliveries { org, project, .. } => Some((org, project)),
         }
     }
 
@@ -87,6 +105,13 @@ impl Route {
             Route::Schedule { .. } => "schedules.one",
             Route::ScanCompare { .. } => "scans.compare",
             Route::ProjectGate { .. } => "gate",
+            Route::Badges { .. } => "badges",
+            Route::Badge { .. } => "badges.one",
+            Route::BadgeSvg { .. } => "badges.svg",
+            Route::Webhooks { .. } => "webhooks",
+            Route::Webhook { .. } => "webhooks.one",
+            Route::WebhookTest { .. } => "webhooks.test",
+            Route::WebhookDeliveries { .. } => "webhooks.deliveries",
         }
     }
 }
@@ -97,6 +122,7 @@ pub fn match_path(path: &str) -> Option<Route> {
     match segs.as_slice() {
         ["health"] => Some(Route::Health),
         ["__dev", "scans", scan, "enqueue"] => Some(Route::DevEnqueue { scan: s(scan) }),
+        ["badge", file] if file.ends_with(".svg") => Some(Route::BadgeSvg { file: s(file) }),
         ["api", "v1", "orgs", org, "projects", project, "audit", rest @ ..] => match rest {
             ["scans", "run"] => Some(Route::RunScan { org: s(org), project: s(project) }),
             ["scans"] => Some(Route::ListScans { org: s(org), project: s(project) }),
@@ -117,6 +143,14 @@ pub fn match_path(path: &str) -> Option<Route> {
             ["schedules", id] => Some(Route::Schedule { org: s(org), project: s(project), schedule: s(id) }),
             ["scans", scan, "compare"] => Some(Route::ScanCompare { org: s(org), project: s(project), scan: s(scan) }),
             ["gate"] => Some(Route::ProjectGate { org: s(org), project: s(project) }),
+            ["badges"] => Some(Route::Badges { org: s(org), project: s(project) }),
+            ["badges", id] => Some(Route::Badge { org: s(org), project: s(project), badge: s(id) }),
+            ["webhooks"] => Some(Route::Webhooks { org: s(org), project: s(project) }),
+            ["webhooks", id] => Some(Route::Webhook { org: s(org), project: s(project), webhook: s(id) }),
+            ["webhooks", id, "test"] => Some(Route::WebhookTest { org: s(org), project: s(project), webhook: s(id) }),
+            ["webhooks", id, "deliveries"] => {
+                Some(Route::WebhookDeliveries { org: s(org), project: s(project), webhook: s(id) })
+            }
             _ => None,
         },
         _ => None,
@@ -150,6 +184,16 @@ mod tests {
         let gate = match_path(&format!("{base}/gate"));
         assert_eq!(gate.as_ref().map(|r| r.methods()), Some(&["GET", "PUT", "DELETE"][..]));
         assert_eq!(gate.as_ref().map(|r| r.required_scope("PUT")), Some("audit:write"));
+        assert_eq!(match_path("/badge/bdg_x.svg"), Some(Route::BadgeSvg { file: "bdg_x.svg".into() }));
+        assert_eq!(match_path("/badge/bdg_x.png"), None);
+        assert!(matches!(match_path(&format!("{base}/badges")), Some(Route::Badges { .. })));
+        assert!(matches!(match_path(&format!("{base}/badges/b")), Some(Route::Badge { .. })));
+        assert!(matches!(match_path(&format!("{base}/webhooks")), Some(Route::Webhooks { .. })));
+        assert!(matches!(match_path(&format!("{base}/webhooks/w")), Some(Route::Webhook { .. })));
+        let test = match_path(&format!("{base}/webhooks/w/test"));
+        assert_eq!(test.as_ref().map(|r| r.required_scope("POST")), Some("audit:write"));
+        let deliveries = match_path(&format!("{base}/webhooks/w/deliveries"));
+        assert_eq!(deliveries.as_ref().map(|r| r.methods()), Some(&["GET"][..]));
         assert_eq!(match_path("/"), None);
         assert_eq!(match_path("/api/v1/orgs/o/projects/p/audit/nope"), None);
         assert_eq!(match_path("/api/v1/orgs/o/projects/p/audit/scans/x/y/z"), None);

@@ -3,6 +3,7 @@
 //! severities), and what a scan, a finding, a schedule, triage, the command
 //! center and SARIF are. Nothing here imports `api`, `scanner` or `edge`.
 pub mod compare;
+pub mod badge;
 pub mod dashboard;
 pub mod error;
 pub mod gate;
@@ -15,3 +16,4 @@ pub mod scoring;
 pub mod ssrf;
 pub mod time;
 pub mod triage;
+pub mod webhook;

@@ -16,6 +16,9 @@ pub struct Config {
     pub scan_budget_ms: u64,
     /// First retry delay (`SCAN_RETRY_BASE_SECS`, default 10 s; doubles per attempt).
     pub retry_base_secs: u32,
+    /// First retry delay of a failed webhook delivery (`WEBHOOK_RETRY_BASE_SECS`,
+    /// default 30 s; doubles per attempt, 5 attempts).
+    pub webhook_retry_base_secs: u32,
     /// Scheduled scans per org per hour before slots are skipped (`SCHEDULED_SCANS_PER_HOUR`, default 60).
     pub scheduled_per_hour: u32,
     /// Scans and findings older than this are deleted (`RETENTION_DAYS`, default 90).
@@ -40,6 +43,7 @@ impl Config {
                 .unwrap_or(crate::scanner::fetchpolicy::MAIN_BUDGET_MS)
                 .clamp(1, crate::scanner::scanlimits::MAX_MAIN_BUDGET_MS),
             retry_base_secs: var(env, "SCAN_RETRY_BASE_SECS").and_then(|s| s.parse().ok()).unwrap_or(10),
+            webhook_retry_base_secs: var(env, "WEBHOOK_RETRY_BASE_SECS").and_then(|s| s.parse().ok()).unwrap_or(30),
             scheduled_per_hour: var(env, "SCHEDULED_SCANS_PER_HOUR").and_then(|s| s.parse().ok()).unwrap_or(60),
             retention_days: var(env, "RETENTION_DAYS").and_then(|s| s.parse().ok()).filter(|d| *d >= 1).unwrap_or(90),
         }

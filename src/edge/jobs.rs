@@ -3,7 +3,7 @@
 //! `crate::scanner::fanout::parse_job`).
 use crate::edge::store;
 use crate::domain::error::ApiError;
-use crate::scanner::fanout::{ScanJob, SchedulePage, SEND_BATCH_MAX};
+use crate::scanner::fanout::{ScanJob, SchedulePage, WebhookDelivery, SEND_BATCH_MAX};
 use crate::domain::scan::Scan;
 use serde::Serialize;
 use worker::Env;
@@ -32,6 +32,12 @@ async fn send_all(env: &Env, bodies: Vec<String>) -> worker::Result<()> {
         queue.send_batch(chunk.to_vec()).await?;
     }
     Ok(())
+}
+
+/// One webhook delivery message per id.
+pub async fn enqueue_deliveries(env: &Env, delivery_ids: &[String]) -> worker::Result<()> {
+    let bodies = delivery_ids.iter().map(|id| body(&WebhookDelivery::new(id))).collect::<worker::Result<_>>()?;
+    send_all(env, bodies).await
 }
 
 /// One scan job per id.

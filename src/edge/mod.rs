@@ -15,6 +15,7 @@ mod http;
 mod jobs;
 mod scanner;
 mod store;
+mod webhooks;
 
 use worker::{event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent};
 

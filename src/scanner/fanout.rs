@@ -50,21 +50,43 @@ impl SchedulePage {
     }
 }
 
+/// Send (or retry) one webhook delivery. Only the id travels: the body,
+/// URL and secret are read from D1 at each attempt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookDelivery {
+    pub kind: DeliveryKind,
+    pub delivery_id: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DeliveryKind {
+    #[serde(rename = "webhook_delivery")]
+    WebhookDelivery,
+}
+
+impl WebhookDelivery {
+    pub fn new(delivery_id: &str) -> Self {
+        WebhookDelivery { kind: DeliveryKind::WebhookDelivery, delivery_id: delivery_id.to_string() }
+    }
+}
+
 /// A message on the scan queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Job {
     Scan(ScanJob),
     SchedulePage(SchedulePage),
+    WebhookDelivery(WebhookDelivery),
 }
 
 /// Parses a message body (JSON text). Scan jobs carry no `kind`, as before
 /// the fan-out existed, so messages already queued keep working.
 pub fn parse_job(body: &str) -> Option<Job> {
     let v: serde_json::Value = serde_json::from_str(body).ok()?;
-    if v.get("kind").is_some() {
-        serde_json::from_value(v).ok().map(Job::SchedulePage)
-    } else {
-        serde_json::from_value(v).ok().map(Job::Scan)
+    match v.get("kind").and_then(|k| k.as_str()) {
+        Some("webhook_delivery") => serde_json::from_value(v).ok().map(Job::WebhookDelivery),
+        Some(_) => serde_json::from_value(v).ok().map(Job::SchedulePage),
+        None if v.get("kind").is_some() => None,
+        None => serde_json::from_value(v).ok().map(Job::Scan),
     }
 }
 
@@ -108,7 +130,10 @@ mod tests {
         let page = serde_json::to_string(&SchedulePage::new("o")).expect("serialises");
         assert_eq!(page, r#"{"kind":"schedule_page","org_id":"o"}"#);
         assert_eq!(parse_job(&page), Some(Job::SchedulePage(SchedulePage::new("o"))));
-        for bad in ["", "[]", "{}", r#"{"kind":"nope","org_id":"o"}"#, r#"{"kind":"schedule_page"}"#, r#"{"scan_id":5}"#] {
+        let hook = serde_json::to_string(&WebhookDelivery::new("d")).expect("serialises");
+        assert_eq!(hook, r#"{"kind":"webhook_delivery","delivery_id":"d"}"#);
+        assert_eq!(parse_job(&hook), Some(Job::WebhookDelivery(WebhookDelivery::new("d"))));
+        for bad in ["", "[]", "{}", r#"{"kind":"nope","org_id":"o"}"#, r#"{"kind":"schedule_page"}"#, r#"{"scan_id":5}"#, r#"{"kind":"webhook_delivery"}"#, r#"{"kind":5,"scan_id":"a"}"#] {
             assert_eq!(parse_job(bad), None, "{bad}");
         }
     }

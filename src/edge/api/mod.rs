@@ -2,11 +2,13 @@
 //! a handler module, map errors, log. No SQL here and no rule logic.
 
 pub(crate) mod gates;
+pub(crate) mod badges;
 pub(crate) mod ratelimiter;
 pub(crate) mod request;
 pub(crate) mod scans;
 pub(crate) mod schedules;
 pub(crate) mod triage;
+pub(crate) mod webhooks;
 use crate::edge::config::Config;
 use crate::edge::api::request::{q, Ctx, Principal};
 use crate::edge::{http, store};
@@ -35,6 +37,7 @@ pub async fn handle(mut req: Request, env: &Env) -> worker::Result<Response> {
         Some(Route::Health) => health(env, &request_id, &mut health_cached).await,
         Some(Route::DevEnqueue { scan }) if cfg.development => dev_enqueue(env, scan, &request_id).await,
         Some(Route::DevEnqueue { .. }) => Err(ApiError::NotFound),
+        Some(Route::BadgeSvg { file }) => badges::svg(&req, env, file).await,
         Some(r) => match admit(&req, env, &cfg, r, &mut auth).await {
             Err(e) => {
                 if let ApiError::RateLimited(d) = &e {
@@ -184,6 +187,16 @@ async fn dispatch(route: &Route, req: &mut Request, ctx: &Ctx<'_>) -> Result<Res
             worker::Method::Delete => gates::delete_gate(ctx).await,
             _ => gates::get_gate(ctx).await,
         },
-        Route::Health | Route::DevEnqueue { .. } => Err(ApiError::NotFound),
+        Route::Badges { .. } if req.method() == worker::Method::Post => badges::create(req, ctx).await,
+        Route::Badges { .. } => badges::list(ctx).await,
+        Route::Badge { badge, .. } if req.method() == worker::Method::Delete => badges::revoke(ctx, badge).await,
+        Route::Badge { badge, .. } => badges::get(ctx, badge).await,
+        Route::Webhooks { .. } if req.method() == worker::Method::Post => webhooks::create(req, ctx).await,
+        Route::Webhooks { .. } => webhooks::list(ctx).await,
+        Route::Webhook { webhook, .. } if req.method() == worker::Method::Delete => webhooks::delete(ctx, webhook).await,
+        Route::Webhook { webhook, .. } => webhooks::get(ctx, webhook).await,
+        Route::WebhookTest { webhook, .. } => webhooks::test(ctx, webhook).await,
+        Route::WebhookDeliveries { webhook, .. } => webhooks::deliveries(ctx, webhook).await,
+        Route::Health | Route::DevEnqueue { .. } | Route::BadgeSvg { .. } => Err(ApiError::NotFound),
     }
 }

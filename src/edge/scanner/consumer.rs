@@ -4,6 +4,7 @@
 //! nothing here returns `Err` (that would panic the instance and fail the
 //! whole batch).
 use crate::edge::config::Config;
+use crate::edge::scanner::deliver;
 use crate::edge::scanner::housekeeping;
 use crate::edge::scanner::run;
 use crate::edge::store;
@@ -57,6 +58,14 @@ async fn handle(env: &Env, cfg: &Config, queue: &str, dead_letter: bool, msg: &R
             console_error!("{}", json!({ "type": "schedules", "org": page.org_id, "event": "dead_lettered" }));
             Next::Ack
         }
+        Some(Job::WebhookDelivery(d)) if dead_letter => {
+            deliver::dead_lettered(env, &d.delivery_id).await;
+            Next::Ack
+        }
+        Some(Job::WebhookDelivery(d)) => match deliver::deliver(env, cfg, &d.delivery_id).await {
+            deliver::Next::Ack => Next::Ack,
+            deliver::Next::Retry { delay_secs } => Next::Retry { delay_secs },
+        },
         Some(Job::Scan(job)) => process(env, cfg, &job.scan_id).await,
         Some(Job::SchedulePage(page)) => schedule_page(env, cfg, &page.org_id).await,
     }
@@ -124,8 +133,9 @@ async fn try_process(env: &Env, cfg: &Config, scan_id: &str) -> worker::Result<N
     let mut timings = serde_json::Value::Null;
     let (status, code) = match outcome {
         Ok(done) => {
-            run::persist(&db, &stored.scan, &done, now).await?;
+            let gate = run::persist(&db, &stored.scan, &done, now).await?;
             let persisted = Date::now().as_millis() as i64;
+            run::announce_completed(env, &stored.scan, &done, gate.as_ref(), now).await;
             timings = json!({
                 "parse_ms": done.cpu.get("parse_ms"),
                 "rules_ms": done.cpu.get("rules_ms"),
@@ -146,6 +156,7 @@ async fn try_process(env: &Env, cfg: &Config, scan_id: &str) -> worker::Result<N
                 return Ok(Next::Retry { delay_secs: backoff_secs(cfg.retry_base_secs, attempts) });
             }
             store::scans::fail(&db, scan_id, now, code, &message).await?;
+            run::announce_failed(env, &stored.scan, code, &message, now).await;
             ("failed", Some(code))
         }
     };

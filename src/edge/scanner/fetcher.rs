@@ -245,6 +245,21 @@ impl<'a> Fetcher<'a> {
     }
 
     async fn request_with(&self, method: Method, url: &Url, deadline: &Rc<Deadline>, extra: &[(&str, &str)]) -> Result<Response, Failure> {
+        self.send(method, url, deadline, extra, None).await
+    }
+
+    /// A webhook delivery: one POST of `body` through the same guard as a
+    /// scan (DNS-over-HTTPS check of every name, development overrides), no
+    /// redirect followed. Returns the status, and the Location of a redirect.
+    pub async fn post(&self, target: &TargetUrl, extra: &[(&str, &str)], body: &str, budget_ms: u64) -> Result<(u16, Option<String>), FetchError> {
+        let deadline = Deadline::after(budget_ms);
+        let resp = self.send(Method::Post, target.as_url(), &deadline, extra, Some(body)).await.map_err(Failure::into_main_error)?;
+        let location = resp.headers().get("location").ok().flatten();
+        discard_body(&resp);
+        Ok((resp.status_code(), location))
+    }
+
+    async fn send(&self, method: Method, url: &Url, deadline: &Rc<Deadline>, extra: &[(&str, &str)], body: Option<&str>) -> Result<Response, Failure> {
         self.check_dns(url, deadline).await?;
         if !self.budget.try_take(1) {
             return Err(Failure::OverBudget);
@@ -254,8 +269,10 @@ impl<'a> Fetcher<'a> {
             let _ = headers.set(k, v);
         }
         let _ = headers.set("user-agent", policy::USER_AGENT);
-        let _ = headers.set("accept", "text/html,application/xhtml+xml,*/*;q=0.8");
-        let _ = headers.set("accept-encoding", "gzip, deflate, br");
+        if body.is_none() {
+            let _ = headers.set("accept", "text/html,application/xhtml+xml,*/*;q=0.8");
+            let _ = headers.set("accept-encoding", "gzip, deflate, br");
+        }
         let host = url.host_str().unwrap_or_default();
         let connect = match self.overrides.lookup(host) {
             Some(addr) => {
@@ -269,6 +286,9 @@ impl<'a> Fetcher<'a> {
         };
         let mut init = RequestInit::new();
         init.with_method(method).with_headers(headers).with_redirect(RequestRedirect::Manual);
+        if let Some(b) = body {
+            init.with_body(Some(wasm_bindgen::JsValue::from_str(b)));
+        }
         let req = Request::new_with_init(&connect, &init).map_err(|e| FetchError::blocked(e.to_string()))?;
         Ok(timed(req, deadline).await?)
     }

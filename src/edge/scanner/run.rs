@@ -15,7 +15,7 @@ use crate::domain::compare::{evidence_signature, Sighting};
 use crate::domain::gate::{self, GateResult};
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
-use worker::D1Database;
+use worker::{console_error, D1Database, Env};
 
 /// Node visits the rules make between two yields of the thread.
 const RULE_SLICE_NODES: usize = 250_000;
@@ -95,16 +95,20 @@ pub fn analyse_results(org: &str, project: &str, asset: &str, page: &Page, resul
     ScanDone { asset: asset.to_string(), observations, summary, cpu: Value::Null }
 }
 
-pub async fn persist(db: &D1Database, scan: &Scan, done: &ScanDone, now: i64) -> worker::Result<()> {
+/// Writes the scan's findings and summary; returns its gate verdict (the
+/// scan's `gate` object), if it has a gate.
+pub async fn persist(db: &D1Database, scan: &Scan, done: &ScanDone, now: i64) -> worker::Result<Option<Value>> {
     let new_ids: Vec<String> = done
         .observations
         .iter()
         .map(|_| ids::uuid_v4().map_err(worker::Error::RustError))
         .collect::<worker::Result<_>>()?;
     let verdict = gate_verdict(db, scan, done, &new_ids, now).await?;
-    let verdict = verdict.map(|v| v.to_json().to_string());
+    let verdict = verdict.map(|v| v.to_json());
+    let text = verdict.as_ref().map(|v| v.to_string());
     let at = store::findings::ScanRef { org: &scan.org_id, project: &scan.project_id, scan_id: &scan.id, asset: &done.asset };
-    store::findings::record_completed_scan(db, &at, &done.summary.to_string(), &done.observations, &new_ids, now, verdict.as_deref()).await
+    store::findings::record_completed_scan(db, &at, &done.summary.to_string(), &done.observations, &new_ids, now, text.as_deref()).await?;
+    Ok(verdict)
 }
 
 /// Judges the scan's gate (its request's, else the project's default, read
@@ -148,4 +152,51 @@ async fn gate_verdict(db: &D1Database, scan: &Scan, done: &ScanDone, new_ids: &[
         security_grade: done.summary.get("security_grade").and_then(Value::as_str),
     };
     Ok(Some(gate::evaluate(&gate, source, &input)))
+}
+
+/// Emits `scan.completed` (and `finding.regressed` when the scan reopened
+/// resolved findings) to the project's webhooks. Best effort: the scan is
+/// already recorded, so a failure here is logged, not retried.
+pub async fn announce_completed(env: &Env, scan: &Scan, done: &ScanDone, gate: Option<&Value>, finished_at: i64) {
+    use crate::domain::webhook::Event;
+    let r = async {
+        let data = json!({
+            "scan_id": scan.id, "trigger": scan.trigger.as_str(), "status": "completed",
+            "summary": done.summary, "gate": gate, "finished_at": crate::domain::time::rfc3339(finished_at),
+        });
+        crate::edge::webhooks::emit(env, &scan.org_id, &scan.project_id, Event::ScanCompleted, data).await?;
+        if let Some(verdict) = gate.filter(|g| g.get("passed") == Some(&Value::Bool(false))) {
+            let data = json!({ "scan_id": scan.id, "gate": verdict });
+            crate::edge::webhooks::emit(env, &scan.org_id, &scan.project_id, Event::GateFailed, data).await?;
+        }
+        let db = env.d1("DB")?;
+        let hooks = store::webhooks::list(&db, &scan.org_id, &scan.project_id).await?;
+        if hooks.iter().any(|h| crate::domain::webhook::subscribed(&h.events, Event::FindingRegressed)) {
+            let regressed = store::webhooks::regressed_in_scan(&db, &scan.id).await?;
+            if !regressed.is_empty() {
+                let findings: Vec<Value> = regressed
+                    .iter()
+                    .map(|f| json!({ "id": f.id, "rule_id": f.rule_id, "domain": f.domain, "severity": f.severity, "title": f.title }))
+                    .collect();
+                let data = json!({ "scan_id": scan.id, "findings": findings });
+                crate::edge::webhooks::emit(env, &scan.org_id, &scan.project_id, Event::FindingRegressed, data).await?;
+            }
+        }
+        Ok::<(), worker::Error>(())
+    }
+    .await;
+    if let Err(e) = r {
+        console_error!("{}", json!({ "type": "webhook", "scan_id": scan.id, "event": "emit_failed", "error": e.to_string() }));
+    }
+}
+
+/// Emits `scan.failed` to the project's webhooks (best effort, as above).
+pub async fn announce_failed(env: &Env, scan: &Scan, code: &str, message: &str, finished_at: i64) {
+    let data = json!({
+        "scan_id": scan.id, "trigger": scan.trigger.as_str(), "status": "failed",
+        "error": { "code": code, "message": message }, "finished_at": crate::domain::time::rfc3339(finished_at),
+    });
+    if let Err(e) = crate::edge::webhooks::emit(env, &scan.org_id, &scan.project_id, crate::domain::webhook::Event::ScanFailed, data).await {
+        console_error!("{}", json!({ "type": "webhook", "scan_id": scan.id, "event": "emit_failed", "error": e.to_string() }));
+    }
 }

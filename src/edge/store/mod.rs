@@ -1,5 +1,6 @@
 //! D1 storage adapters. All SQL lives here; handlers and the consumer call
 //! these functions with parsed values.
+pub mod badges;
 pub mod findings;
 pub mod gates;
 pub mod health;
@@ -9,6 +10,7 @@ pub mod retention;
 pub mod scans;
 pub mod schedules;
 pub mod sql;
+pub mod webhooks;
 
 use wasm_bindgen::JsValue;
 

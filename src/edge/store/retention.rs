@@ -1,5 +1,5 @@
 //! Retention: finished scans and findings not seen since a cutoff go, with
-//! their sightings and history.
+//! their sightings and history; webhook deliveries older than the cutoff too.
 use super::n;
 use worker::{D1Database, Result};
 
@@ -16,6 +16,9 @@ pub async fn delete_round(db: &D1Database, cutoff: i64, chunk: i64) -> Result<(u
             db.prepare(format!("DELETE FROM finding_events WHERE finding_id IN ({old_findings})")).bind(&binds)?,
             db.prepare(format!("DELETE FROM scan_findings WHERE finding_id IN ({old_findings})")).bind(&binds)?,
             db.prepare(format!("DELETE FROM findings WHERE id IN ({old_findings})")).bind(&binds)?,
+            // Webhook delivery logs follow the same retention (by creation).
+            db.prepare("DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries WHERE created_at < ?1 ORDER BY created_at LIMIT ?2)")
+                .bind(&binds)?,
         ])
         .await?;
     Ok((res.get(1).map(super::changes).unwrap_or(0), res.get(4).map(super::changes).unwrap_or(0)))
