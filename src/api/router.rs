@@ -19,6 +19,12 @@ pub enum Route {
     CommandCenter { org: String, project: String },
     Schedules { org: String, project: String },
     Schedule { org: String, project: String, schedule: String },
+    /// The OpenAPI 3.1 description of this API (no auth).
+    OpenApi,
+    /// Who the presented key is: id, org, name, scopes (any valid key).
+    WhoAmI,
+    /// The projects an org has scanned (the dashboard's project switcher).
+    OrgProjects { org: String },
 }
 
 impl Route {
@@ -34,7 +40,7 @@ impl Route {
     /// The org and project path parameters, for routes under a project.
     pub fn project_params(&self) -> Option<(&str, &str)> {
         match self {
-            Route::Health | Route::DevEnqueue { .. } => None,
+            Route::Health | Route::DevEnqueue { .. } | Route::OpenApi | Route::WhoAmI | Route::OrgProjects { .. } => None,
             Route::RunScan { org, project }
             | Route::ListScans { org, project }
             | Route::GetScan { org, project, .. }
@@ -78,6 +84,9 @@ impl Route {
             Route::CommandCenter { .. } => "command_center",
             Route::Schedules { .. } => "schedules",
             Route::Schedule { .. } => "schedules.one",
+            Route::OpenApi => "openapi",
+            Route::WhoAmI => "key.whoami",
+            Route::OrgProjects { .. } => "org.projects",
         }
     }
 }
@@ -87,6 +96,9 @@ pub fn match_path(path: &str) -> Option<Route> {
     let s = |x: &str| x.to_string();
     match segs.as_slice() {
         ["health"] => Some(Route::Health),
+        ["api", "v1", "openapi.json"] => Some(Route::OpenApi),
+        ["api", "v1", "key"] => Some(Route::WhoAmI),
+        ["api", "v1", "orgs", org, "projects"] => Some(Route::OrgProjects { org: s(org) }),
         ["__dev", "scans", scan, "enqueue"] => Some(Route::DevEnqueue { scan: s(scan) }),
         ["api", "v1", "orgs", org, "projects", project, "audit", rest @ ..] => match rest {
             ["scans", "run"] => Some(Route::RunScan { org: s(org), project: s(project) }),
@@ -133,6 +145,9 @@ mod tests {
         assert_eq!(history.as_ref().map(|r| r.required_scope("GET")), Some("audit:read"));
         assert_eq!(match_path(&format!("{base}/findings/f/history/x")), None);
         assert!(matches!(match_path(&format!("{base}/command-center")), Some(Route::CommandCenter { .. })));
+        assert_eq!(match_path("/api/v1/openapi.json"), Some(Route::OpenApi));
+        assert_eq!(match_path("/api/v1/key"), Some(Route::WhoAmI));
+        assert_eq!(match_path("/api/v1/orgs/o/projects"), Some(Route::OrgProjects { org: "o".into() }));
         assert_eq!(match_path("/"), None);
         assert_eq!(match_path("/api/v1/orgs/o/projects/p/audit/nope"), None);
         assert_eq!(match_path("/api/v1/orgs/o/projects/p/audit/scans/x/y/z"), None);

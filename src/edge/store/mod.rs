@@ -1,6 +1,7 @@
 //! D1 storage adapters. All SQL lives here; handlers and the consumer call
 //! these functions with parsed values.
 pub mod findings;
+pub mod dash;
 pub mod health;
 pub mod idempotency;
 pub mod keys;
