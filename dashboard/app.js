@@ -160,6 +160,9 @@ const SEVS = ['critical', 'high', 'medium', 'low', 'info'];
 const DOMS = ['security', 'performance', 'accessibility'];
 const STATUSES = ['new', 'acknowledged', 'in_progress', 'resolved', 'ignored'];
 const label = (s) => s.replace('_', ' ');
+/** A wide table in a box that scrolls sideways on narrow screens; the box is
+ * focusable and named so keyboard users can scroll it too. */
+const scroller = (name, table) => h('div', { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': name }, table);
 const badge = (text, kind) => h('span', { class: `badge ${kind || text}` }, label(text));
 
 function select(id, text, options, value, { any } = {}) {
@@ -218,7 +221,7 @@ async function loadCommandCenter() {
       h('div', {}, h('dt', {}, 'Health score'), h('dd', { id: 'health-score', class: 'big' }, String(cc.health_score))),
       h('div', {}, h('dt', {}, 'Unresolved'), h('dd', { id: 'unresolved', class: 'big' }, String(cc.unresolved_findings))),
       h('div', {}, h('dt', {}, 'Critical'), h('dd', { id: 'critical', class: 'big' }, String(cc.critical_findings)))),
-    h('div', { class: 'scroll' }, h('table', {},
+    scroller('Unresolved by domain and severity', h('table', {},
       h('caption', {}, 'Unresolved by domain and severity'),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Domain'), SEVS.map((s) => h('th', { scope: 'col' }, s)))),
       h('tbody', {}, DOMS.map((d) => h('tr', {}, h('th', { scope: 'row' }, d), SEVS.map((s) => h('td', {}, String(cc.unresolved_by_domain?.[d]?.[s] ?? 0)))))))),
@@ -274,7 +277,7 @@ function chart(days) {
     svg,
     h('figcaption', {}, h('span', { class: 'key key-new' }, 'New'), ' ', h('span', { class: 'key key-resolved' }, 'Resolved')),
     h('details', {}, h('summary', {}, 'Show the numbers'),
-      h('div', { class: 'scroll' }, h('table', { id: 'trend-table' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Day'), h('th', { scope: 'col' }, 'New'), h('th', { scope: 'col' }, 'Resolved'))),
+      scroller('New and resolved per day', h('table', { id: 'trend-table' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Day'), h('th', { scope: 'col' }, 'New'), h('th', { scope: 'col' }, 'Resolved'))),
         h('tbody', {}, days.map((d) => h('tr', {}, h('th', { scope: 'row' }, d.date), h('td', {}, String(d.new_findings)), h('td', {}, String(d.resolved_findings)))))))));
 }
 
@@ -318,7 +321,7 @@ async function loadFindings(cursor) {
     h('button', { type: 'button', class: 'secondary', disabled: !page.meta.next_cursor, onclick: () => { state.findings.stack.push(cursor); loadFindings(page.meta.next_cursor); } }, 'Next page'));
   body.replaceChildren(
     form,
-    h('div', { class: 'scroll' }, h('table', { id: 'findings-table' },
+    scroller('Findings table', h('table', { id: 'findings-table' },
       h('caption', {}, `${page.data.length} findings on this page`),
       h('thead', {}, h('tr', {}, ['Severity', 'Title', 'Domain', 'Status', 'Priority', 'Owner'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, rows))),
@@ -408,7 +411,7 @@ async function loadScans() {
       }
     } }, h('label', { for: 'scan-url' }, 'URL to scan'), url, h('button', { type: 'submit' }, 'Run scan')));
   }
-  kids.push(h('div', { class: 'scroll' }, h('table', { id: 'scans-table' },
+  kids.push(scroller('Scans table', h('table', { id: 'scans-table' },
     h('caption', {}, 'Latest scans, newest first'),
     h('thead', {}, h('tr', {}, ['Queued', 'Status', 'Trigger', 'Findings', 'Security grade', 'SARIF'].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, page.data.map((s) => h('tr', {},
@@ -473,7 +476,7 @@ async function loadSchedules() {
       fail(e);
     }
   };
-  const kids = [h('div', { class: 'scroll' }, h('table', { id: 'schedules-table' },
+  const kids = [scroller('Schedules table', h('table', { id: 'schedules-table' },
     h('caption', {}, `${rows.length} schedules`),
     h('thead', {}, h('tr', {}, ['Name', 'Site', 'When', 'State', 'Next run', canWrite() ? 'Actions' : null].filter(Boolean).map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, rows.map((s) => h('tr', {},
