@@ -130,3 +130,12 @@ test('GET /api/v1/openapi.json needs no key and serves the file as written', asy
   assert.equal(post.status, 405);
   assert.equal(post.headers.get('allow'), 'GET');
 });
+
+test('a method the runtime does not know (QUERY) is 405, not read as GET', async () => {
+  const [k] = w.createKeys([{ org: '33333333-3333-4333-8333-333333333333' }]);
+  const r = await w.api('QUERY', '/api/v1/key', { key: k });
+  assert.equal(r.status, 405);
+  assert.equal(r.headers.get('allow'), 'GET');
+  assert.equal(r.json.error.code, 'method_not_allowed');
+  assert.equal((await w.api('QUERY', '/health')).status, 405);
+});

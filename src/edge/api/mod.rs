@@ -21,7 +21,9 @@ use worker::{console_error, console_log, Date, Env, Request, Response};
 pub async fn handle(mut req: Request, env: &Env) -> worker::Result<Response> {
     let started = Date::now().as_millis();
     let request_id = ids::request_id();
-    let method = req.method();
+    // worker's `Method` reads any method it does not know (QUERY, PROPFIND, …)
+    // as GET: judge the method as sent, so those are 405 rather than a GET.
+    let method_sent = req.inner().method().to_ascii_uppercase();
     let route = match_path(&req.path());
     let cfg = Config::from_env(env);
     let mut org_for_log: Option<String> = None;
@@ -31,7 +33,7 @@ pub async fn handle(mut req: Request, env: &Env) -> worker::Result<Response> {
     let mut health_cached: Option<bool> = None;
     let result: Result<Response, ApiError> = match &route {
         None => Err(ApiError::NotFound),
-        Some(r) if !r.methods().contains(&method.as_ref()) => Err(ApiError::MethodNotAllowed(r.methods().to_vec())),
+        Some(r) if !r.methods().contains(&method_sent.as_str()) => Err(ApiError::MethodNotAllowed(r.methods().to_vec())),
         Some(Route::Health) => health(env, &request_id, &mut health_cached).await,
         Some(Route::OpenApi) => dash::openapi(&request_id),
         Some(Route::DevEnqueue { scan }) if cfg.development => dev_enqueue(env, scan, &request_id).await,
@@ -77,7 +79,7 @@ pub async fn handle(mut req: Request, env: &Env) -> worker::Result<Response> {
     let mut line = json!({
         "type": "request",
         "request_id": request_id,
-        "method": method.as_ref(),
+        "method": method_sent,
         "route": route.as_ref().map(Route::name).unwrap_or("unknown"),
         "org": org_for_log,
         "status": resp.status_code(),
