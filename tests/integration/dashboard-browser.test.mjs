@@ -203,6 +203,40 @@ test('sign in, see the health score the API reports, change the period, filter, 
   await page.close();
 });
 
+test('keyboard: Tab reaches every control in reading order with a visible focus ring; Enter opens a finding', async () => {
+  const page = await newPage();
+  await signIn(page, rw);
+  await page.evaluate(() => document.activeElement?.blur());
+  const seen = [];
+  for (let i = 0; i < 300; i++) {
+    await page.keyboard.press('Tab');
+    const info = await page.evaluate(() => {
+      const e = document.activeElement;
+      if (!e || e === document.body) return null;
+      return { name: e.getAttribute('aria-label') || (e.matches('input, select, textarea') ? e.id : e.textContent.trim().slice(0, 40)), outline: getComputedStyle(e).outlineStyle };
+    });
+    if (!info || info.name === 'Create schedule') {
+      if (info) seen.push(info);
+      break;
+    }
+    seen.push(info);
+  }
+  const names = seen.map((s) => s.name);
+  const want = ['Skip to content', 'Sign out', 'Overview', 'date_from', 'Apply period', 'switch-project', 'f-status', 'Apply filters', 'scan-url', 'Run scan', 's-url', 'Create schedule'];
+  let at = -1;
+  for (const n of want) {
+    const i = names.indexOf(n, at + 1);
+    assert.ok(i > at, `${n} is reached by Tab after ${want[want.indexOf(n) - 1]} (order: ${names.join(' | ')})`);
+    at = i;
+  }
+  assert.deepEqual(seen.filter((s) => s.outline === 'none'), [], 'every focused control shows a focus ring');
+  await page.focus('#findings-table tbody tr:first-child button');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('form.triage');
+  assert.equal(await page.$eval('#findings-table tbody tr:first-child button', (b) => b.getAttribute('aria-expanded')), 'true');
+  await page.close();
+});
+
 test('a read-only key gets no triage, scan or schedule controls', async () => {
   const page = await newPage();
   await signIn(page, ro);
