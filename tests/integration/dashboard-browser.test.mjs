@@ -206,7 +206,9 @@ test('sign in, see the health score the API reports, change the period, filter, 
 test('keyboard: Tab reaches every control in reading order with a visible focus ring; Enter opens a finding', async () => {
   const page = await newPage();
   await signIn(page, rw);
-  await page.evaluate(() => document.activeElement?.blur());
+  // Reload (the key is in sessionStorage): Tab then starts at the top of the document.
+  await page.reload({ waitUntil: 'load' });
+  await page.waitForSelector('#schedules-table');
   const seen = [];
   for (let i = 0; i < 300; i++) {
     await page.keyboard.press('Tab');
