@@ -15,7 +15,7 @@ const ORG = '22222222-2222-4222-8222-222222222222';
 const PROJECT = 'production-website';
 // Bounds: examples per operation, and the whole run's time budget (seconds).
 const MAX_EXAMPLES = Number(process.env.FUZZ_MAX_EXAMPLES || 25);
-const MAX_TIME = Number(process.env.FUZZ_MAX_TIME || 120);
+const MAX_TIME = Number(process.env.FUZZ_MAX_TIME || 90);
 // positive_data_acceptance is left out: some valid-looking inputs are
 // refused by rules JSON Schema cannot state (period order and length, the
 // SSRF policy on `url`, opaque cursors, weekly cadences needing `weekday`),
