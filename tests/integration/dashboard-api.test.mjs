@@ -112,6 +112,9 @@ test('every /dashboard/orgs/... URL serves the one page, with the security heade
     assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
     await r.arrayBuffer();
   }
+  const bare = await fetch(`${w.base}/dashboard`, { redirect: 'manual' });
+  assert.ok([301, 307, 308].includes(bare.status), `/dashboard answers ${bare.status}`);
+  assert.match(bare.headers.get('location') ?? '', /\/dashboard\/$/);
   // The API is untouched by the assets: unknown paths are still the API's 404.
   const nope = await w.api('GET', '/dashboard-nope');
   assert.equal(nope.status, 404);
