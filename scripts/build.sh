@@ -12,4 +12,6 @@ export ESBUILD_BIN="$PWD/node_modules/.bin/esbuild"
 export WASM_OPT_BIN="$PWD/node_modules/.bin/wasm-opt"
 OPT=()
 if [ "${AUDIT_NO_OPT:-}" = 1 ]; then OPT=(--no-opt); fi
-exec "$TOOLS/worker-build-$WORKER_VERSION/bin/worker-build" --release "${OPT[@]}"
+"$TOOLS/worker-build-$WORKER_VERSION/bin/worker-build" --release "${OPT[@]}"
+# The dashboard's static assets (build/assets, wrangler.api.toml [assets]).
+node scripts/build-dashboard.mjs

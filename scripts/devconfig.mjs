@@ -21,7 +21,7 @@ export const SCANNER_NAME = 'audit-scanner';
 
 const tomlString = (v) => JSON.stringify(String(v));
 
-/** The config text with `vars` set in its [vars] table and paths made absolute. */
+/** The config text with `vars` set in its [vars] table and paths (main, migrations, assets) made absolute. */
 export function withVars(text, vars) {
   const lines = text.split('\n');
   const start = lines.findIndex((l) => l.trim() === '[vars]');
@@ -37,7 +37,7 @@ export function withVars(text, vars) {
     else lines.splice(end++, 0, line);
   }
   return lines
-    .map((l) => l.replace(/^(main|migrations_dir)\s*=\s*"([^"]+)"/, (_, k, p) => `${k} = ${tomlString(resolve(root, p))}`))
+    .map((l) => l.replace(/^(main|migrations_dir|directory)\s*=\s*"([^"]+)"/, (_, k, p) => `${k} = ${tomlString(resolve(root, p))}`))
     .join('\n');
 }
 

@@ -32,6 +32,12 @@ pub enum Route {
     Webhook { org: String, project: String, webhook: String },
     WebhookTest { org: String, project: String, webhook: String },
     WebhookDeliveries { org: String, project: String, webhook: String },
+    /// The OpenAPI 3.1 description of this API (no auth).
+    OpenApi,
+    /// Who the presented key is: id, org, name, scopes (any valid key).
+    WhoAmI,
+    /// The projects an org has scanned (the dashboard's project switcher).
+    OrgProjects { org: String },
 }
 
 impl Route {
@@ -51,7 +57,7 @@ impl Route {
     /// The org and project path parameters, for routes under a project.
     pub fn project_params(&self) -> Option<(&str, &str)> {
         match self {
-            Route::Health | Route::DevEnqueue { .. } | Route::BadgeSvg { .. } => None,
+            Route::Health | Route::DevEnqueue { .. } | Route::BadgeSvg { .. } | Route::OpenApi | Route::WhoAmI | Route::OrgProjects { .. } => None,
             Route::RunScan { org, project }
             | Route::ListScans { org, project }
             | Route::GetScan { org, project, .. }
@@ -112,6 +118,9 @@ impl Route {
             Route::Webhook { .. } => "webhooks.one",
             Route::WebhookTest { .. } => "webhooks.test",
             Route::WebhookDeliveries { .. } => "webhooks.deliveries",
+            Route::OpenApi => "openapi",
+            Route::WhoAmI => "key.whoami",
+            Route::OrgProjects { .. } => "org.projects",
         }
     }
 }
@@ -121,6 +130,9 @@ pub fn match_path(path: &str) -> Option<Route> {
     let s = |x: &str| x.to_string();
     match segs.as_slice() {
         ["health"] => Some(Route::Health),
+        ["api", "v1", "openapi.json"] => Some(Route::OpenApi),
+        ["api", "v1", "key"] => Some(Route::WhoAmI),
+        ["api", "v1", "orgs", org, "projects"] => Some(Route::OrgProjects { org: s(org) }),
         ["__dev", "scans", scan, "enqueue"] => Some(Route::DevEnqueue { scan: s(scan) }),
         ["badge", file] if file.ends_with(".svg") => Some(Route::BadgeSvg { file: s(file) }),
         ["api", "v1", "orgs", org, "projects", project, "audit", rest @ ..] => match rest {
@@ -194,6 +206,9 @@ mod tests {
         assert_eq!(test.as_ref().map(|r| r.required_scope("POST")), Some("audit:write"));
         let deliveries = match_path(&format!("{base}/webhooks/w/deliveries"));
         assert_eq!(deliveries.as_ref().map(|r| r.methods()), Some(&["GET"][..]));
+        assert_eq!(match_path("/api/v1/openapi.json"), Some(Route::OpenApi));
+        assert_eq!(match_path("/api/v1/key"), Some(Route::WhoAmI));
+        assert_eq!(match_path("/api/v1/orgs/o/projects"), Some(Route::OrgProjects { org: "o".into() }));
         assert_eq!(match_path("/"), None);
         assert_eq!(match_path("/api/v1/orgs/o/projects/p/audit/nope"), None);
         assert_eq!(match_path("/api/v1/orgs/o/projects/p/audit/scans/x/y/z"), None);

@@ -109,6 +109,30 @@ pub fn regression_pct(regressed: u64, ever_resolved: u64) -> u8 {
     ((regressed as f64 / ever_resolved as f64) * 100.0).round().clamp(0.0, 100.0) as u8
 }
 
+/// One row of the command center's daily trend: the UTC day, findings first
+/// seen (created) that day and findings resolved that day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayCount {
+    pub date: String,
+    pub new_findings: u64,
+    pub resolved_findings: u64,
+}
+
+/// Every day of `period` in order, with the counts the store found keyed by
+/// epoch day (ms / 86 400 000); days without any count are 0, so a chart
+/// has one point per day.
+pub fn daily_series(period: &Period, created: &[(i64, u64)], resolved: &[(i64, u64)]) -> Vec<DayCount> {
+    let first = period.start_ms().div_euclid(86_400_000);
+    let days = period.days().clamp(0, MAX_PERIOD_DAYS);
+    let at = |rows: &[(i64, u64)], day: i64| rows.iter().filter(|(d, _)| *d == day).map(|(_, n)| *n).sum();
+    (0..days)
+        .filter_map(|i| {
+            let date = period.from.checked_add_days(Days::new(i.unsigned_abs()))?;
+            Some(DayCount { date: date.to_string(), new_findings: at(created, first + i), resolved_findings: at(resolved, first + i) })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,5 +178,16 @@ mod tests {
         assert!(combined_pct(&[(Severity::Critical, 1.0, 1000)]) <= 100);
         assert_eq!(regression_pct(0, 0), 0);
         assert_eq!(regression_pct(1, 4), 25);
+    }
+
+    #[test]
+    fn daily_series_has_one_row_per_day_with_counts_on_their_day() {
+        let p = resolve_period(Some("2025-06-08"), Some("2025-06-10"), NOW).expect("ok");
+        let day = |s: &str| crate::domain::time::day_start_ms(parse_date(s).expect("date")) / 86_400_000;
+        let rows = daily_series(&p, &[(day("2025-06-08"), 3), (day("2025-06-10"), 1)], &[(day("2025-06-09"), 2)]);
+        let got: Vec<(&str, u64, u64)> = rows.iter().map(|r| (r.date.as_str(), r.new_findings, r.resolved_findings)).collect();
+        assert_eq!(got, vec![("2025-06-08", 3, 0), ("2025-06-09", 0, 2), ("2025-06-10", 1, 0)]);
+        // Counts outside the period are not shown.
+        assert!(daily_series(&p, &[(day("2025-06-07"), 5)], &[]).iter().all(|r| r.new_findings == 0));
     }
 }

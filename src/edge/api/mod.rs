@@ -3,6 +3,7 @@
 
 pub(crate) mod gates;
 pub(crate) mod badges;
+pub(crate) mod dash;
 pub(crate) mod ratelimiter;
 pub(crate) mod request;
 pub(crate) mod scans;
@@ -23,7 +24,9 @@ use worker::{console_error, console_log, Date, Env, Request, Response};
 pub async fn handle(mut req: Request, env: &Env) -> worker::Result<Response> {
     let started = Date::now().as_millis();
     let request_id = ids::request_id();
-    let method = req.method();
+    // worker's `Method` reads any method it does not know (QUERY, PROPFIND, …)
+    // as GET: judge the method as sent, so those are 405 rather than a GET.
+    let method_sent = req.inner().method().to_ascii_uppercase();
     let route = match_path(&req.path());
     let cfg = Config::from_env(env);
     let mut org_for_log: Option<String> = None;
@@ -33,8 +36,9 @@ pub async fn handle(mut req: Request, env: &Env) -> worker::Result<Response> {
     let mut health_cached: Option<bool> = None;
     let result: Result<Response, ApiError> = match &route {
         None => Err(ApiError::NotFound),
-        Some(r) if !r.methods().contains(&method.as_ref()) => Err(ApiError::MethodNotAllowed(r.methods().to_vec())),
+        Some(r) if !r.methods().contains(&method_sent.as_str()) => Err(ApiError::MethodNotAllowed(r.methods().to_vec())),
         Some(Route::Health) => health(env, &request_id, &mut health_cached).await,
+        Some(Route::OpenApi) => dash::openapi(&request_id),
         Some(Route::DevEnqueue { scan }) if cfg.development => dev_enqueue(env, scan, &request_id).await,
         Some(Route::DevEnqueue { .. }) => Err(ApiError::NotFound),
         Some(Route::BadgeSvg { file }) => badges::svg(&req, env, file).await,
@@ -48,9 +52,19 @@ pub async fn handle(mut req: Request, env: &Env) -> worker::Result<Response> {
             Ok((principal, project, d)) => {
                 org_for_log = Some(principal.org.as_str().to_string());
                 decision = Some(d);
-                let query = req.url().map(|u| u.query_pairs().into_owned().collect()).unwrap_or_default();
-                let ctx = Ctx { env, request_id: &request_id, principal, project, query };
-                dispatch(r, &mut req, &ctx).await
+                match project {
+                    Some(project) => {
+                        let query = req.url().map(|u| u.query_pairs().into_owned().collect()).unwrap_or_default();
+                        let ctx = Ctx { env, request_id: &request_id, principal, project, query };
+                        dispatch(r, &mut req, &ctx).await
+                    }
+                    // Routes above the project level (the key, the org's projects).
+                    None => match r {
+                        Route::WhoAmI => dash::whoami(env, &principal, &request_id).await,
+                        Route::OrgProjects { .. } => dash::projects(env, &principal, &request_id).await,
+                        _ => Err(ApiError::NotFound),
+                    },
+                }
             }
         },
     };
@@ -69,7 +83,7 @@ pub async fn handle(mut req: Request, env: &Env) -> worker::Result<Response> {
     let mut line = json!({
         "type": "request",
         "request_id": request_id,
-        "method": method.as_ref(),
+        "method": method_sent,
         "route": route.as_ref().map(Route::name).unwrap_or("unknown"),
         "org": org_for_log,
         "status": resp.status_code(),
@@ -133,8 +147,15 @@ async fn dev_enqueue(env: &Env, scan: &str, request_id: &str) -> Result<Response
 /// Authentication, path validation, authorization and rate limiting, in that
 /// order: an unauthenticated caller learns nothing about paths, and a caller
 /// of another org is refused before anything about that org is looked up.
-async fn admit(req: &Request, env: &Env, cfg: &Config, route: &Route, auth: &mut Option<&'static str>) -> Result<(Principal, ProjectId, Decision), ApiError> {
-    let (org_raw, project_raw) = route.project_params().ok_or(ApiError::NotFound)?;
+/// Routes above the project level have no `project_id` (None); `GET /api/v1/key`
+/// has no `org_id` either (the key's own org is used).
+async fn admit(req: &Request, env: &Env, cfg: &Config, route: &Route, auth: &mut Option<&'static str>) -> Result<(Principal, Option<ProjectId>, Decision), ApiError> {
+    let (org_raw, project_raw) = match (route.project_params(), route) {
+        (Some((o, p)), _) => (Some(o), Some(p)),
+        (None, Route::OrgProjects { org }) => (Some(org.as_str()), None),
+        (None, Route::WhoAmI) => (None, None),
+        (None, _) => return Err(ApiError::NotFound),
+    };
     let bearer = Bearer::parse(req.headers().get("authorization").ok().flatten().as_deref());
     *auth = Some(bearer.label());
     // Missing or malformed tokens end here, before any D1 query.
@@ -143,16 +164,19 @@ async fn admit(req: &Request, env: &Env, cfg: &Config, route: &Route, auth: &mut
     let key = store::keys::find_active(&db, &secret.hash()).await?;
     *auth = Some(if key.is_some() { "ok" } else { "unknown_key" });
     let key = key.ok_or(ApiError::Unauthorized)?;
-    let org = OrgId::parse(org_raw).ok_or_else(|| ApiError::invalid("org_id", "must be a UUID"))?;
+    let org = OrgId::parse(org_raw.unwrap_or(&key.org_id)).ok_or_else(|| ApiError::invalid("org_id", "must be a UUID"))?;
     if key.org_id != org.as_str() {
         return Err(ApiError::Forbidden);
     }
+    // Any valid key may ask who it is; everything else needs its scope.
     let scope = route.required_scope(req.method().as_ref());
-    if !key.has_scope(scope) {
+    if *route != Route::WhoAmI && !key.has_scope(scope) {
         return Err(ApiError::InsufficientScope(scope));
     }
-    let project = ProjectId::parse(project_raw)
-        .ok_or_else(|| ApiError::invalid("project_id", "must match [a-z0-9][a-z0-9_-]{0,63}"))?;
+    let project = match project_raw {
+        Some(p) => Some(ProjectId::parse(p).ok_or_else(|| ApiError::invalid("project_id", "must match [a-z0-9][a-z0-9_-]{0,63}"))?),
+        None => None,
+    };
     let bucket = if route.strict_bucket() { Bucket::strict() } else { Bucket::standard(cfg.standard_limit) };
     let decision = ratelimiter::admit(env, org.as_str(), &bucket).await?;
     if !decision.admitted {
@@ -197,6 +221,8 @@ async fn dispatch(route: &Route, req: &mut Request, ctx: &Ctx<'_>) -> Result<Res
         Route::Webhook { webhook, .. } => webhooks::get(ctx, webhook).await,
         Route::WebhookTest { webhook, .. } => webhooks::test(ctx, webhook).await,
         Route::WebhookDeliveries { webhook, .. } => webhooks::deliveries(ctx, webhook).await,
-        Route::Health | Route::DevEnqueue { .. } | Route::BadgeSvg { .. } => Err(ApiError::NotFound),
+        Route::Health | Route::DevEnqueue { .. } | Route::BadgeSvg { .. } | Route::OpenApi | Route::WhoAmI | Route::OrgProjects { .. } => {
+            Err(ApiError::NotFound)
+        }
     }
 }

@@ -171,6 +171,7 @@ pub async fn command_center(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
         }
         by_domain.insert(dom.as_str().into(), Value::Object(per));
     }
+    let daily = crate::edge::api::dash::daily(ctx, &period).await?;
     let weighted = |dom: Domain| -> Vec<(Severity, f64, u64)> {
         d.open_groups.iter().filter(|g| g.0 == dom).map(|g| (g.1, g.2, g.3)).collect()
     };
@@ -193,6 +194,7 @@ pub async fn command_center(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
             "previous_period": { "from": prev.from_str(), "to": prev.to_str() },
             "new_findings": { "current": d.created_current, "previous": d.created_previous },
             "resolved_findings": { "current": d.resolved_current, "previous": d.resolved_previous },
+            "daily": daily,
         },
     });
     Ok(http::ok(200, data, ctx.request_id)?)

@@ -3,6 +3,7 @@
 pub mod badges;
 pub mod findings;
 pub mod gates;
+pub mod dash;
 pub mod health;
 pub mod idempotency;
 pub mod keys;
