@@ -57,9 +57,12 @@ impl Gate {
             details.insert(format!("{prefix}{field}"), Value::String(msg.into()));
         };
         let mut g = Gate::default();
+        const KNOWN: [&str; 4] = ["fail_on", "new_only", "min_security_grade", "max_new"];
         for (k, val) in obj {
-            if val.is_null() {
-                continue; // null is the same as leaving the condition out
+            // null is the same as leaving a condition out; an unknown key is
+            // refused even with a null value.
+            if val.is_null() && KNOWN.contains(&k.as_str()) {
+                continue;
             }
             match k.as_str() {
                 "fail_on" => match val.as_str().and_then(Severity::parse).filter(|s| *s != Severity::Info) {
@@ -237,6 +240,9 @@ mod tests {
         }
         assert!(Gate::parse(&json!({"max_new": 1.5}), "").is_err());
         assert!(Gate::parse(&json!({"max_new": 10001}), "").is_err());
+        // An unknown key is refused even when null (found by schemathesis).
+        assert!(Gate::parse(&json!({"": null}), "").expect_err("unknown key").contains_key(""));
+        assert!(Gate::parse(&json!({"fail_onn": null}), "gate.").expect_err("unknown key").contains_key("gate.fail_onn"));
         assert!(Gate::parse(&json!([]), "gate.").expect_err("not an object").contains_key("gate"));
     }
 

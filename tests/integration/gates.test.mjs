@@ -184,6 +184,8 @@ describe('compare', () => {
     await expectError(await compare(t, 'cmp-err', 'not-a-uuid'), 404, 'not_found');
     await expectError(await compare(t, 'cmp-err', s.id, randomUUID()), 404, 'not_found');
     await expectError(await compare(t, 'cmp-err', s.id, other.id), 404, 'not_found');
+    // An empty ?base= names no scan (it is not the same as leaving base out).
+    await expectError(await w.api('GET', `${projectPath(t.org, 'cmp-err')}/scans/${s.id}/compare?base=`, { key: t.key }), 404, 'not_found');
     const now = Date.now();
     const queued = randomUUID();
     const failed = randomUUID();

@@ -41,12 +41,15 @@ export function routerRoutes(src) {
       nestIndent = nest[1].length;
       return;
     }
-    const arm = line.match(/^(\s*)\[(.*)\]\s*=>/);
+    const arm = line.match(/^(\s*)\[(.*)\](?:\s+if\s+(.*?))?\s*=>/);
     if (!arm) return;
     // The route is named on the arm's line or, for a braced arm, the next one.
     const name = (line + (lines[i + 1] ?? '')).match(/Some\(Route::(\w+)/)?.[1];
     if (!name) return;
     const segs = seg(arm[2]);
+    // A guard `if x.ends_with(".svg")` makes the last binding `{}.svg`.
+    const suffix = arm[3]?.match(/\.ends_with\("([^"]+)"\)/)?.[1];
+    if (suffix && segs.at(-1) === '{}') segs[segs.length - 1] = `{}${suffix}`;
     routes.push({ name, path: '/' + (arm[1].length > nestIndent ? [...prefix, ...segs] : segs).join('/') });
   });
   const methodsFn = src.slice(src.indexOf('pub fn methods'), src.indexOf('pub fn project_params'));

@@ -24,7 +24,8 @@ fn require_completed(scan: &Scan, field: &str) -> Result<(), ApiError> {
 /// the latest completed scan of the same URL that finished before it.
 pub async fn scan_and_base(ctx: &Ctx<'_>, scan: &Scan) -> Result<Option<(Scan, Vec<Sighting>)>, ApiError> {
     let db = ctx.env.d1("DB")?;
-    let base = match q(ctx, "base").filter(|b| !b.is_empty()) {
+    // An empty `?base=` names no scan: malformed, like any bad id (404).
+    let base = match q(ctx, "base") {
         Some(b) => {
             let base = find_scan(ctx, b).await?;
             require_completed(&base, "base")?;
