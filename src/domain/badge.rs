@@ -79,21 +79,6 @@ pub fn grade_colour(grade: &str) -> &'static str {
     }
 }
 
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Approximate Verdana 11px advance widths (shields measures the same font),
 /// so the text fits its box without a font-metrics table.
 fn text_width(s: &str) -> u32 {
@@ -110,7 +95,7 @@ fn text_width(s: &str) -> u32 {
 
 /// The two-part badge: `label | value` on `colour`.
 pub fn svg(label: &str, value: &str, colour: &str) -> String {
-    let (l, v) = (escape(label), escape(value));
+    let (l, v) = (super::xml::text(label), super::xml::text(value));
     let lw = text_width(label) + 10;
     let vw = text_width(value) + 10;
     let w = lw + vw;

@@ -17,3 +17,4 @@ pub mod ssrf;
 pub mod time;
 pub mod triage;
 pub mod webhook;
+pub mod xml;
