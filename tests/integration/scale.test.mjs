@@ -165,6 +165,13 @@ describe('the minute cron fans out every due schedule', () => {
   const orgs = { A: randomUUID(), B: randomUUID(), C: randomUUID() };
   const counts = { A: 100, B: 10, C: 10 };
   const scansOf = (org) => w.query(`SELECT id, schedule_id, inserted_at FROM scans WHERE org_id = '${org}' AND trigger = 'scheduled' ORDER BY inserted_at, id`);
+  // Waits on the condition, not on quiet: on a loaded machine a schedule page
+  // can arrive after the log has been still for a while. Returns at `want`
+  // scheduled scans (or at the deadline; the caller then asserts the count).
+  const untilScans = async (org, want, timeoutMs = 60_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (scansOf(org).length < want && Date.now() < deadline) await sleep(500);
+  };
   const makeAllDue = () => w.query(`UPDATE schedules SET next_run_at = ${Date.now() - 60_000} WHERE org_id IN ('${orgs.A}', '${orgs.B}', '${orgs.C}')`);
 
   before(() => {
@@ -179,6 +186,7 @@ describe('the minute cron fans out every due schedule', () => {
     const logsBefore = w.jsonLogs().length;
     assert.equal(await w.cron(MINUTE_CRON), 200);
     for (const name of ['A', 'B', 'C']) await w.settleSchedules(orgs[name]);
+    for (const name of ['A', 'B', 'C']) await untilScans(orgs[name], counts[name]);
     const scans = Object.fromEntries(Object.entries(orgs).map(([name, org]) => [name, scansOf(org)]));
     assert.deepEqual(Object.fromEntries(Object.entries(scans).map(([k, v]) => [k, v.length])), counts);
     const total = Object.values(scans).reduce((n, v) => n + v.length, 0);
@@ -210,6 +218,7 @@ describe('the minute cron fans out every due schedule', () => {
     makeAllDue();
     assert.deepEqual(await Promise.all([w.cron(MINUTE_CRON), w.cron(MINUTE_CRON), w.cron(MINUTE_CRON)]), [200, 200, 200]);
     for (const name of ['A', 'B', 'C']) await w.settleSchedules(orgs[name]);
+    for (const name of ['A', 'B', 'C']) await untilScans(orgs[name], 2 * counts[name]);
     for (const [name, org] of Object.entries(orgs)) {
       const bySchedule = w.query(`SELECT schedule_id, COUNT(*) AS n FROM scans WHERE org_id = '${org}' AND trigger = 'scheduled' GROUP BY schedule_id`);
       assert.equal(bySchedule.length, counts[name]);
