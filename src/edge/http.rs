@@ -34,6 +34,13 @@ pub fn ok(status: u16, data: Value, request_id: &str) -> Result<Response> {
     json_response(status, &envelope(data, request_id, None), request_id)
 }
 
+/// 201 Created with the new resource's path in `location`.
+pub fn created(data: Value, location: &str, request_id: &str) -> Result<Response> {
+    let mut resp = ok(201, data, request_id)?;
+    resp.headers_mut().set("location", location)?;
+    Ok(resp)
+}
+
 /// A successful response whose full body the handler built (SARIF).
 pub fn ok_body(status: u16, body: &Value, request_id: &str) -> Result<Response> {
     json_response(status, body, request_id)

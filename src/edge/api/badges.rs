@@ -49,12 +49,7 @@ pub async fn create(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, ApiErr
     // The token is shown only here: only its hash is kept.
     data["token"] = json!(token);
     data["url"] = json!(svg_url(&token));
-    let mut resp = http::ok(201, data, ctx.request_id)?;
-    resp.headers_mut().set(
-        "location",
-        &format!("/api/v1/orgs/{}/projects/{}/audit/badges/{id}", ctx.principal.org.as_str(), ctx.project.as_str()),
-    )?;
-    Ok(resp)
+    Ok(http::created(data, &format!("/api/v1/orgs/{}/projects/{}/audit/badges/{id}", ctx.principal.org.as_str(), ctx.project.as_str()), ctx.request_id)?)
 }
 
 pub async fn list(ctx: &Ctx<'_>) -> Result<Response, ApiError> {

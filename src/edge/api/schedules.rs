@@ -44,12 +44,7 @@ pub async fn create(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, ApiErr
         ));
     }
     let row = store::get(&db, ctx.principal.org.as_str(), ctx.project.as_str(), &id).await?.ok_or(ApiError::NotFound)?;
-    let mut resp = http::ok(201, row.to_json(), ctx.request_id)?;
-    resp.headers_mut().set(
-        "location",
-        &format!("/api/v1/orgs/{}/projects/{}/audit/schedules/{id}", ctx.principal.org.as_str(), ctx.project.as_str()),
-    )?;
-    Ok(resp)
+    Ok(http::created(row.to_json(), &format!("/api/v1/orgs/{}/projects/{}/audit/schedules/{id}", ctx.principal.org.as_str(), ctx.project.as_str()), ctx.request_id)?)
 }
 
 pub async fn list(ctx: &Ctx<'_>) -> Result<Response, ApiError> {

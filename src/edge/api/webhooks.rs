@@ -29,12 +29,7 @@ pub async fn create(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, ApiErr
     let mut data = row.to_json();
     // Shown only here; deliveries are signed with it.
     data["secret"] = json!(row.secret);
-    let mut resp = http::ok(201, data, ctx.request_id)?;
-    resp.headers_mut().set(
-        "location",
-        &format!("/api/v1/orgs/{}/projects/{}/audit/webhooks/{}", row.org_id, row.project_id, row.id),
-    )?;
-    Ok(resp)
+    Ok(http::created(data, &format!("/api/v1/orgs/{}/projects/{}/audit/webhooks/{}", row.org_id, row.project_id, row.id), ctx.request_id)?)
 }
 
 pub async fn list(ctx: &Ctx<'_>) -> Result<Response, ApiError> {

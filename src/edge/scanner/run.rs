@@ -159,19 +159,25 @@ async fn gate_verdict(db: &D1Database, scan: &Scan, done: &ScanDone, new_ids: &[
 /// already recorded, so a failure here is logged, not retried.
 pub async fn announce_completed(env: &Env, scan: &Scan, done: &ScanDone, gate: Option<&Value>, finished_at: i64) {
     use crate::domain::webhook::Event;
+    use crate::domain::webhook::subscribed;
+    use crate::edge::webhooks::emit_to;
     let r = async {
+        // The project's webhooks, read once for all three events (most
+        // projects have none: then nothing more is read or written).
+        let db = env.d1("DB")?;
+        let hooks = store::webhooks::list(&db, &scan.org_id, &scan.project_id).await?;
+        let to = |event: Event| hooks.iter().filter(|h| subscribed(&h.events, event)).cloned().collect::<Vec<_>>();
         let data = json!({
             "scan_id": scan.id, "trigger": scan.trigger.as_str(), "status": "completed",
             "summary": done.summary, "gate": gate, "finished_at": crate::domain::time::rfc3339(finished_at),
         });
-        crate::edge::webhooks::emit(env, &scan.org_id, &scan.project_id, Event::ScanCompleted, data).await?;
+        emit_to(env, &to(Event::ScanCompleted), Event::ScanCompleted, data).await?;
         if let Some(verdict) = gate.filter(|g| g.get("passed") == Some(&Value::Bool(false))) {
             let data = json!({ "scan_id": scan.id, "gate": verdict });
-            crate::edge::webhooks::emit(env, &scan.org_id, &scan.project_id, Event::GateFailed, data).await?;
+            emit_to(env, &to(Event::GateFailed), Event::GateFailed, data).await?;
         }
-        let db = env.d1("DB")?;
-        let hooks = store::webhooks::list(&db, &scan.org_id, &scan.project_id).await?;
-        if hooks.iter().any(|h| crate::domain::webhook::subscribed(&h.events, Event::FindingRegressed)) {
+        let regressed_to = to(Event::FindingRegressed);
+        if !regressed_to.is_empty() {
             let regressed = store::webhooks::regressed_in_scan(&db, &scan.id).await?;
             if !regressed.is_empty() {
                 let findings: Vec<Value> = regressed
@@ -179,7 +185,7 @@ pub async fn announce_completed(env: &Env, scan: &Scan, done: &ScanDone, gate: O
                     .map(|f| json!({ "id": f.id, "rule_id": f.rule_id, "domain": f.domain, "severity": f.severity, "title": f.title }))
                     .collect();
                 let data = json!({ "scan_id": scan.id, "findings": findings });
-                crate::edge::webhooks::emit(env, &scan.org_id, &scan.project_id, Event::FindingRegressed, data).await?;
+                emit_to(env, &regressed_to, Event::FindingRegressed, data).await?;
             }
         }
         Ok::<(), worker::Error>(())
