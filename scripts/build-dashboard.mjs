@@ -26,5 +26,9 @@ copyFileSync(join(src, 'index.html'), join(out, 'dashboard', 'index.html'));
 // _headers and _redirects apply to the whole assets directory.
 copyFileSync(join(src, '_headers'), join(out, '_headers'));
 copyFileSync(join(src, '_redirects'), join(out, '_redirects'));
+// The OpenAPI description is served as written, as a static file (no key,
+// no Worker invocation, and not in the wasm).
+mkdirSync(join(out, 'api', 'v1'), { recursive: true });
+copyFileSync(join(root, 'openapi', 'openapi.json'), join(out, 'api', 'v1', 'openapi.json'));
 const gz = (f) => gzipSync(readFileSync(join(out, 'dashboard', f)), { level: 9 }).length;
 console.error(`dashboard: app.js ${gz('app.js')} B gz, app.css ${gz('app.css')} B gz`);

@@ -21,6 +21,10 @@ pub enum Route {
     Schedule { org: String, project: String, schedule: String },
     /// Two scans compared by fingerprint (`?base=`, else the scan's baseline).
     ScanCompare { org: String, project: String, scan: String },
+    /// A site scan's pages (`?status=`, paginated).
+    ScanPages { org: String, project: String, scan: String },
+    /// Stops a queued or running scan (a site scan's outstanding pages too).
+    ScanCancel { org: String, project: String, scan: String },
     /// The project's default gate.
     ProjectGate { org: String, project: String },
     /// README badges of a project (create, list) and one badge (get, revoke).
@@ -43,7 +47,7 @@ pub enum Route {
 impl Route {
     pub fn methods(&self) -> &'static [&'static str] {
         match self {
-            Route::RunScan { .. } | Route::DevEnqueue { .. } => &["POST"],
+            Route::RunScan { .. } | Route::DevEnqueue { .. } | Route::ScanCancel { .. } => &["POST"],
             Route::Finding { .. } => &["GET", "PATCH"],
             Route::Schedules { .. } => &["GET", "POST"],
             Route::Schedule { .. } => &["GET", "PATCH", "DELETE"],
@@ -70,6 +74,8 @@ impl Route {
             | Route::Schedules { org, project }
             | Route::Schedule { org, project, .. }
             | Route::ScanCompare { org, project, .. }
+            | Route::ScanPages { org, project, .. }
+            | Route::ScanCancel { org, project, .. }
             | Route::ProjectGate { org, project } => Some((org, project)),
             | Route::Badges { org, project }
             | Route::Badge { org, project, .. }
@@ -110,6 +116,8 @@ impl Route {
             Route::Schedules { .. } => "schedules",
             Route::Schedule { .. } => "schedules.one",
             Route::ScanCompare { .. } => "scans.compare",
+            Route::ScanPages { .. } => "scans.pages",
+            Route::ScanCancel { .. } => "scans.cancel",
             Route::ProjectGate { .. } => "gate",
             Route::Badges { .. } => "badges",
             Route::Badge { .. } => "badges.one",
@@ -154,6 +162,8 @@ pub fn match_path(path: &str) -> Option<Route> {
             ["schedules"] => Some(Route::Schedules { org: s(org), project: s(project) }),
             ["schedules", id] => Some(Route::Schedule { org: s(org), project: s(project), schedule: s(id) }),
             ["scans", scan, "compare"] => Some(Route::ScanCompare { org: s(org), project: s(project), scan: s(scan) }),
+            ["scans", scan, "pages"] => Some(Route::ScanPages { org: s(org), project: s(project), scan: s(scan) }),
+            ["scans", scan, "cancel"] => Some(Route::ScanCancel { org: s(org), project: s(project), scan: s(scan) }),
             ["gate"] => Some(Route::ProjectGate { org: s(org), project: s(project) }),
             ["badges"] => Some(Route::Badges { org: s(org), project: s(project) }),
             ["badges", id] => Some(Route::Badge { org: s(org), project: s(project), badge: s(id) }),
@@ -192,6 +202,10 @@ mod tests {
         assert!(matches!(match_path(&format!("{base}/command-center")), Some(Route::CommandCenter { .. })));
         let cmp = match_path(&format!("{base}/scans/x/compare"));
         assert_eq!(cmp, Some(Route::ScanCompare { org: "o".into(), project: "p".into(), scan: "x".into() }));
+        assert!(matches!(match_path(&format!("{base}/scans/x/pages")), Some(Route::ScanPages { .. })));
+        let cancel = match_path(&format!("{base}/scans/x/cancel"));
+        assert_eq!(cancel.as_ref().map(|r| r.methods()), Some(&["POST"][..]));
+        assert_eq!(cancel.map(|r| r.required_scope("POST")), Some("audit:write"));
         assert_eq!(cmp.as_ref().map(|r| r.required_scope("GET")), Some("audit:read"));
         let gate = match_path(&format!("{base}/gate"));
         assert_eq!(gate.as_ref().map(|r| r.methods()), Some(&["GET", "PUT", "DELETE"][..]));

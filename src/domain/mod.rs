@@ -13,6 +13,7 @@ pub mod ratelimit;
 pub mod scan;
 pub mod schedule;
 pub mod scoring;
+pub mod site;
 pub mod ssrf;
 pub mod time;
 pub mod triage;

@@ -1,6 +1,7 @@
 //! Scans: the record, its states, and parsing of the Run Scan request body.
 use crate::domain::error::ApiError;
 use crate::domain::gate::Gate;
+use crate::domain::site::{self, Scope, SiteOptions};
 use crate::domain::ssrf::{self, TargetUrl};
 use crate::domain::time::rfc3339;
 use serde::{Deserialize, Serialize};
@@ -77,6 +78,9 @@ pub struct Scan {
     /// The gate's verdict (`GateResult::to_json`), set when the scan
     /// completed under a gate; kept as stored.
     pub gate_result: Option<Value>,
+    /// `Site` for a site scan; its pages are `Page` scans with `parent_id`.
+    pub scope: Scope,
+    pub parent_id: Option<String>,
 }
 
 impl Scan {
@@ -88,12 +92,16 @@ impl Scan {
             "project_id": self.project_id,
             "trigger": self.trigger.as_str(),
             "status": self.status.as_str(),
+            "scope": self.scope.as_str(),
             "summary": if self.summary.is_object() { self.summary.clone() } else { Value::Object(Map::new()) },
             "started_at": rfc3339(self.started_at),
             "finished_at": self.finished_at.map(rfc3339),
             "inserted_at": rfc3339(self.inserted_at),
             "updated_at": rfc3339(self.updated_at),
         });
+        if let (Some(parent), Some(obj)) = (&self.parent_id, v.as_object_mut()) {
+            obj.insert("parent_id".into(), json!(parent));
+        }
         if let (Some((code, message)), Some(obj)) = (&self.error, v.as_object_mut()) {
             obj.insert("error".into(), json!({ "code": code, "message": message }));
         }
@@ -112,6 +120,9 @@ pub struct RunScan {
     pub target: TargetUrl,
     pub trigger: Trigger,
     pub gate: Option<Gate>,
+    pub scope: Scope,
+    /// Crawl options of a site scan (`scope: "site"`).
+    pub site: Option<SiteOptions>,
 }
 
 /// Parses the Run Scan body (already known to be a JSON object).
@@ -156,8 +167,9 @@ pub fn parse_run_scan(body: &Map<String, Value>) -> Result<RunScan, ApiError> {
             }
         },
     };
+    let (scope, site) = site::parse(body, &mut details);
     match (target, trigger) {
-        (Some(target), Some(trigger)) if details.is_empty() => Ok(RunScan { target, trigger, gate }),
+        (Some(target), Some(trigger)) if details.is_empty() => Ok(RunScan { target, trigger, gate, scope, site }),
         _ => Err(ApiError::InvalidParams { message: "Invalid request parameters.".into(), details }),
     }
 }
@@ -211,6 +223,8 @@ mod tests {
             updated_at: 0,
             gate: None,
             gate_result: None,
+            scope: Scope::Page,
+            parent_id: None,
         };
         let v = s.to_json();
         assert!(!v.to_string().contains("secret.example"));

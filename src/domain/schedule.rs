@@ -92,6 +92,10 @@ pub struct ScheduleInput {
     pub cadence: Option<Cadence>,
     pub enabled: Option<bool>,
     pub name: Option<String>,
+    /// Set at creation only: a schedule's scope and crawl options stay
+    /// what they were (a different crawl is a new schedule).
+    pub scope: crate::domain::site::Scope,
+    pub site: Option<crate::domain::site::SiteOptions>,
 }
 
 fn int_in(body: &Map<String, Value>, field: &str, lo: u64, hi: u64, details: &mut Map<String, Value>) -> Option<u8> {
@@ -168,13 +172,23 @@ pub fn parse_input(body: &Map<String, Value>, create: bool) -> Result<ScheduleIn
             None
         }
     };
+    let (scope, site) = if create {
+        crate::domain::site::parse(body, &mut d)
+    } else {
+        for k in ["scope", "max_pages", "max_depth", "include", "exclude"] {
+            if body.get(k).is_some() {
+                d.insert(k.into(), "is set when the schedule is created and cannot be changed".into());
+            }
+        }
+        (crate::domain::site::Scope::Page, None)
+    };
     if !create && d.is_empty() && target.is_none() && cadence.is_none() && enabled.is_none() && name.is_none() {
         d.insert("body".into(), "must change url, cadence, enabled or name".into());
     }
     if !d.is_empty() {
         return Err(ApiError::InvalidParams { message: "Invalid request parameters.".into(), details: d });
     }
-    Ok(ScheduleInput { target, cadence, enabled, name })
+    Ok(ScheduleInput { target, cadence, enabled, name, scope, site })
 }
 
 #[cfg(test)]

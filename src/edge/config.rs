@@ -23,6 +23,9 @@ pub struct Config {
     pub scheduled_per_hour: u32,
     /// Scans and findings older than this are deleted (`RETENTION_DAYS`, default 90).
     pub retention_days: u32,
+    /// Pages an org's site scans may scan per rolling hour, charged with
+    /// `max_pages` when one is accepted (`SITE_PAGES_PER_HOUR`, default 2000).
+    pub site_pages_per_hour: u32,
 }
 
 fn var(env: &Env, name: &str) -> Option<String> {
@@ -46,6 +49,7 @@ impl Config {
             webhook_retry_base_secs: var(env, "WEBHOOK_RETRY_BASE_SECS").and_then(|s| s.parse().ok()).unwrap_or(30),
             scheduled_per_hour: var(env, "SCHEDULED_SCANS_PER_HOUR").and_then(|s| s.parse().ok()).unwrap_or(60),
             retention_days: var(env, "RETENTION_DAYS").and_then(|s| s.parse().ok()).filter(|d| *d >= 1).unwrap_or(90),
+            site_pages_per_hour: var(env, "SITE_PAGES_PER_HOUR").and_then(|s| s.parse().ok()).unwrap_or(2000),
         }
     }
 }

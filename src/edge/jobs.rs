@@ -5,6 +5,7 @@ use crate::edge::store;
 use crate::domain::error::ApiError;
 use crate::scanner::fanout::{ScanJob, SchedulePage, WebhookDelivery, SEND_BATCH_MAX};
 use crate::domain::scan::Scan;
+use crate::domain::site::SiteOptions;
 use serde::Serialize;
 use worker::Env;
 
@@ -46,6 +47,17 @@ pub async fn enqueue_scans(env: &Env, scan_ids: &[String]) -> worker::Result<()>
     send_all(env, bodies).await
 }
 
+/// One scan job per id, delivered after `delay_secs` (a site's politeness delay).
+pub async fn enqueue_scans_after(env: &Env, scan_ids: &[String], delay_secs: u32) -> worker::Result<()> {
+    if delay_secs == 0 {
+        return enqueue_scans(env, scan_ids).await;
+    }
+    for id in scan_ids {
+        enqueue(env, id, delay_secs).await?;
+    }
+    Ok(())
+}
+
 /// One schedule page message per org, in the given order.
 pub async fn enqueue_schedule_pages<'a>(env: &Env, orgs: impl IntoIterator<Item = &'a str>) -> worker::Result<usize> {
     let bodies: Vec<String> = orgs.into_iter().map(|org| body(&SchedulePage::new(org))).collect::<worker::Result<_>>()?;
@@ -56,9 +68,9 @@ pub async fn enqueue_schedule_pages<'a>(env: &Env, orgs: impl IntoIterator<Item 
 
 /// Inserts the scan and puts its job on the queue before returning, so a 202
 /// always means the job is queued. If the send fails the row is removed.
-pub async fn create_and_enqueue(env: &Env, scan: &Scan) -> Result<(), ApiError> {
+pub async fn create_and_enqueue(env: &Env, scan: &Scan, site: Option<&SiteOptions>) -> Result<(), ApiError> {
     let db = env.d1("DB")?;
-    store::scans::insert(&db, scan).await?;
+    store::scans::insert(&db, scan, site).await?;
     if let Err(e) = enqueue(env, &scan.id, 0).await {
         let _ = store::scans::delete(&db, &scan.id).await;
         return Err(ApiError::Internal(format!("queue send failed: {e}")));

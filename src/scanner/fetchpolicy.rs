@@ -39,6 +39,10 @@ impl FetchError {
     pub fn timeout(message: impl Into<String>) -> Self {
         FetchError { code: "timeout", message: message.into(), transient: true }
     }
+    /// A site scan's page redirected to another origin (not followed).
+    pub fn off_origin(to: &url::Url) -> Self {
+        FetchError { code: "redirect_off_origin", message: format!("Redirected off the site's origin, to {}.", to.origin().ascii_serialization()), transient: false }
+    }
     pub fn too_many_redirects() -> Self {
         FetchError {
             code: "too_many_redirects",

@@ -69,7 +69,10 @@ test('schemathesis: no 5xx, every response conforms to the description', { timeo
       '--checks', 'all', '--exclude-checks', EXCLUDED_CHECKS,
       '--phases', 'examples,coverage,fuzzing',
       '--max-examples', String(MAX_EXAMPLES), '--max-time', String(MAX_TIME),
-      '--workers', '2', '--seed', '20261201', '--generation-database', 'none',
+      // One worker: with two, Hypothesis' lambda-source AST cache races
+      // between threads on Python 3.11 ("AST constructor recursion depth
+      // mismatch"), a Runtime Error of the tool, not of the API (seen once in CI).
+      '--workers', '1', '--seed', '20261201', '--generation-database', 'none',
       '--suppress-health-check', 'filter_too_much,too_slow', '--no-color',
       '--request-timeout', '30',
     ],
@@ -79,7 +82,11 @@ test('schemathesis: no 5xx, every response conforms to the description', { timeo
   const cases = out.match(/(\d+) generated/)?.[1];
   console.log(`schemathesis: ${cases} generated cases in ${secs} s (exit ${code})`);
   const summary = out.slice(out.lastIndexOf('SUMMARY'));
-  assert.equal(code, 0, `schemathesis found problems:\n${out.slice(-6000)}`);
+  if (process.env.FUZZ_OUT) writeFileSync(process.env.FUZZ_OUT, out);
+  // The report's ERRORS and FAILURES sections come before its long warnings:
+  // show them whole, then the summary.
+  const head = out.search(/^=+ (ERRORS|FAILURES) =+$/m);
+  assert.equal(code, 0, `schemathesis found problems:\n${head >= 0 ? out.slice(head, head + 8000) + '\n…\n' : ''}${out.slice(-3000)}`);
   assert.ok(Number(cases) > 200, `only ${cases} cases generated:\n${summary}`);
   const five = w.jsonLogs().filter((l) => l.type === 'request' && l.status >= 500);
   assert.deepEqual(five, [], 'the Worker logged no 5xx');

@@ -1,5 +1,4 @@
-//! What the dashboard needs besides the project routes: the OpenAPI
-//! description (no auth), who the presented key is, the projects an org has
+//! What the dashboard needs besides the project routes: who the presented key is, the projects an org has
 //! scanned, and the command center's daily trend.
 use crate::domain::dashboard::{daily_series, Period};
 use crate::domain::error::ApiError;
@@ -8,20 +7,6 @@ use crate::edge::api::request::{Ctx, Principal};
 use crate::edge::{http, store};
 use serde_json::{json, Value};
 use worker::{Env, Response};
-
-/// The description is a source file (`openapi/openapi.json`), embedded
-/// as written; tests/integration/openapi.test.mjs validates it and checks it
-/// names every route of `api::router` and nothing else.
-const OPENAPI: &str = include_str!("../../../openapi/openapi.json");
-
-pub fn openapi(request_id: &str) -> Result<Response, ApiError> {
-    let mut resp = Response::from_bytes(OPENAPI.as_bytes().to_vec())?;
-    let h = resp.headers_mut();
-    h.set("content-type", "application/json; charset=utf-8")?;
-    h.set("cache-control", "public, max-age=300")?;
-    h.set("x-request-id", request_id)?;
-    Ok(resp)
-}
 
 /// `GET /api/v1/key`: the key's own record (id, org, name, prefix, scopes), so
 /// a client can show who is signed in and what it may do.

@@ -33,7 +33,7 @@ pub async fn scan_and_base(ctx: &Ctx<'_>, scan: &Scan) -> Result<Option<(Scan, V
         }
         None => {
             let at = (scan.finished_at.unwrap_or(i64::MAX), scan.id.as_str());
-            match store::gates::baseline(&db, &scan.org_id, &scan.project_id, &scan.url, at).await? {
+            match store::gates::baseline(&db, &scan.org_id, &scan.project_id, &scan.url, scan.scope, at).await? {
                 Some((id, _)) => find_scan(ctx, &id).await.ok(),
                 None => None,
             }

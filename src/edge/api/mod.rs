@@ -8,6 +8,7 @@ pub(crate) mod ratelimiter;
 pub(crate) mod request;
 pub(crate) mod scans;
 pub(crate) mod schedules;
+pub(crate) mod sites;
 pub(crate) mod triage;
 pub(crate) mod webhooks;
 use crate::edge::config::Config;
@@ -38,7 +39,10 @@ pub async fn handle(mut req: Request, env: &Env) -> worker::Result<Response> {
         None => Err(ApiError::NotFound),
         Some(r) if !r.methods().contains(&method_sent.as_str()) => Err(ApiError::MethodNotAllowed(r.methods().to_vec())),
         Some(Route::Health) => health(env, &request_id, &mut health_cached).await,
-        Some(Route::OpenApi) => dash::openapi(&request_id),
+        // GET and HEAD are answered by the static assets (wrangler.api.toml
+        // [assets], scripts/build-dashboard.mjs): the description is not in
+        // the wasm. A GET that reaches the Worker means no assets: not found.
+        Some(Route::OpenApi) => Err(ApiError::NotFound),
         Some(Route::DevEnqueue { scan }) if cfg.development => dev_enqueue(env, scan, &request_id).await,
         Some(Route::DevEnqueue { .. }) => Err(ApiError::NotFound),
         Some(Route::BadgeSvg { file }) => badges::svg(&req, env, file).await,
@@ -206,6 +210,8 @@ async fn dispatch(route: &Route, req: &mut Request, ctx: &Ctx<'_>) -> Result<Res
             _ => schedules::get(ctx, schedule).await,
         },
         Route::ScanCompare { scan, .. } => gates::compare(ctx, scan).await,
+        Route::ScanPages { scan, .. } => sites::pages(ctx, scan).await,
+        Route::ScanCancel { scan, .. } => sites::cancel(ctx, scan).await,
         Route::ProjectGate { .. } => match req.method() {
             worker::Method::Put => gates::put_gate(req, ctx).await,
             worker::Method::Delete => gates::delete_gate(ctx).await,

@@ -1,6 +1,7 @@
 //! Scan API handlers: run a scan, list and read scans, a scan's findings.
 use crate::edge::http;
 use crate::edge::api::request::{json_object, q, qs, Ctx};
+use crate::edge::config::Config;
 use crate::edge::store;
 use crate::domain::error::ApiError;
 use crate::domain::ids;
@@ -13,6 +14,9 @@ pub async fn run(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, ApiError>
     let idem_key = crate::api::idempotency::parse_key(req.headers().get("idempotency-key").ok().flatten().as_deref())?;
     let body = json_object(req).await?;
     let run = scan::parse_run_scan(&body)?;
+    if let Some(site) = &run.site {
+        crate::scanner::crawl::PathPatterns::parse(&site.include, &site.exclude).map_err(|m| ApiError::invalid("include", m))?;
+    }
     let org = ctx.principal.org.as_str();
     let db = ctx.env.d1("DB")?;
     let now = Date::now().as_millis() as i64;
@@ -51,8 +55,13 @@ pub async fn run(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, ApiError>
             updated_at: now,
             gate: run.gate.clone(),
             gate_result: None,
+            scope: run.scope,
+            parent_id: None,
         };
-        crate::edge::jobs::create_and_enqueue(ctx.env, &scan).await?;
+        if let Some(site) = &run.site {
+            check_site_budget(ctx, site.max_pages, now).await?;
+        }
+        crate::edge::jobs::create_and_enqueue(ctx.env, &scan, run.site.as_ref()).await?;
         Ok::<Scan, ApiError>(scan)
     }
     .await;
@@ -70,6 +79,30 @@ pub async fn run(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, ApiError>
         (Err(e), None) => Err(e),
     }
 }
+
+/// The per-org hourly page budget of site scans, charged with `max_pages`
+/// when a site scan is accepted: past it, a 429 whose Retry-After is when
+/// the oldest charge of the hour expires (a lower bound: that may not free
+/// enough).
+async fn check_site_budget(ctx: &Ctx<'_>, max_pages: u32, now: i64) -> Result<(), ApiError> {
+    let budget = Config::from_env(ctx.env).site_pages_per_hour;
+    let db = ctx.env.d1("DB")?;
+    let (used, oldest) = store::sites::pages_reserved_since(&db, ctx.principal.org.as_str(), now - HOUR_MS).await?;
+    if used + max_pages as u64 <= budget as u64 {
+        return Ok(());
+    }
+    let wait = oldest.map_or(HOUR_MS, |o| (o + HOUR_MS - now).max(1000));
+    let secs = (wait as u64).div_ceil(1000);
+    Err(ApiError::RateLimited(crate::domain::ratelimit::Decision {
+        admitted: false,
+        limit: budget,
+        remaining: budget.saturating_sub(used.min(u32::MAX as u64) as u32),
+        reset_secs: secs,
+        retry_after_secs: secs,
+    }))
+}
+
+const HOUR_MS: i64 = 3_600_000;
 
 pub async fn list(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
     let statuses = qs(ctx, "status", ScanStatus::parse, "queued, running, completed, failed")?;

@@ -15,6 +15,9 @@ fn now() -> i64 {
 
 pub async fn create(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, ApiError> {
     let input = parse_input(&json_object(req).await?, true)?;
+    if let Some(site) = &input.site {
+        crate::scanner::crawl::PathPatterns::parse(&site.include, &site.exclude).map_err(|m| ApiError::invalid("include", m))?;
+    }
     let (Some(target), Some(cadence)) = (input.target, input.cadence) else {
         return Err(ApiError::invalid("body", "url and cadence are required"));
     };
@@ -33,6 +36,8 @@ pub async fn create(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, ApiErr
             enabled: input.enabled.unwrap_or(true),
             next_run_at: cadence.next_after(now),
             now,
+            scope: input.scope,
+            crawl: input.site.as_ref().map(|o| o.to_json()),
         },
         MAX_SCHEDULES_PER_PROJECT,
     )

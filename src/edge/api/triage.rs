@@ -47,6 +47,16 @@ pub async fn list_findings(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
         after: cursor.map(|c| (c.ms, c.id)),
         limit,
     };
+    match q(ctx, "group_by") {
+        None => {}
+        // Every rule at once (bounded by the rule count): no cursor.
+        Some("rule") if cursor_given(ctx) => return Err(ApiError::invalid("cursor", "is not accepted with group_by")),
+        Some("rule") => {
+            let groups = store::groups(&db, &filter).await?;
+            return Ok(http::page(groups, None, limit, ctx.request_id, &[("group_by", json!("rule"))])?);
+        }
+        Some(_) => return Err(ApiError::invalid("group_by", "must be rule")),
+    }
     let (items, more) = store::list(&db, &filter).await?;
     let next = if more {
         items.last().map(|f| Cursor { ms: if by_recency { f.last_seen_at } else { f.obs.score as i64 }, id: f.id.clone() }.encode())
@@ -54,6 +64,10 @@ pub async fn list_findings(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
         None
     };
     Ok(http::page(items.iter().map(|f| f.to_json()).collect(), next, limit, ctx.request_id, &[])?)
+}
+
+fn cursor_given(ctx: &Ctx<'_>) -> bool {
+    q(ctx, "cursor").is_some()
 }
 
 async fn find(ctx: &Ctx<'_>, finding_id: &str) -> Result<crate::scanner::findings::Finding, ApiError> {

@@ -7,6 +7,8 @@ use crate::edge::config::Config;
 use crate::edge::scanner::deliver;
 use crate::edge::scanner::housekeeping;
 use crate::edge::scanner::run;
+use crate::edge::scanner::site;
+use crate::domain::site::Scope;
 use crate::edge::store;
 use crate::scanner::fanout::{self, Job};
 use crate::scanner::fetchpolicy::FetchError;
@@ -95,7 +97,15 @@ async fn dead_lettered(env: &Env, scan_id: &str) {
     let now = Date::now().as_millis() as i64;
     let result = async {
         let db = env.d1("DB")?;
-        store::scans::fail(&db, scan_id, now, "dead_lettered", "The scan job exhausted its deliveries.").await
+        let message = "The scan job exhausted its deliveries.";
+        store::scans::fail(&db, scan_id, now, "dead_lettered", message).await?;
+        // A site's page that dead-letters still ends its row, so the site completes.
+        if let Some(page) = store::scans::get_by_id(&db, scan_id).await? {
+            if let Some(parent) = &page.scan.parent_id {
+                site::page_failed(env, &Config::from_env(env), &page.scan, parent, "dead_lettered", message).await?;
+            }
+        }
+        Ok::<(), worker::Error>(())
     }
     .await;
     if let Err(e) = result {
@@ -123,19 +133,33 @@ async fn try_process(env: &Env, cfg: &Config, scan_id: &str) -> worker::Result<N
     if stored.scan.status.is_final() {
         return Ok(Next::Ack); // a duplicate or redelivered message: nothing to do
     }
+    if stored.scan.scope == Scope::Site {
+        site::start(env, cfg, &stored.scan).await?;
+        return Ok(Next::Ack);
+    }
+    // A page of a site scan: fetched within the site's origin (its start URL
+    // excepted), and what it found goes back to the crawl.
+    let in_site = match &stored.scan.parent_id {
+        None => None,
+        Some(parent) => Some(run::InSite { origin: site::origin_for(&db, parent, &stored.scan).await? }),
+    };
     if !store::scans::claim(&db, scan_id, started, LEASE_MS).await? {
         // Another delivery holds a live lease; look again after it expires.
         return Ok(Next::Retry { delay_secs: (LEASE_MS / 1000) as u32 });
     }
     let attempts = stored.attempts + 1;
-    let outcome = run::run(cfg, &stored.scan).await;
+    let outcome = run::run(cfg, &stored.scan, in_site.as_ref()).await;
     let now = Date::now().as_millis() as i64;
     let mut timings = serde_json::Value::Null;
     let (status, code) = match outcome {
         Ok(done) => {
             let gate = run::persist(&db, &stored.scan, &done, now).await?;
             let persisted = Date::now().as_millis() as i64;
-            run::announce_completed(env, &stored.scan, &done, gate.as_ref(), now).await;
+            match &stored.scan.parent_id {
+                // A site's pages are announced together, when the site scan completes.
+                Some(parent) => site::after_page(env, cfg, &stored.scan, parent, Some(&done)).await?,
+                None => run::announce_completed(env, &stored.scan, &done, gate.as_ref(), now).await,
+            }
             timings = json!({
                 "parse_ms": done.cpu.get("parse_ms"),
                 "rules_ms": done.cpu.get("rules_ms"),
@@ -156,7 +180,10 @@ async fn try_process(env: &Env, cfg: &Config, scan_id: &str) -> worker::Result<N
                 return Ok(Next::Retry { delay_secs: backoff_secs(cfg.retry_base_secs, attempts) });
             }
             store::scans::fail(&db, scan_id, now, code, &message).await?;
-            run::announce_failed(env, &stored.scan, code, &message, now).await;
+            match &stored.scan.parent_id {
+                Some(parent) => site::page_failed(env, cfg, &stored.scan, parent, code, &message).await?,
+                None => run::announce_failed(env, &stored.scan, code, &message, now).await,
+            }
             ("failed", Some(code))
         }
     };

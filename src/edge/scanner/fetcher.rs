@@ -87,6 +87,10 @@ pub struct Fetcher<'a> {
     /// requests to one host wait for one lookup, later ones reuse its answer.
     dns: RefCell<HashMap<String, DnsCheck>>,
     budget: Rc<SubrequestBudget>,
+    /// A site scan's page other than its start URL: redirects off this
+    /// origin are not followed, and the origin-level probes (http://,
+    /// security.txt), judged once on the start URL, are left out.
+    site_origin: Option<Url>,
 }
 
 fn now() -> u64 {
@@ -212,7 +216,34 @@ async fn lookup(doh_url: String, host: String, deadline: Rc<Deadline>, budget: R
 impl<'a> Fetcher<'a> {
     pub fn new(cfg: &'a Config) -> Self {
         let (overrides, _errors) = HostOverrides::parse(&cfg.host_overrides);
-        Fetcher { cfg, overrides, dns: RefCell::new(HashMap::new()), budget: Rc::new(SubrequestBudget::new(SCAN_SUBREQUESTS)) }
+        Fetcher {
+            cfg,
+            overrides,
+            dns: RefCell::new(HashMap::new()),
+            budget: Rc::new(SubrequestBudget::new(SCAN_SUBREQUESTS)),
+            site_origin: None,
+        }
+    }
+
+    /// For a site scan's page other than its start URL (see `site_origin`).
+    pub fn within_site(mut self, origin: Url) -> Self {
+        self.site_origin = Some(origin);
+        self
+    }
+
+    /// A small resource of the crawl (robots.txt, a sitemap): GET, redirects
+    /// followed (each hop through the guard), body capped at `cap` bytes.
+    pub async fn fetch_resource(&self, target: &TargetUrl, cap: usize) -> Result<(u16, Vec<Header>, Vec<u8>), FetchError> {
+        let deadline = Deadline::after(self.cfg.scan_budget_ms);
+        let (_, _, mut resp) = self.follow(target.as_url(), Method::Get, &deadline, None).await.map_err(Failure::into_main_error)?;
+        let headers = header_list(resp.headers());
+        let status = resp.status_code();
+        if status != 200 {
+            discard_body(&resp);
+            return Ok((status, headers, Vec::new()));
+        }
+        let body = self.read_capped_at(&mut resp, &deadline, cap).await?;
+        Ok((status, headers, body))
     }
 
     /// Subrequests made, and auxiliary requests skipped for want of budget.
@@ -294,7 +325,7 @@ impl<'a> Fetcher<'a> {
     }
 
     /// Follows redirects by hand, re-validating each hop.
-    async fn follow(&self, start: &Url, method: Method, deadline: &Rc<Deadline>) -> Result<(Vec<Hop>, Url, Response), Failure> {
+    async fn follow(&self, start: &Url, method: Method, deadline: &Rc<Deadline>, stay_on: Option<&Url>) -> Result<(Vec<Hop>, Url, Response), Failure> {
         let mut hops = Vec::new();
         let mut url = start.clone();
         loop {
@@ -312,6 +343,9 @@ impl<'a> Fetcher<'a> {
                         return Err(FetchError::too_many_redirects().into());
                     }
                     url = policy::resolve_redirect(&url, &loc)?.into_url();
+                    if stay_on.is_some_and(|o| o.origin() != url.origin()) {
+                        return Err(FetchError::off_origin(&url).into());
+                    }
                 }
                 _ => return Ok((hops, url, resp)),
             }
@@ -321,21 +355,11 @@ impl<'a> Fetcher<'a> {
     /// Reads the body as a stream, refusing more than the cap (decoded bytes,
     /// so a compression bomb stops at the cap too).
     async fn read_capped(&self, resp: &mut Response, deadline: &Deadline) -> Result<Vec<u8>, FetchError> {
-        let mut stream = resp.stream().map_err(|e| FetchError::unreachable(e.to_string()))?;
-        let mut body = Vec::new();
-        loop {
-            match until(stream.next(), deadline).await {
-                Some(Some(Ok(chunk))) => {
-                    body.extend_from_slice(&chunk);
-                    if body.len() > policy::MAX_BODY_BYTES {
-                        return Err(FetchError::too_large());
-                    }
-                }
-                Some(Some(Err(e))) => return Err(FetchError::unreachable(format!("Body read failed: {e}"))),
-                Some(None) => return Ok(body),
-                None => return Err(FetchError::timeout("The body did not arrive within the time budget.")),
-            }
-        }
+        self.read_capped_at(resp, deadline, policy::MAX_BODY_BYTES).await
+    }
+
+    async fn read_capped_at(&self, resp: &mut Response, deadline: &Deadline, cap: usize) -> Result<Vec<u8>, FetchError> {
+        read_stream_capped(resp, deadline, cap).await
     }
 
     /// Fetches the page and what the rules need around it. The main budget
@@ -343,7 +367,9 @@ impl<'a> Fetcher<'a> {
     pub async fn fetch_page(&self, target: &TargetUrl) -> Result<Page, FetchError> {
         let t0 = now();
         let deadline = Deadline::after(self.cfg.scan_budget_ms);
-        let (hops, final_url, mut resp) = self.follow(target.as_url(), Method::Get, &deadline).await.map_err(Failure::into_main_error)?;
+        let stay_on = self.site_origin.clone();
+        let (hops, final_url, mut resp) =
+            self.follow(target.as_url(), Method::Get, &deadline, stay_on.as_ref()).await.map_err(Failure::into_main_error)?;
         let ttfb = now().saturating_sub(t0);
         let headers = header_list(resp.headers());
         let status = resp.status_code();
@@ -404,13 +430,14 @@ impl<'a> Fetcher<'a> {
             u.set_query(None);
             ssrf::validate(u.as_str()).ok()
         };
-        let http_target = origin_url("http", "/");
+        let origin_level = self.site_origin.is_none();
+        let http_target = origin_url("http", "/").filter(|_| origin_level);
         // The first https response (HSTS is judged on it): the page itself
         // when it was requested over https and answered without a redirect.
         let https_target = origin_url("https", page.requested_url.path());
         let https_is_page = https_target.as_ref().is_some_and(|t| t.as_url() == &page.requested_url) && page.redirects.is_empty();
         let cors_target = ssrf::validate(page.final_url.as_str()).ok();
-        let security_txt = origin_url(page.final_url.scheme(), "/.well-known/security.txt");
+        let security_txt = origin_url(page.final_url.scheme(), "/.well-known/security.txt").filter(|_| origin_level);
         let subresources: Vec<(Url, &'static str, TargetUrl)> = policy::subresource_candidates(page, policy::MAX_SUBRESOURCES)
             .into_iter()
             .filter_map(|(url, kind)| ssrf::validate(url.as_str()).ok().map(|t| (url, kind, t)))
@@ -418,7 +445,7 @@ impl<'a> Fetcher<'a> {
 
         let http_probe = async {
             let t = http_target.as_ref()?;
-            Some(self.aux(self.follow(t.as_url(), Method::Get, deadline)).await)
+            Some(self.aux(self.follow(t.as_url(), Method::Get, deadline, None)).await)
         };
         let https_probe = async {
             let t = https_target.as_ref().filter(|_| !https_is_page)?;
@@ -433,7 +460,7 @@ impl<'a> Fetcher<'a> {
             let t = security_txt.as_ref()?;
             Some(self.aux(self.request(Method::Get, t.as_url(), deadline)).await)
         };
-        let subs = join_all(subresources.iter().map(|(_, _, t)| self.aux(self.follow(t.as_url(), Method::Head, deadline))));
+        let subs = join_all(subresources.iter().map(|(_, _, t)| self.aux(self.follow(t.as_url(), Method::Head, deadline, None))));
         let (((http, https), (cors, sec_txt)), subs) = join(join(join(http_probe, https_probe), join(cors, sec_txt)), subs).await;
 
         match http {
@@ -474,4 +501,52 @@ impl<'a> Fetcher<'a> {
             }
         }
     }
+}
+
+/// Reads a body as a stream, refusing more than `cap` bytes.
+async fn read_stream_capped(resp: &mut Response, deadline: &Deadline, cap: usize) -> Result<Vec<u8>, FetchError> {
+    let mut stream = resp.stream().map_err(|e| FetchError::unreachable(e.to_string()))?;
+    let mut body = Vec::new();
+    loop {
+        match until(stream.next(), deadline).await {
+            Some(Some(Ok(chunk))) => {
+                body.extend_from_slice(&chunk);
+                if body.len() > cap {
+                    return Err(FetchError::too_large());
+                }
+            }
+            Some(Some(Err(e))) => return Err(FetchError::unreachable(format!("Body read failed: {e}"))),
+            Some(None) => return Ok(body),
+            None => return Err(FetchError::timeout("The body did not arrive within the time budget.")),
+        }
+    }
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The runtime's `DecompressionStream` (declared here: web-sys has it
+    /// only behind its unstable-APIs flag).
+    type DecompressionStream;
+    #[wasm_bindgen::prelude::wasm_bindgen(constructor, catch)]
+    fn new(format: &str) -> Result<DecompressionStream, wasm_bindgen::JsValue>;
+    /// A `ReadableStream`, seen through `pipeThrough` (web-sys types it for
+    /// a `ReadableWritablePair` only).
+    type PipeSource;
+    #[wasm_bindgen::prelude::wasm_bindgen(method, js_name = pipeThrough)]
+    fn pipe_through(this: &PipeSource, transform: &DecompressionStream) -> worker::web_sys::ReadableStream;
+}
+
+/// Inflates a gzip body (a `.xml.gz` sitemap) with the runtime's streams,
+/// refusing more than `cap` decompressed bytes, so a gzip bomb stops there.
+pub async fn gunzip_capped(gz: &[u8], cap: usize, budget_ms: u64) -> Result<Vec<u8>, FetchError> {
+    let bad = |e: wasm_bindgen::JsValue| FetchError { code: "bad_gzip", message: format!("{e:?}"), transient: false };
+    let mut input = gz.to_vec();
+    let source = worker::web_sys::Response::new_with_opt_u8_array(Some(&mut input)).map_err(bad)?;
+    let body = source.body().ok_or_else(|| bad(wasm_bindgen::JsValue::from_str("no body")))?;
+    use wasm_bindgen::JsCast;
+    let inflated = body.unchecked_into::<PipeSource>().pipe_through(&DecompressionStream::new("gzip").map_err(bad)?);
+    let out = worker::web_sys::Response::new_with_opt_readable_stream(Some(&inflated)).map_err(bad)?;
+    let mut resp = Response::from(out);
+    let deadline = Deadline::after(budget_ms);
+    read_stream_capped(&mut resp, &deadline, cap).await
 }

@@ -7,3 +7,4 @@ pub(crate) mod fetch_handler;
 pub(crate) mod fetcher;
 pub(crate) mod housekeeping;
 pub(crate) mod run;
+pub(crate) mod site;

@@ -15,6 +15,7 @@ use crate::domain::compare::{evidence_signature, Sighting};
 use crate::domain::gate::{self, GateResult};
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
+use url::Url;
 use worker::{console_error, D1Database, Env};
 
 /// Node visits the rules make between two yields of the thread.
@@ -27,14 +28,31 @@ pub struct ScanDone {
     pub summary: Value,
     /// Where the scan's CPU went (parse, rules), for the scan log line only.
     pub cpu: Value,
+    /// A site scan's page: the URL it ended at, and the links it offers the crawl.
+    pub final_url: Option<Url>,
+    pub links: Vec<Url>,
 }
 
-pub async fn run(cfg: &Config, scan: &Scan) -> Result<ScanDone, FetchError> {
+/// How a page scan that belongs to a site scan is fetched.
+pub struct InSite {
+    /// None for the start URL (redirects followed anywhere the guard allows,
+    /// origin-level probes made); else the site's origin.
+    pub origin: Option<Url>,
+}
+
+pub async fn run(cfg: &Config, scan: &Scan, in_site: Option<&InSite>) -> Result<ScanDone, FetchError> {
     // The stored URL passed validation at submission; validating again keeps
     // the guard whole if the rules changed since.
     let target = ssrf::validate(&scan.url).map_err(|r| FetchError::blocked(r.message()))?;
-    let fetcher = Fetcher::new(cfg);
+    let fetcher = match in_site.and_then(|s| s.origin.clone()) {
+        Some(origin) => Fetcher::new(cfg).within_site(origin),
+        None => Fetcher::new(cfg),
+    };
     let page = fetcher.fetch_page(&target).await?;
+    // A site scan analyses HTML pages only; anything else is skipped.
+    if in_site.is_some() && page.document().is_none() {
+        return Err(FetchError { code: "not_html", message: "The response is not an HTML page.".into(), transient: false });
+    }
     let t_rules = worker::Date::now().as_millis();
     // The results of `rules::run_all`, one rule at a time: a big page yields
     // the thread (see `yield_now`) whenever the rules since the last yield
@@ -57,6 +75,10 @@ pub async fn run(cfg: &Config, scan: &Scan) -> Result<ScanDone, FetchError> {
         results
     };
     let mut done = analyse_results(&scan.org_id, &scan.project_id, target.as_str(), &page, &results);
+    if in_site.is_some() {
+        done.links = crate::scanner::crawl::links::page_links(&page, &page.final_url);
+        done.final_url = Some(page.final_url.clone());
+    }
     let rules_ms = worker::Date::now().as_millis().saturating_sub(t_rules);
     done.cpu = json!({ "parse_ms": page.timings.parse_ms.round(), "rules_ms": rules_ms });
     // What the scan spent of its subrequest budget, and the auxiliary
@@ -92,7 +114,7 @@ pub fn analyse_results(org: &str, project: &str, asset: &str, page: &Page, resul
             obj.insert("analysed_bytes".into(), json!(page.parsed_bytes));
         }
     }
-    ScanDone { asset: asset.to_string(), observations, summary, cpu: Value::Null }
+    ScanDone { asset: asset.to_string(), observations, summary, cpu: Value::Null, final_url: None, links: Vec::new() }
 }
 
 /// Writes the scan's findings and summary; returns its gate verdict (the
@@ -103,10 +125,17 @@ pub async fn persist(db: &D1Database, scan: &Scan, done: &ScanDone, now: i64) ->
         .iter()
         .map(|_| ids::uuid_v4().map_err(worker::Error::RustError))
         .collect::<worker::Result<_>>()?;
-    let verdict = gate_verdict(db, scan, done, &new_ids, now).await?;
+    // A site scan's pages are judged together, by the site scan's gate.
+    let verdict = if scan.parent_id.is_some() { None } else { gate_verdict(db, scan, done, &new_ids, now).await? };
     let verdict = verdict.map(|v| v.to_json());
     let text = verdict.as_ref().map(|v| v.to_string());
-    let at = store::findings::ScanRef { org: &scan.org_id, project: &scan.project_id, scan_id: &scan.id, asset: &done.asset };
+    let at = store::findings::ScanRef {
+        org: &scan.org_id,
+        project: &scan.project_id,
+        scan_id: &scan.id,
+        asset: &done.asset,
+        site: scan.parent_id.as_deref(),
+    };
     store::findings::record_completed_scan(db, &at, &done.summary.to_string(), &done.observations, &new_ids, now, text.as_deref()).await?;
     Ok(verdict)
 }
@@ -121,7 +150,7 @@ async fn gate_verdict(db: &D1Database, scan: &Scan, done: &ScanDone, new_ids: &[
             None => return Ok(None),
         },
     };
-    let baseline = store::gates::baseline(db, &scan.org_id, &scan.project_id, &scan.url, (now, &scan.id)).await?;
+    let baseline = store::gates::baseline(db, &scan.org_id, &scan.project_id, &scan.url, scan.scope, (now, &scan.id)).await?;
     let base_sightings = match &baseline {
         Some((id, _)) => store::gates::sightings(db, id).await?,
         None => Vec::new(),
@@ -152,6 +181,32 @@ async fn gate_verdict(db: &D1Database, scan: &Scan, done: &ScanDone, new_ids: &[
         security_grade: done.summary.get("security_grade").and_then(Value::as_str),
     };
     Ok(Some(gate::evaluate(&gate, source, &input)))
+}
+
+/// A site scan's gate verdict, judged on the findings of all its pages
+/// (linked to it) against the previous site scan of the same start URL.
+pub async fn site_gate_verdict(db: &D1Database, scan: &Scan, summary: &Value, now: i64) -> worker::Result<Option<Value>> {
+    let (gate, source) = match &scan.gate {
+        Some(g) => (g.clone(), "request"),
+        None => match store::gates::project_gate(db, &scan.org_id, &scan.project_id).await? {
+            Some((g, _)) => (g, "project"),
+            None => return Ok(None),
+        },
+    };
+    let baseline = store::gates::baseline(db, &scan.org_id, &scan.project_id, &scan.url, scan.scope, (now, &scan.id)).await?;
+    let base_sightings = match &baseline {
+        Some((id, _)) => store::gates::sightings(db, id).await?,
+        None => Vec::new(),
+    };
+    let current = store::gates::sightings(db, &scan.id).await?;
+    let ignored: HashSet<String> = store::gates::ignored_in_scan(db, &scan.id).await?.into_iter().collect();
+    let input = gate::Input {
+        scan: &current,
+        baseline: baseline.as_ref().map(|(id, _)| (id.as_str(), base_sightings.as_slice())),
+        ignored: &ignored,
+        security_grade: summary.get("security_grade").and_then(Value::as_str),
+    };
+    Ok(Some(gate::evaluate(&gate, source, &input).to_json()))
 }
 
 /// Emits `scan.completed` (and `finding.regressed` when the scan reopened

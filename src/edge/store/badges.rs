@@ -94,7 +94,7 @@ struct Summary {
 pub async fn latest_summary(db: &D1Database, org: &str, project: &str) -> Result<Option<Value>> {
     let row: Option<Summary> = db
         .prepare(
-            "SELECT summary FROM scans WHERE org_id = ?1 AND project_id = ?2 AND status = 'completed' \
+            "SELECT summary FROM scans WHERE org_id = ?1 AND project_id = ?2 AND status = 'completed' AND parent_id IS NULL \
              ORDER BY inserted_at DESC, id DESC LIMIT 1",
         )
         .bind(&[s(org), s(project)])?

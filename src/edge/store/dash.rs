@@ -49,7 +49,7 @@ pub struct ProjectRow {
 pub async fn projects(db: &D1Database, org: &str) -> Result<Vec<ProjectRow>> {
     db.prepare(
         "SELECT project_id, COUNT(*) AS scans, MAX(inserted_at) AS last_scan_at FROM scans \
-         WHERE org_id = ?1 GROUP BY project_id ORDER BY last_scan_at DESC, project_id LIMIT 200",
+         WHERE org_id = ?1 AND parent_id IS NULL GROUP BY project_id ORDER BY last_scan_at DESC, project_id LIMIT 200",
     )
     .bind(&[s(org)])?
     .all()

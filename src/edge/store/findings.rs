@@ -28,6 +28,9 @@ pub struct ScanRef<'a> {
     pub project: &'a str,
     pub scan_id: &'a str,
     pub asset: &'a str,
+    /// The site scan this page scan belongs to: its page row is marked
+    /// scanned and the findings are linked to it, in the same batch.
+    pub site: Option<&'a str>,
 }
 
 /// Marks the scan completed with its summary and records its observations,
@@ -43,6 +46,10 @@ pub async fn record_completed_scan(
 ) -> Result<()> {
     let mut stmts = vec![super::scans::complete_stmt(db, scan.scan_id, now, summary, gate_result)?];
     stmts.extend(record_stmts(db, scan, obs, new_ids, now)?);
+    if let Some(site) = scan.site {
+        stmts.push(super::sites::page_done_stmt(db, site, scan.scan_id, crate::domain::site::PageState::Scanned, None, now)?);
+        stmts.push(super::sites::link_findings_stmt(db, site, scan.scan_id)?);
+    }
     db.batch(stmts).await?;
     Ok(())
 }
@@ -58,7 +65,7 @@ fn record_stmts(
     new_ids: &[String],
     now: i64,
 ) -> Result<Vec<D1PreparedStatement>> {
-    let ScanRef { org, project, scan_id, asset } = *scan;
+    let ScanRef { org, project, scan_id, asset, .. } = *scan;
     let mut out = Vec::with_capacity(obs.len() * 3 + 2);
     let actor = format!("scan:{scan_id}");
     for (o, id) in obs.iter().zip(new_ids) {
@@ -226,6 +233,50 @@ pub async fn list(db: &D1Database, f: &ListFilter<'_>) -> Result<(Vec<Finding>, 
     let rows: Vec<Row> = super::prepare(db, super::sql::findings_list(COLS, f)?)?.all().await?.results()?;
     let more = rows.len() > f.limit as usize;
     Ok((rows.into_iter().take(f.limit as usize).map(from_row).collect(), more))
+}
+
+#[derive(Debug, Deserialize)]
+struct GroupRow {
+    rule_id: String,
+    domain: String,
+    title: String,
+    asset: String,
+    id: String,
+    findings: f64,
+    worst: f64,
+    top: f64,
+}
+
+/// The filtered findings grouped by rule, most affected URLs first (ties:
+/// higher priority score, then rule id): each rule's count of URLs, its
+/// worst severity and best score, and up to three example findings.
+pub async fn groups(db: &D1Database, f: &ListFilter<'_>) -> Result<Vec<Value>> {
+    let rows: Vec<GroupRow> = super::prepare(db, super::sql::findings_groups(f)?)?.all().await?.results()?;
+    let mut out: Vec<Value> = Vec::new();
+    let mut current: Option<(String, Value)> = None;
+    for r in rows {
+        let example = serde_json::json!({ "finding_id": r.id, "url": r.asset });
+        match &mut current {
+            Some((rule, v)) if *rule == r.rule_id => {
+                if let Some(list) = v.get_mut("examples").and_then(Value::as_array_mut) {
+                    list.push(example);
+                }
+            }
+            _ => {
+                if let Some((_, v)) = current.take() {
+                    out.push(v);
+                }
+                let worst = Severity::ALL.get(r.worst as usize).copied().unwrap_or(Severity::Info);
+                let v = serde_json::json!({
+                    "rule_id": r.rule_id, "domain": r.domain, "title": r.title, "worst_severity": worst.as_str(),
+                    "urls": r.findings as u64, "top_score": r.top as u64, "examples": [example],
+                });
+                current = Some((r.rule_id, v));
+            }
+        }
+    }
+    out.extend(current.map(|(_, v)| v));
+    Ok(out)
 }
 
 pub async fn get(db: &D1Database, org: &str, project: &str, id: &str) -> Result<Option<Finding>> {
@@ -417,7 +468,7 @@ pub async fn command_center(
         db.prepare("SELECT COUNT(*) AS n FROM findings WHERE org_id = ?1 AND project_id = ?2 AND created_at BETWEEN ?5 AND ?6").bind(&both)?,
         db.prepare("SELECT COUNT(*) AS n FROM findings WHERE org_id = ?1 AND project_id = ?2 AND resolved_at BETWEEN ?3 AND ?4").bind(&both[..4])?,
         db.prepare("SELECT COUNT(*) AS n FROM findings WHERE org_id = ?1 AND project_id = ?2 AND resolved_at BETWEEN ?5 AND ?6").bind(&both)?,
-        db.prepare("SELECT id, status, inserted_at FROM scans WHERE org_id = ?1 AND project_id = ?2 ORDER BY inserted_at DESC, id DESC LIMIT 1")
+        db.prepare("SELECT id, status, inserted_at FROM scans WHERE org_id = ?1 AND project_id = ?2 AND parent_id IS NULL ORDER BY inserted_at DESC, id DESC LIMIT 1")
             .bind(&period[..2])?,
     ];
     let res = db.batch(stmts).await?;

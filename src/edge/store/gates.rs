@@ -3,6 +3,7 @@
 use super::{n, s};
 use crate::domain::compare::Sighting;
 use crate::domain::gate::Gate;
+use crate::domain::site::Scope;
 use crate::domain::model::{Domain, Severity};
 use serde::Deserialize;
 use serde_json::Value;
@@ -93,13 +94,15 @@ struct BaselineRow {
 /// latest completed scan of the same URL that finished before it (ties by
 /// id), with its summary. The same rule at completion and afterwards, so a
 /// gate's baseline and a later comparison agree.
-pub async fn baseline(db: &D1Database, org: &str, project: &str, url: &str, (finished_at, id): (i64, &str)) -> Result<Option<(String, Value)>> {
+/// Site scans are compared with site scans of the same start URL; page scans
+/// with page scans of the URL (a site scan's page of it included).
+pub async fn baseline(db: &D1Database, org: &str, project: &str, url: &str, scope: Scope, (finished_at, id): (i64, &str)) -> Result<Option<(String, Value)>> {
     let row: Option<BaselineRow> = db
         .prepare(
             "SELECT id, summary FROM scans WHERE org_id = ?1 AND project_id = ?2 AND url = ?3 AND status = 'completed' \
-             AND (finished_at < ?4 OR (finished_at = ?4 AND id < ?5)) ORDER BY finished_at DESC, id DESC LIMIT 1",
+             AND (finished_at < ?4 OR (finished_at = ?4 AND id < ?5)) AND scope = ?6 ORDER BY finished_at DESC, id DESC LIMIT 1",
         )
-        .bind(&[s(org), s(project), s(url), n(finished_at), s(id)])?
+        .bind(&[s(org), s(project), s(url), n(finished_at), s(id), s(scope.as_str())])?
         .first(None)
         .await?;
     Ok(row.map(|r| (r.id, serde_json::from_str(&r.summary).unwrap_or(Value::Object(Default::default())))))
@@ -114,6 +117,24 @@ pub struct AssetFinding {
 
 /// The findings already recorded for a URL (one per rule at most), with
 /// their triage status: a gate needs their ids and which are ignored.
+#[derive(Deserialize)]
+struct Fp {
+    fingerprint: String,
+}
+
+/// Fingerprints of a scan's findings that are ignored now.
+pub async fn ignored_in_scan(db: &D1Database, scan_id: &str) -> Result<Vec<String>> {
+    let rows: Vec<Fp> = db
+        .prepare(
+            "SELECT f.fingerprint AS fingerprint FROM scan_findings sf JOIN findings f ON f.id = sf.finding_id              WHERE sf.scan_id = ?1 AND f.status = 'ignored'",
+        )
+        .bind(&[s(scan_id)])?
+        .all()
+        .await?
+        .results()?;
+    Ok(rows.into_iter().map(|r| r.fingerprint).collect())
+}
+
 pub async fn asset_findings(db: &D1Database, org: &str, project: &str, asset: &str) -> Result<Vec<AssetFinding>> {
     db.prepare("SELECT id, fingerprint, status FROM findings WHERE org_id = ?1 AND project_id = ?2 AND asset = ?3")
         .bind(&[s(org), s(project), s(asset)])?

@@ -10,6 +10,7 @@ pub mod keys;
 pub mod retention;
 pub mod scans;
 pub mod schedules;
+pub mod sites;
 pub mod sql;
 pub mod webhooks;
 

@@ -1,6 +1,7 @@
 //! Scans in D1.
 use super::{n, s};
 use crate::domain::scan::{Scan, ScanStatus, Trigger};
+use crate::domain::site::Scope;
 use serde::Deserialize;
 use serde_json::Value;
 use worker::{D1Database, Result};
@@ -23,6 +24,8 @@ struct Row {
     updated_at: f64,
     gate: Option<String>,
     gate_result: Option<String>,
+    scope: Option<String>,
+    parent_id: Option<String>,
 }
 
 /// A scan plus the bookkeeping the consumer needs.
@@ -32,7 +35,7 @@ pub struct StoredScan {
     pub attempts: u32,
 }
 
-const COLS: &str = "id, org_id, project_id, url, trigger, status, summary, error_code, error_message, attempts, started_at, finished_at, inserted_at, updated_at, gate, gate_result";
+const COLS: &str = "id, org_id, project_id, url, trigger, status, summary, error_code, error_message, attempts, started_at, finished_at, inserted_at, updated_at, gate, gate_result, scope, parent_id";
 
 fn from_row(r: Row) -> StoredScan {
     let error = match (r.error_code, r.error_message) {
@@ -57,14 +60,17 @@ fn from_row(r: Row) -> StoredScan {
             // Unreadable JSON (never written by us) reads as no gate.
             gate: r.gate.and_then(|g| serde_json::from_str::<Value>(&g).ok()).and_then(|g| crate::domain::gate::Gate::parse(&g, "").ok()),
             gate_result: r.gate_result.and_then(|g| serde_json::from_str(&g).ok()),
+            scope: r.scope.as_deref().and_then(Scope::parse).unwrap_or(Scope::Page),
+            parent_id: r.parent_id,
         },
     }
 }
 
-pub async fn insert(db: &D1Database, scan: &Scan) -> Result<()> {
-    db.prepare(
-        "INSERT INTO scans (id, org_id, project_id, url, trigger, status, summary, started_at, inserted_at, updated_at, gate) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, '{}', ?7, ?8, ?9, ?10)",
+/// Inserts the scan; a site scan's crawl options go in the same batch.
+pub async fn insert(db: &D1Database, scan: &Scan, site: Option<&crate::domain::site::SiteOptions>) -> Result<()> {
+    let row = db.prepare(
+        "INSERT INTO scans (id, org_id, project_id, url, trigger, status, summary, started_at, inserted_at, updated_at, gate, scope, parent_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, '{}', ?7, ?8, ?9, ?10, ?11, ?12)",
     )
     .bind(&[
         s(&scan.id),
@@ -77,9 +83,18 @@ pub async fn insert(db: &D1Database, scan: &Scan) -> Result<()> {
         n(scan.inserted_at),
         n(scan.updated_at),
         scan.gate.as_ref().map(|g| s(&g.to_json().to_string())).unwrap_or(wasm_bindgen::JsValue::NULL),
-    ])?
-    .run()
-    .await?;
+        s(scan.scope.as_str()),
+        scan.parent_id.as_deref().map(s).unwrap_or(wasm_bindgen::JsValue::NULL),
+    ])?;
+    match site {
+        None => {
+            row.run().await?;
+        }
+        Some(o) => {
+            let site = super::sites::insert_stmt(db, &scan.id, &scan.org_id, &o.to_json(), o.max_pages, scan.inserted_at)?;
+            db.batch(vec![row, site]).await?;
+        }
+    }
     Ok(())
 }
 
@@ -138,6 +153,19 @@ pub async fn requeue(db: &D1Database, id: &str, now: i64, code: &str, message: &
     .run()
     .await?;
     Ok(())
+}
+
+/// Cancels a queued or running page scan; true when this call ended it.
+pub async fn cancel(db: &D1Database, id: &str, now: i64, message: &str) -> Result<bool> {
+    let r = db
+        .prepare(
+            "UPDATE scans SET status = 'failed', lease_until = NULL, error_code = 'cancelled', error_message = ?2, finished_at = ?3, updated_at = ?3 \
+             WHERE id = ?1 AND status IN ('queued', 'running')",
+        )
+        .bind(&[s(id), s(message), n(now)])?
+        .run()
+        .await?;
+    Ok(super::changes(&r) > 0)
 }
 
 /// Ends a scan as failed unless it already finished.

@@ -24,6 +24,8 @@ pub struct Row {
     pub last_scan_id: Option<String>,
     pub created_at: f64,
     pub updated_at: f64,
+    pub scope: Option<String>,
+    pub crawl: Option<String>,
 }
 
 impl Row {
@@ -41,12 +43,17 @@ impl Row {
             "url": masked,
             "enabled": self.enabled != 0.0,
             "trigger": "scheduled",
+            "scope": self.scope.as_deref().unwrap_or("page"),
             "next_run_at": rfc3339(self.next_run_at as i64),
             "last_run_at": self.last_run_at.map(|t| rfc3339(t as i64)),
             "last_scan_id": self.last_scan_id,
             "created_at": rfc3339(self.created_at as i64),
             "updated_at": rfc3339(self.updated_at as i64),
         });
+        let crawl = self.crawl.as_deref().and_then(|c| serde_json::from_str::<Value>(c).ok());
+        if let (Some(crawl), Some(obj)) = (crawl, v.as_object_mut()) {
+            obj.insert("crawl".into(), crawl);
+        }
         if let (Some(c), Some(obj)) = (self.cadence(), v.as_object_mut()) {
             if let Some(cj) = c.to_json().as_object() {
                 for (k, val) in cj {
@@ -58,7 +65,7 @@ impl Row {
     }
 }
 
-const COLS: &str = "id, org_id, project_id, name, url, cadence, weekday, hour, minute, enabled, next_run_at, last_run_at, last_scan_id, created_at, updated_at";
+const COLS: &str = "id, org_id, project_id, name, url, cadence, weekday, hour, minute, enabled, next_run_at, last_run_at, last_scan_id, created_at, updated_at, scope, crawl";
 
 fn opt_n(v: Option<u8>) -> JsValue {
     v.map(|x| JsValue::from_f64(x as f64)).unwrap_or(JsValue::NULL)
@@ -74,6 +81,9 @@ pub struct NewSchedule<'a> {
     pub enabled: bool,
     pub next_run_at: i64,
     pub now: i64,
+    pub scope: crate::domain::site::Scope,
+    /// A site schedule's crawl options (JSON).
+    pub crawl: Option<Value>,
 }
 
 /// Inserts the schedule unless the project already has `max` of them (checked
@@ -82,8 +92,8 @@ pub struct NewSchedule<'a> {
 pub async fn insert(db: &D1Database, s_: &NewSchedule<'_>, max: u64) -> Result<bool> {
     let (weekday, hour, minute) = s_.cadence.parts();
     let r = db.prepare(
-        "INSERT INTO schedules (id, org_id, project_id, name, url, cadence, weekday, hour, minute, enabled, next_run_at, created_at, updated_at) \
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12 \
+        "INSERT INTO schedules (id, org_id, project_id, name, url, cadence, weekday, hour, minute, enabled, next_run_at, created_at, updated_at, scope, crawl) \
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?14, ?15 \
          WHERE (SELECT COUNT(*) FROM schedules WHERE org_id = ?2 AND project_id = ?3) < ?13",
     )
     .bind(&[
@@ -100,6 +110,8 @@ pub async fn insert(db: &D1Database, s_: &NewSchedule<'_>, max: u64) -> Result<b
         n(s_.next_run_at),
         n(s_.now),
         n(max as i64),
+        s(s_.scope.as_str()),
+        s_.crawl.as_ref().map(|c| s(&c.to_string())).unwrap_or(JsValue::NULL),
     ])?
     .run()
     .await?;
@@ -191,7 +203,7 @@ struct Count {
 
 pub async fn scheduled_scans_since(db: &D1Database, org: &str, since: i64) -> Result<u64> {
     let c: Option<Count> = db
-        .prepare("SELECT COUNT(*) AS n FROM scans WHERE org_id = ?1 AND trigger = 'scheduled' AND inserted_at > ?2")
+        .prepare("SELECT COUNT(*) AS n FROM scans WHERE org_id = ?1 AND trigger = 'scheduled' AND parent_id IS NULL AND inserted_at > ?2")
         .bind(&[s(org), n(since)])?
         .first(None)
         .await?;
@@ -227,10 +239,10 @@ pub async fn claim_page(db: &D1Database, org: &str, claims: &[Claim<'_>], hour_a
         if let Some(scan_id) = &c.scan_id {
             stmts.push(
                 db.prepare(
-                    "INSERT INTO scans (id, org_id, project_id, url, trigger, status, summary, schedule_id, started_at, inserted_at, updated_at) \
-                     SELECT ?1, org_id, project_id, url, 'scheduled', 'queued', '{}', id, ?4, ?4, ?4 FROM schedules \
+                    "INSERT INTO scans (id, org_id, project_id, url, trigger, status, summary, schedule_id, started_at, inserted_at, updated_at, scope) \
+                     SELECT ?1, org_id, project_id, url, 'scheduled', 'queued', '{}', id, ?4, ?4, ?4, scope FROM schedules \
                      WHERE id = ?2 AND enabled = 1 AND next_run_at = ?3 \
-                     AND (SELECT COUNT(*) FROM scans WHERE org_id = ?5 AND trigger = 'scheduled' AND inserted_at > ?6) < ?7",
+                     AND (SELECT COUNT(*) FROM scans WHERE org_id = ?5 AND trigger = 'scheduled' AND parent_id IS NULL AND inserted_at > ?6) < ?7",
                 )
                 .bind(&[s(scan_id), s(&c.row.id), n(c.row.next_run_at as i64), n(now), s(org), n(hour_ago), n(cap as i64)])?,
             );

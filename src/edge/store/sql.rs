@@ -92,7 +92,8 @@ pub struct ScanList<'a> {
 /// Newest first, keyset on (inserted_at, id); one row more than `limit` tells
 /// whether another page follows.
 pub fn scans_list(cols: &str, f: &ScanList<'_>) -> Result<Stmt, TooManyBinds> {
-    let mut b = Builder::new(format!("SELECT {cols} FROM scans WHERE org_id = ?1 AND project_id = ?2"));
+    // A site scan's page scans are listed under it (`/pages`), not here.
+    let mut b = Builder::new(format!("SELECT {cols} FROM scans WHERE org_id = ?1 AND project_id = ?2 AND parent_id IS NULL"));
     b.text(f.org);
     b.text(f.project);
     b.and_in("status", &f.statuses.iter().map(|x| x.as_str()).collect::<Vec<_>>());
@@ -121,22 +122,35 @@ pub struct FindingList<'a> {
     pub limit: u32,
 }
 
+/// The findings list grouped by rule (`group_by=rule`): per rule, its
+/// totals over the filtered findings (window aggregates) on each of its
+/// first three findings by priority, the examples. A rule has one finding
+/// per URL, so its finding count is its count of affected URLs. At most
+/// three rows per rule: the answer is bounded by the rule count.
+pub fn findings_groups(f: &FindingList<'_>) -> Result<Stmt, TooManyBinds> {
+    let mut b = Builder::new(
+        "SELECT rule_id, domain, title, severity, asset, id, score, findings, worst, top FROM ( \
+         SELECT f.rule_id AS rule_id, f.domain AS domain, f.title AS title, f.severity AS severity, f.asset AS asset, f.id AS id, f.score AS score, \
+         ROW_NUMBER() OVER (PARTITION BY f.rule_id ORDER BY f.score DESC, f.id) AS rn, \
+         COUNT(*) OVER (PARTITION BY f.rule_id) AS findings, \
+         MIN(CASE f.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END) OVER (PARTITION BY f.rule_id) AS worst, \
+         MAX(f.score) OVER (PARTITION BY f.rule_id) AS top \
+         FROM findings f WHERE f.org_id = ?1 AND f.project_id = ?2"
+            .to_string(),
+    );
+    b.text(f.org);
+    b.text(f.project);
+    finding_filters(&mut b, f);
+    b.push(") WHERE rn <= 3 ORDER BY findings DESC, top DESC, rule_id, rn");
+    b.finish()
+}
+
 /// `cols` name the findings table `f`.
 pub fn findings_list(cols: &str, f: &FindingList<'_>) -> Result<Stmt, TooManyBinds> {
     let mut b = Builder::new(format!("SELECT {cols} FROM findings f WHERE f.org_id = ?1 AND f.project_id = ?2"));
     b.text(f.org);
     b.text(f.project);
-    b.and_in("f.status", &f.statuses.iter().map(|x| x.as_str()).collect::<Vec<_>>());
-    b.and_in("f.severity", &f.severities.iter().map(|x| x.as_str()).collect::<Vec<_>>());
-    b.and_in("f.domain", &f.domains.iter().map(|x| x.as_str()).collect::<Vec<_>>());
-    b.and_in("f.rule_id", &f.rule_ids);
-    if let Some(owner) = f.owner_id {
-        b.and_eq("f.owner_id", owner);
-    }
-    if let Some(scan) = f.scan_id {
-        let m = b.text(scan);
-        b.push(&format!(" AND f.id IN (SELECT finding_id FROM scan_findings WHERE scan_id = {m})"));
-    }
+    finding_filters(&mut b, f);
     if let Some((k, id)) = &f.after {
         let (k, id) = (b.num(*k), b.text(id));
         if f.by_recency {
@@ -149,6 +163,21 @@ pub fn findings_list(cols: &str, f: &FindingList<'_>) -> Result<Stmt, TooManyBin
     let order = if f.by_recency { "f.last_seen_at DESC, f.id DESC" } else { "f.score DESC, f.id ASC" };
     b.push(&format!(" ORDER BY {order} LIMIT {limit}"));
     b.finish()
+}
+
+/// The list's filters (everything but the cursor and order).
+fn finding_filters(b: &mut Builder, f: &FindingList<'_>) {
+    b.and_in("f.status", &f.statuses.iter().map(|x| x.as_str()).collect::<Vec<_>>());
+    b.and_in("f.severity", &f.severities.iter().map(|x| x.as_str()).collect::<Vec<_>>());
+    b.and_in("f.domain", &f.domains.iter().map(|x| x.as_str()).collect::<Vec<_>>());
+    b.and_in("f.rule_id", &f.rule_ids);
+    if let Some(owner) = f.owner_id {
+        b.and_eq("f.owner_id", owner);
+    }
+    if let Some(scan) = f.scan_id {
+        let m = b.text(scan);
+        b.push(&format!(" AND f.id IN (SELECT finding_id FROM scan_findings WHERE scan_id = {m})"));
+    }
 }
 
 /// The findings a scan saw, by priority; keyset on (score, id).
@@ -312,6 +341,7 @@ mod tests {
             ("badges.rs", include_str!("badges.rs")),
             ("webhooks.rs", include_str!("webhooks.rs")),
             ("dash.rs", include_str!("dash.rs")),
+            ("sites.rs", include_str!("sites.rs")),
         ];
         let mut widest = 0;
         for (name, src) in files {
@@ -335,7 +365,7 @@ mod tests {
             .filter(|n| n.ends_with(".rs") && n != "mod.rs" && n != "sql.rs")
             .collect();
         store.sort();
-        let listed = ["badges.rs", "dash.rs", "findings.rs", "gates.rs", "health.rs", "idempotency.rs", "keys.rs", "retention.rs", "scans.rs", "schedules.rs", "webhooks.rs"];
+        let listed = ["badges.rs", "dash.rs", "findings.rs", "gates.rs", "health.rs", "idempotency.rs", "keys.rs", "retention.rs", "scans.rs", "schedules.rs", "sites.rs", "webhooks.rs"];
         assert_eq!(store, listed, "a store file is missing from fixed_statements_elsewhere_bind_at_most_100_parameters");
         let mut stack = vec![root.clone()];
         while let Some(dir) = stack.pop() {
