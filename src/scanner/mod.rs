@@ -3,7 +3,9 @@
 //! (`fanout`, `scanlimits`); the guarded fetch policy (`fetchpolicy`,
 //! `overrides`; target validation is `domain::ssrf`); the page model
 //! (`page`); the rules (`rules`); findings made from their results
-//! (`findings`). Imports only `domain`; no stage imports one before it.
+//! (`findings`); site-scan discovery (`crawl`: robots.txt, sitemaps, links,
+//! the frontier's verdicts). Imports only `domain`; no stage imports one before it.
+pub mod crawl;
 pub mod fanout;
 pub mod fetchpolicy;
 pub mod findings;

@@ -1,0 +1,188 @@
+//! Crawl options and the frontier's verdict for each URL discovered.
+//!
+//! Depth: the start URL is depth 0; a link on a page of depth d is d + 1;
+//! a URL from a sitemap is [`SITEMAP_DEPTH`] (one step from the start, as
+//! if the start page linked it). A URL deeper than `max_depth` is not
+//! scanned (`max_depth` 0 scans the start URL only, plus nothing).
+//!
+//! Precedence, first match wins ([`classify`]):
+//! 1. `OtherOrigin`: not the start URL's scheme, host and port (this also
+//!    covers a redirect off the origin, when the caller classifies the
+//!    redirect target).
+//! 2. `Excluded`: the user's include/exclude patterns refuse it (never the
+//!    start URL itself: the user asked for it; patterns filter what the
+//!    crawl finds).
+//! 3. `Disallowed`: robots.txt refuses it for us.
+//! 4. `TooDeep`: depth > `max_depth`.
+//! 5. `Duplicate`: the caller has seen it in this site scan already (its
+//!    check runs only when 1–4 passed).
+//! 6. `OverLimit`: `max_pages` pages are already queued.
+//! 7. otherwise `Queue`.
+//!
+//! The cheap checks on the URL alone come first, and the two that depend on
+//! the crawl's state last, so that the reason recorded for a URL does not
+//! depend on the order in which pages happened to finish. A URL refused by
+//! 1–4 is refused again each time it is found: to count each URL once, the
+//! caller records refused URLs in its seen-set too (and does not count a
+//! URL twice).
+use super::robots::Robots;
+use super::urls::{same_origin, PathPatterns};
+use serde::Serialize;
+use serde_json::Value;
+use url::Url;
+
+/// Most pages one site scan may scan.
+pub const MAX_PAGES_CEILING: u32 = 500;
+pub const DEFAULT_MAX_PAGES: u32 = 25;
+pub const DEFAULT_MAX_DEPTH: u32 = 5;
+/// Deepest `max_depth` accepted.
+pub const MAX_DEPTH_CEILING: u32 = 20;
+/// Depth given to URLs found in sitemaps.
+pub const SITEMAP_DEPTH: u32 = 1;
+/// Sitemap files read per site scan (an index and the sitemaps it names,
+/// or the robots.txt ones): past this, further sitemaps are not fetched.
+pub const MAX_SITEMAP_FETCHES: usize = 10;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CrawlOptions {
+    pub max_pages: u32,
+    pub max_depth: u32,
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+}
+
+impl Default for CrawlOptions {
+    fn default() -> Self {
+        CrawlOptions { max_pages: DEFAULT_MAX_PAGES, max_depth: DEFAULT_MAX_DEPTH, include: Vec::new(), exclude: Vec::new() }
+    }
+}
+
+impl CrawlOptions {
+    /// `max_pages` 1..=500, `max_depth` 0..=20, patterns valid (see
+    /// [`PathPatterns::parse`]). Errors start with the field's name.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(1..=MAX_PAGES_CEILING).contains(&self.max_pages) {
+            return Err(format!("max_pages: must be an integer from 1 to {MAX_PAGES_CEILING}"));
+        }
+        if self.max_depth > MAX_DEPTH_CEILING {
+            return Err(format!("max_depth: must be an integer from 0 to {MAX_DEPTH_CEILING}"));
+        }
+        self.patterns().map(|_| ())
+    }
+
+    pub fn patterns(&self) -> Result<PathPatterns, String> {
+        PathPatterns::parse(&self.include, &self.exclude)
+    }
+
+    /// Reads `max_pages`, `max_depth`, `include`, `exclude` from a JSON
+    /// object (absent or null: the default), then validates. Other keys
+    /// are left to the caller. Errors start with the field's name.
+    pub fn from_json(v: Option<&Value>) -> Result<CrawlOptions, String> {
+        let mut o = CrawlOptions::default();
+        let Some(v) = v.filter(|v| !v.is_null()) else { return Ok(o) };
+        let Some(obj) = v.as_object() else { return Err("options: must be an object".into()) };
+        let int = |name: &str, lo: u32, hi: u32| -> Result<Option<u32>, String> {
+            match obj.get(name) {
+                None | Some(Value::Null) => Ok(None),
+                Some(x) => x
+                    .as_u64()
+                    .filter(|n| (u64::from(lo)..=u64::from(hi)).contains(n))
+                    .map(|n| Some(n as u32))
+                    .ok_or_else(|| format!("{name}: must be an integer from {lo} to {hi}")),
+            }
+        };
+        let list = |name: &str| -> Result<Vec<String>, String> {
+            match obj.get(name) {
+                None | Some(Value::Null) => Ok(Vec::new()),
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .map(|s| s.as_str().map(str::to_string).ok_or_else(|| format!("{name}: must be an array of strings")))
+                    .collect(),
+                Some(_) => Err(format!("{name}: must be an array of strings")),
+            }
+        };
+        if let Some(n) = int("max_pages", 1, MAX_PAGES_CEILING)? {
+            o.max_pages = n;
+        }
+        if let Some(n) = int("max_depth", 0, MAX_DEPTH_CEILING)? {
+            o.max_depth = n;
+        }
+        o.include = list("include")?;
+        o.exclude = list("exclude")?;
+        o.validate()?;
+        Ok(o)
+    }
+
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({ "max_pages": self.max_pages, "max_depth": self.max_depth, "include": self.include, "exclude": self.exclude })
+    }
+}
+
+/// What happens to a discovered URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Queue,
+    OtherOrigin,
+    Excluded,
+    Disallowed,
+    TooDeep,
+    Duplicate,
+    OverLimit,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Queue => "queue",
+            Verdict::OtherOrigin => "other_origin",
+            Verdict::Excluded => "excluded",
+            Verdict::Disallowed => "disallowed",
+            Verdict::TooDeep => "too_deep",
+            Verdict::Duplicate => "duplicate",
+            Verdict::OverLimit => "over_limit",
+        }
+    }
+}
+
+/// What [`classify`] needs to know about the crawl.
+#[derive(Debug, Clone, Copy)]
+pub struct Frontier<'a> {
+    /// The start URL (normalised): its origin is the crawl's.
+    pub start: &'a Url,
+    pub options: &'a CrawlOptions,
+    /// `options.patterns()`, parsed once.
+    pub patterns: &'a PathPatterns,
+    pub robots: &'a Robots,
+    /// Pages queued so far in this site scan, the start page included.
+    pub queued: u32,
+}
+
+/// The verdict for `url` (normalised) found at `depth`, in the precedence
+/// the module documents. `seen` answers whether this site scan already
+/// has the URL; it is asked only when the URL passes checks 1–4.
+pub fn classify(url: &Url, depth: u32, f: &Frontier, seen: impl FnOnce(&Url) -> bool) -> Verdict {
+    if !same_origin(url, f.start) {
+        return Verdict::OtherOrigin;
+    }
+    if depth > 0 && url != f.start && !f.patterns.allows(url) {
+        return Verdict::Excluded;
+    }
+    if !f.robots.allowed(url) {
+        return Verdict::Disallowed;
+    }
+    if depth > f.options.max_depth {
+        return Verdict::TooDeep;
+    }
+    if seen(url) {
+        return Verdict::Duplicate;
+    }
+    if f.queued >= f.options.max_pages {
+        return Verdict::OverLimit;
+    }
+    Verdict::Queue
+}
+
+#[cfg(test)]
+#[path = "frontier_tests.rs"]
+mod tests;

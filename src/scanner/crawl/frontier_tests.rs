@@ -1,0 +1,125 @@
+//! Tests of crawl options and verdicts (kept apart so frontier.rs stays short).
+use super::*;
+use crate::scanner::crawl::robots;
+use serde_json::json;
+
+fn url(s: &str) -> Url {
+    Url::parse(s).expect("static")
+}
+
+#[test]
+fn defaults_and_validation() {
+    let d = CrawlOptions::default();
+    assert_eq!((d.max_pages, d.max_depth), (25, 5));
+    assert!(d.validate().is_ok());
+    let bad = |o: CrawlOptions| o.validate().unwrap_err();
+    assert!(bad(CrawlOptions { max_pages: 0, ..d.clone() }).starts_with("max_pages"));
+    assert!(bad(CrawlOptions { max_pages: 501, ..d.clone() }).starts_with("max_pages"));
+    assert!(CrawlOptions { max_pages: 500, max_depth: 20, ..d.clone() }.validate().is_ok());
+    assert!(bad(CrawlOptions { max_depth: 21, ..d.clone() }).starts_with("max_depth"));
+    assert!(bad(CrawlOptions { include: vec!["nope".into()], ..d.clone() }).starts_with("include[0]"));
+}
+
+#[test]
+fn from_json_reads_and_refuses() {
+    assert_eq!(CrawlOptions::from_json(None), Ok(CrawlOptions::default()));
+    assert_eq!(CrawlOptions::from_json(Some(&Value::Null)), Ok(CrawlOptions::default()));
+    let o = CrawlOptions::from_json(Some(&json!({"max_pages": 40, "max_depth": 0, "include": ["/blog/"], "exclude": ["*.pdf$"], "url": "ignored"})))
+        .expect("valid");
+    assert_eq!(o, CrawlOptions { max_pages: 40, max_depth: 0, include: vec!["/blog/".into()], exclude: vec!["*.pdf$".into()] });
+    assert_eq!(CrawlOptions::from_json(Some(&o.to_json())), Ok(o));
+    for (body, field) in [
+        (json!({"max_pages": 0}), "max_pages"),
+        (json!({"max_pages": 501}), "max_pages"),
+        (json!({"max_pages": 2.5}), "max_pages"),
+        (json!({"max_pages": "10"}), "max_pages"),
+        (json!({"max_pages": -1}), "max_pages"),
+        (json!({"max_depth": 99}), "max_depth"),
+        (json!({"include": "/a"}), "include"),
+        (json!({"include": [1]}), "include"),
+        (json!({"exclude": ["/ok", "bad"]}), "exclude[1]"),
+        (json!([1, 2]), "options"),
+    ] {
+        let e = CrawlOptions::from_json(Some(&body)).unwrap_err();
+        assert!(e.starts_with(field), "{body} -> {e}");
+    }
+}
+
+fn verdict(candidate: &str, depth: u32, queued: u32, seen: bool) -> Verdict {
+    let start = url("https://site.example/");
+    let options = CrawlOptions { max_pages: 10, max_depth: 2, include: vec![], exclude: vec!["/excluded/".into(), "/both/".into()] };
+    let patterns = options.patterns().expect("valid");
+    let robots = robots::parse("User-agent: *\nDisallow: /private/\nDisallow: /both/\nDisallow: /\n", "KrafterAudit");
+    let robots = if candidate.contains("/robots-all") { Robots::allow_all() } else { robots };
+    let f = Frontier { start: &start, options: &options, patterns: &patterns, robots: &robots, queued };
+    classify(&url(candidate), depth, &f, |_| seen)
+}
+
+#[test]
+fn precedence() {
+    let open = robots::parse("User-agent: *\nDisallow: /private/\nDisallow: /both/\n", "KrafterAudit");
+    let start = url("https://site.example/");
+    let options = CrawlOptions { max_pages: 10, max_depth: 2, include: vec!["/docs/".into()], exclude: vec!["/both/".into(), "/docs/old/".into()] };
+    let patterns = options.patterns().expect("valid");
+    let f = Frontier { start: &start, options: &options, patterns: &patterns, robots: &open, queued: 3 };
+    let v = |u: &str, depth: u32, seen: bool| classify(&url(u), depth, &f, |_| seen);
+    assert_eq!(v("https://site.example/docs/a", 1, false), Verdict::Queue);
+    assert_eq!(v("https://other.example/docs/a", 1, false), Verdict::OtherOrigin);
+    assert_eq!(v("http://site.example/docs/a", 1, false), Verdict::OtherOrigin);
+    assert_eq!(v("https://site.example:8443/docs/a", 1, false), Verdict::OtherOrigin);
+    // Other origin beats everything, even when it would also be excluded, deep and seen.
+    assert_eq!(v("https://other.example/both/x", 9, true), Verdict::OtherOrigin);
+    assert_eq!(v("https://site.example/blog/a", 1, false), Verdict::Excluded, "not included");
+    assert_eq!(v("https://site.example/docs/old/a", 1, false), Verdict::Excluded, "exclude wins");
+    assert_eq!(v("https://site.example/both/a", 9, true), Verdict::Excluded, "excluded beats disallowed");
+    assert_eq!(v("https://site.example/private/a", 1, false), Verdict::Excluded, "not included comes first");
+    // The start URL is never excluded by patterns (it is not under /docs/).
+    assert_eq!(v("https://site.example/", 0, false), Verdict::Queue);
+    assert_eq!(v("https://site.example/docs/deep", 3, true), Verdict::TooDeep, "too deep beats duplicate");
+    assert_eq!(v("https://site.example/docs/deep", 2, true), Verdict::Duplicate);
+    let full = Frontier { queued: 10, ..f };
+    assert_eq!(classify(&url("https://site.example/docs/x"), 1, &full, |_| true), Verdict::Duplicate, "duplicate beats over limit");
+    assert_eq!(classify(&url("https://site.example/docs/x"), 1, &full, |_| false), Verdict::OverLimit);
+}
+
+#[test]
+fn robots_in_the_precedence() {
+    assert_eq!(verdict("https://site.example/private/x", 1, 0, true), Verdict::Disallowed);
+    assert_eq!(verdict("https://site.example/a", 9, 0, true), Verdict::Disallowed, "disallowed beats too deep");
+    assert_eq!(verdict("https://site.example/excluded/a", 1, 0, false), Verdict::Excluded);
+    assert_eq!(verdict("https://site.example/robots-all", 1, 0, false), Verdict::Queue);
+    // A robots.txt that disallows everything refuses the start URL too.
+    assert_eq!(verdict("https://site.example/", 0, 0, false), Verdict::Disallowed);
+}
+
+#[test]
+fn seen_is_asked_only_when_needed() {
+    let start = url("https://site.example/");
+    let options = CrawlOptions::default();
+    let patterns = options.patterns().expect("valid");
+    let robots = Robots::allow_all();
+    let f = Frontier { start: &start, options: &options, patterns: &patterns, robots: &robots, queued: 0 };
+    let mut asked = 0;
+    let _ = classify(&url("https://other.example/"), 1, &f, |_| {
+        asked += 1;
+        false
+    });
+    let _ = classify(&url("https://site.example/a"), 99, &f, |_| {
+        asked += 1;
+        false
+    });
+    assert_eq!(asked, 0);
+    let _ = classify(&url("https://site.example/a"), 1, &f, |_| {
+        asked += 1;
+        false
+    });
+    assert_eq!(asked, 1);
+}
+
+#[test]
+fn verdict_names() {
+    let all = [Verdict::Queue, Verdict::OtherOrigin, Verdict::Excluded, Verdict::Disallowed, Verdict::TooDeep, Verdict::Duplicate, Verdict::OverLimit];
+    for v in all {
+        assert_eq!(serde_json::to_value(v).expect("serialises"), json!(v.as_str()));
+    }
+}
