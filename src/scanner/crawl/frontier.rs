@@ -26,7 +26,7 @@
 //! caller records refused URLs in its seen-set too (and does not count a
 //! URL twice).
 use super::robots::Robots;
-use super::urls::{same_origin, PathPatterns};
+use super::urls::{normalise, same_origin, PathPatterns};
 use serde::Serialize;
 use serde_json::Value;
 use url::Url;
@@ -181,6 +181,31 @@ pub fn classify(url: &Url, depth: u32, f: &Frontier, seen: impl FnOnce(&Url) -> 
         return Verdict::OverLimit;
     }
     Verdict::Queue
+}
+
+/// `/robots.txt` of the start URL's origin.
+pub fn robots_url(start: &Url) -> Option<Url> {
+    normalise(start, "/robots.txt")
+}
+
+/// The sitemaps to read first: the ones robots.txt names (normalised,
+/// de-duplicated, in file order), else `/sitemap.xml` of the start URL's
+/// origin; at most [`MAX_SITEMAP_FETCHES`]. A named sitemap on another
+/// host is kept (sitemaps.org allows it via robots.txt); it passes the
+/// SSRF guard like any fetch, and the URLs it lists are classified as usual.
+pub fn sitemap_urls(robots: &Robots, start: &Url) -> Vec<Url> {
+    let mut out: Vec<Url> = Vec::new();
+    for s in robots.sitemaps() {
+        if let Some(u) = normalise(start, s) {
+            if !out.contains(&u) && out.len() < MAX_SITEMAP_FETCHES {
+                out.push(u);
+            }
+        }
+    }
+    if out.is_empty() {
+        out.extend(normalise(start, "/sitemap.xml"));
+    }
+    out
 }
 
 #[cfg(test)]

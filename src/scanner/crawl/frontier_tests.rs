@@ -123,3 +123,18 @@ fn verdict_names() {
         assert_eq!(serde_json::to_value(v).expect("serialises"), json!(v.as_str()));
     }
 }
+
+#[test]
+fn robots_and_sitemap_locations() {
+    let start = url("https://site.example:8443/deep/page?q=1#f");
+    assert_eq!(robots_url(&start).map(|u| u.to_string()).as_deref(), Some("https://site.example:8443/robots.txt"));
+    let none = robots::parse("User-agent: *\nDisallow:\n", "KrafterAudit");
+    assert_eq!(sitemap_urls(&none, &start), [url("https://site.example:8443/sitemap.xml")]);
+    let named = robots::parse(
+        "Sitemap: https://site.example:8443/a.xml\nSitemap: https://SITE.example:8443/a.xml#x\nSitemap: https://cdn.example/s.xml.gz\n",
+        "KrafterAudit",
+    );
+    assert_eq!(sitemap_urls(&named, &start), [url("https://site.example:8443/a.xml"), url("https://cdn.example/s.xml.gz")]);
+    let many: String = (0..40).map(|i| format!("Sitemap: https://site.example/{i}.xml\n")).collect();
+    assert_eq!(sitemap_urls(&robots::parse(&many, "KrafterAudit"), &start).len(), MAX_SITEMAP_FETCHES);
+}

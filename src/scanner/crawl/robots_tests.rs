@@ -156,3 +156,23 @@ fn rule_budget_and_hostile_files_stay_linear() {
     let r = parse(&format!("User-agent: *\nDisallow: /{}\n", "a".repeat(MAX_RULE_LEN + 1)), UA);
     assert_eq!(r.rule_count(), 0);
 }
+
+/// Random splices of robots.txt syntax: never a panic; `/robots.txt` stays allowed.
+#[test]
+fn random_input_never_panics() {
+    const PIECES: &[&str] = &["User-agent:", " *", " KrafterAudit", "Allow:", "Disallow:", "Crawl-delay:", "Sitemap:", " /", "*", "$", "%", "%e9", "?", "#", "\n", "\r", ":", " 1e309", " https://e.com/s.xml", "é", "\u{feff}"];
+    let mut s = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..3_000 {
+        let mut body = String::new();
+        for _ in 0..(s % 60) {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            body.push_str(PIECES[(s % PIECES.len() as u64) as usize]);
+        }
+        let r = parse(&body, UA);
+        assert!(ok(&r, "/robots.txt"));
+        let _ = ok(&r, "/a%e9/*$?q=1");
+        assert!(r.crawl_delay().is_none_or(|d| (0.0..=MAX_CRAWL_DELAY).contains(&d)));
+    }
+}

@@ -143,3 +143,25 @@ fn hostile_shapes_stay_linear() {
     let _ = parse(format!("<urlset>{}", "</x>".repeat(1_000_000)).as_bytes(), 10);
     let _ = parse(format!("<urlset><url><loc><![CDATA[{}", "]".repeat(5_000_000)).as_bytes(), 10);
 }
+
+/// Random splices of sitemap syntax: never a panic, never more than asked.
+#[test]
+fn random_input_never_panics() {
+    const PIECES: &[&str] = &["<", ">", "</", "/>", "<urlset>", "<sitemapindex>", "<url>", "</url>", "<sitemap>", "<loc>", "</loc>", "<![CDATA[", "]]>", "<!--", "-->", "<?", "?>", "&", "&amp;", "&#", "&#x", ";", "\"", "'", "x:", "https://e.com/", "é", "\u{feff}", " ", "\n", "\0"];
+    let mut s = 0x2545_f491_4f6c_dd1du64;
+    for _ in 0..3_000 {
+        let mut body = String::new();
+        for _ in 0..(s % 40) {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            body.push_str(PIECES[(s % PIECES.len() as u64) as usize]);
+        }
+        let cut = (s % 7) as usize;
+        let bytes = body.as_bytes();
+        let bytes = &bytes[..bytes.len().saturating_sub(cut)];
+        if let Ok(Sitemap::UrlSet(v) | Sitemap::Index(v)) = parse(bytes, 2) {
+            assert!(v.len() <= 2);
+        }
+    }
+}

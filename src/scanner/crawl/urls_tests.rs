@@ -175,3 +175,26 @@ fn hostile_pattern_lists_are_cheap() {
         assert!(!pp.allows(&u));
     }
 }
+
+/// Random splices of URL syntax: never a panic; what is kept is http(s),
+/// fragment-free, within the length limit, and normalising it again is a no-op.
+#[test]
+fn random_hrefs_never_panic_and_normalise_idempotently() {
+    const PIECES: &[&str] = &["http:", "https:", "//", "/", "\\", "..", ".", "?", "#", "%", "%2e", "%zz", "@", ":", "[", "]", "::1", "e.com", "xn--", "é", " ", "\t", "javascript:", "mailto:", "a", "8080", "&", "="];
+    let mut s = 0x1234_5678_9abc_def1u64;
+    for _ in 0..5_000 {
+        let mut href = String::new();
+        for _ in 0..(s % 16) {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            href.push_str(PIECES[(s % PIECES.len() as u64) as usize]);
+        }
+        if let Some(u) = normalise(&base(), &href) {
+            assert!(matches!(u.scheme(), "http" | "https"), "{href} -> {u}");
+            assert!(u.fragment().is_none() && u.query() != Some("") && u.as_str().len() <= MAX_URL_LEN);
+            assert_eq!(normalise(&u, u.as_str()).as_ref(), Some(&u), "{href}");
+        }
+        let _ = PathPatterns::parse(&[format!("/{href}")], &[href.clone()]).map(|p| p.allows(&base()));
+    }
+}
