@@ -26,6 +26,9 @@ pub struct Config {
     /// Pages an org's site scans may scan per rolling hour, charged with
     /// `max_pages` when one is accepted (`SITE_PAGES_PER_HOUR`, default 2000).
     pub site_pages_per_hour: u32,
+    /// Page scans of one site in flight at once when robots.txt sets no
+    /// crawl delay (`SITE_CONCURRENCY`, default 2, 1–8).
+    pub site_concurrency: u32,
 }
 
 fn var(env: &Env, name: &str) -> Option<String> {
@@ -50,6 +53,7 @@ impl Config {
             scheduled_per_hour: var(env, "SCHEDULED_SCANS_PER_HOUR").and_then(|s| s.parse().ok()).unwrap_or(60),
             retention_days: var(env, "RETENTION_DAYS").and_then(|s| s.parse().ok()).filter(|d| *d >= 1).unwrap_or(90),
             site_pages_per_hour: var(env, "SITE_PAGES_PER_HOUR").and_then(|s| s.parse().ok()).unwrap_or(2000),
+            site_concurrency: var(env, "SITE_CONCURRENCY").and_then(|s| s.parse().ok()).unwrap_or(2).clamp(1, 8),
         }
     }
 }

@@ -100,7 +100,10 @@ test('a site scan crawls the fixture site: every URL ends as documented, robots.
     assert.equal(site.pageGets(p.path).length, p.path === '/' ? 2 : 1, `${p.path} fetched ${site.pageGets(p.path).length} times`);
   }
   // Crawl-delay 1: one page at a time, at least a second apart.
-  const gets = site.hits.filter((h) => h.host === SITE_HOST && h.method === 'GET' && PAGES.some((p) => p.path === h.path && p.outcome === 'scanned'));
+  const scannedPaths = new Set(PAGES.filter((p) => p.outcome === 'scanned').map((p) => p.path));
+  const first = new Map();
+  for (const h of site.hits) if (h.host === SITE_HOST && h.method === 'GET' && scannedPaths.has(h.path) && !first.has(h.path)) first.set(h.path, h);
+  const gets = [...first.values()];
   for (let i = 1; i < gets.length; i++) assert.ok(gets[i].at - gets[i - 1].at >= 900, `${gets[i - 1].path} → ${gets[i].path} ${gets[i].at - gets[i - 1].at} ms apart`);
   // The summary: counts over all pages, and the pages object.
   const count = (s) => pages.filter((p) => p.status === s).length;
@@ -165,8 +168,11 @@ test('a page scan delivered twice is scanned once; the site scan does not comple
   assert.equal(w.jsonLogs().filter((l) => l.type === 'site_scan' && l.scan_id === full && l.event === 'completed').length, 1);
 });
 
+let small; // the max_pages crawl, the baseline of the comparison below
+const SMALL = { max_pages: 4, exclude: ['/blog/'], max_depth: 1 };
+
 test('max_pages and exclude are honoured', { timeout: 120_000 }, async () => {
-  const id = await runSite({ max_pages: 4, exclude: ['/blog/'], max_depth: 1 });
+  const id = (small = await runSite(SMALL));
   const scan = await w.waitForScan(ORG, PROJECT, id, key, 90_000);
   assert.equal(scan.status, 'completed');
   const pages = await allPages(id);
@@ -179,6 +185,29 @@ test('max_pages and exclude are honoured', { timeout: 120_000 }, async () => {
   const model = crawlModel({ exclude: ['/blog/'], maxDepth: 1 });
   assert.ok(model.filter((p) => p.outcome === 'too_deep').every((p) => !pages.some((q) => q.url === p.url && q.status === 'scanned')));
   assert.equal(scan.summary.pages.scanned, pages.filter((p) => p.status === 'scanned').length);
+});
+
+test('a site scan is compared with the previous site scan of its start URL, per URL, and gated on all its pages', { timeout: 120_000 }, async () => {
+  assert.ok(small, 'needs the crawl above');
+  const id = await runSite({ ...SMALL, gate: { max_new: 0 } });
+  const scan = await w.waitForScan(ORG, PROJECT, id, key, 90_000);
+  assert.equal(scan.status, 'completed');
+  // The same pages again: nothing new against the baseline (the small crawl,
+  // not a page scan of the same URL), so max_new passes.
+  const cmp = await w.api('GET', `${base}/scans/${id}/compare`, { key });
+  assert.equal(cmp.status, 200, JSON.stringify(cmp.json));
+  assert.equal(cmp.json.data.base_scan_id, small);
+  assert.equal(cmp.json.data.counts.new, 0);
+  assert.equal(cmp.json.data.counts.fixed, 0);
+  assert.ok(cmp.json.data.counts.unchanged > 0);
+  const urls = new Set((await w.api('GET', `${base}/scans/${id}/findings?limit=100`, { key })).json.data.map((f) => f.affected_assets[0].value));
+  assert.ok(urls.size > 1, `findings of several URLs: ${[...urls].join(' ')}`);
+  assert.equal(scan.gate?.passed, true, JSON.stringify(scan.gate));
+  const strict = await runSite({ ...SMALL, gate: { fail_on: 'low' } });
+  const failed = await w.waitForScan(ORG, PROJECT, strict, key, 90_000);
+  assert.equal(failed.gate?.passed, false, 'image-alt on every page fails fail_on low');
+  assert.equal(failed.gate.reasons[0].condition, 'fail_on');
+  assert.ok(failed.gate.reasons[0].finding_ids.length >= 4, 'judged on the findings of all its pages');
 });
 
 test('cancel stops outstanding pages; a second cancel is a 409', { timeout: 120_000 }, async () => {

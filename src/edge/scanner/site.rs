@@ -23,9 +23,6 @@ use std::collections::HashSet;
 use url::Url;
 use worker::{console_error, console_log, D1Database, Date, Env};
 
-/// Page scans of one site in flight at once (one origin), unless robots.txt
-/// asks for a crawl delay (then one at a time, that many seconds apart).
-pub const SITE_CONCURRENCY: u32 = 2;
 /// A running site scan's lease: past it, the stuck-scan cron re-sends the
 /// site scan's message, which queues what is pending and completes it if
 /// nothing is (recovery after lost messages; never a second crawl).
@@ -95,7 +92,9 @@ pub async fn after_page(env: &Env, cfg: &Config, page: &Scan, site_id: &str, don
         let origin = done.and_then(|d| d.final_url.clone()).filter(|u| crawl::same_origin(u, &start)).unwrap_or_else(|| start.clone());
         let (robots_text, robots) = read_robots(cfg, &origin).await;
         let delay = robots.crawl_delay().map(|d| d.ceil() as u32).filter(|d| *d > 0);
-        let concurrency = if delay.is_some() { 1 } else { SITE_CONCURRENCY };
+        // Page scans of one site in flight at once (`SITE_CONCURRENCY`), unless
+        // robots.txt asks for a crawl delay: then one at a time, that many seconds apart.
+        let concurrency = if delay.is_some() { 1 } else { cfg.site_concurrency };
         let sitemap_urls = read_sitemaps(cfg, &origin, &robots).await;
         store::sites::set_discovered(&db, site_id, &robots_text, concurrency, delay.unwrap_or(0), sitemap_urls.len() as u32, at).await?;
         crawl.robots = robots;
@@ -111,13 +110,7 @@ pub async fn after_page(env: &Env, cfg: &Config, page: &Scan, site_id: &str, don
 
 /// Classifies found URLs and records them (new ones only).
 async fn add_found(db: &D1Database, site_id: &str, start: &Url, crawl: &Crawl, found: Vec<(Url, u32, &'static str)>, at: i64) -> worker::Result<()> {
-    let options = frontier::CrawlOptions {
-        max_pages: crawl.options.max_pages,
-        max_depth: crawl.options.max_depth,
-        include: Vec::new(),
-        exclude: Vec::new(),
-    };
-    let f = Frontier { start, options: &options, patterns: &crawl.patterns, robots: &crawl.robots, queued: 0 };
+    let f = Frontier { start, options: &crawl.options, patterns: &crawl.patterns, robots: &crawl.robots, queued: 0 };
     let mut seen = HashSet::new();
     let mut pages = Vec::with_capacity(found.len());
     for (url, depth, source) in &found {
@@ -140,7 +133,7 @@ async fn add_found(db: &D1Database, site_id: &str, start: &Url, crawl: &Crawl, f
 
 /// robots.txt of the origin: its text (kept for the later pages) and rules.
 async fn read_robots(cfg: &Config, origin: &Url) -> (String, Robots) {
-    let Some(target) = origin.join("/robots.txt").ok().and_then(|u| ssrf::validate(u.as_str()).ok()) else {
+    let Some(target) = frontier::robots_url(origin).and_then(|u| ssrf::validate(u.as_str()).ok()) else {
         return (String::new(), Robots::allow_all());
     };
     match Fetcher::new(cfg).fetch_resource(&target, crawl::robots::MAX_BYTES).await {
@@ -161,15 +154,12 @@ async fn read_robots(cfg: &Config, origin: &Url) -> (String, Robots) {
     }
 }
 
-/// Page URLs from the sitemaps robots.txt names (same origin only), else
-/// `/sitemap.xml`; sitemap indexes are followed one level, at most
+/// Page URLs from the sitemaps robots.txt names, else `/sitemap.xml`
+/// (`frontier::sitemap_urls`); sitemap indexes are followed one level, at most
 /// `MAX_SITEMAP_FETCHES` files, each read up to 10 MiB (gzip inflated with
 /// the same cap). Failures only mean fewer URLs.
 async fn read_sitemaps(cfg: &Config, origin: &Url, robots: &Robots) -> Vec<Url> {
-    let mut queue: Vec<Url> = robots.sitemaps().iter().filter_map(|s| Url::parse(s).ok()).filter(|u| crawl::same_origin(u, origin)).collect();
-    if queue.is_empty() {
-        queue.extend(origin.join("/sitemap.xml").ok());
-    }
+    let mut queue = frontier::sitemap_urls(robots, origin);
     let initial = queue.len();
     let fetcher = Fetcher::new(cfg);
     let mut urls = Vec::new();

@@ -28,94 +28,22 @@
 use super::robots::Robots;
 use super::urls::{normalise, same_origin, PathPatterns};
 use serde::Serialize;
-use serde_json::Value;
 use url::Url;
 
-/// Most pages one site scan may scan.
-pub const MAX_PAGES_CEILING: u32 = 500;
-pub const DEFAULT_MAX_PAGES: u32 = 25;
-pub const DEFAULT_MAX_DEPTH: u32 = 5;
-/// Deepest `max_depth` accepted.
-pub const MAX_DEPTH_CEILING: u32 = 20;
+// The options and their bounds are the API's (`domain::site`): one
+// definition for Run Scan, schedules and the crawl.
+pub use crate::domain::site::{
+    SiteOptions as CrawlOptions, DEFAULT_MAX_DEPTH, DEFAULT_MAX_PAGES, MAX_DEPTH_CEILING, MAX_PAGES_CEILING,
+};
 /// Depth given to URLs found in sitemaps.
 pub const SITEMAP_DEPTH: u32 = 1;
 /// Sitemap files read per site scan (an index and the sitemaps it names,
 /// or the robots.txt ones): past this, further sitemaps are not fetched.
 pub const MAX_SITEMAP_FETCHES: usize = 10;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CrawlOptions {
-    pub max_pages: u32,
-    pub max_depth: u32,
-    pub include: Vec<String>,
-    pub exclude: Vec<String>,
-}
-
-impl Default for CrawlOptions {
-    fn default() -> Self {
-        CrawlOptions { max_pages: DEFAULT_MAX_PAGES, max_depth: DEFAULT_MAX_DEPTH, include: Vec::new(), exclude: Vec::new() }
-    }
-}
-
-impl CrawlOptions {
-    /// `max_pages` 1..=500, `max_depth` 0..=20, patterns valid (see
-    /// [`PathPatterns::parse`]). Errors start with the field's name.
-    pub fn validate(&self) -> Result<(), String> {
-        if !(1..=MAX_PAGES_CEILING).contains(&self.max_pages) {
-            return Err(format!("max_pages: must be an integer from 1 to {MAX_PAGES_CEILING}"));
-        }
-        if self.max_depth > MAX_DEPTH_CEILING {
-            return Err(format!("max_depth: must be an integer from 0 to {MAX_DEPTH_CEILING}"));
-        }
-        self.patterns().map(|_| ())
-    }
-
-    pub fn patterns(&self) -> Result<PathPatterns, String> {
-        PathPatterns::parse(&self.include, &self.exclude)
-    }
-
-    /// Reads `max_pages`, `max_depth`, `include`, `exclude` from a JSON
-    /// object (absent or null: the default), then validates. Other keys
-    /// are left to the caller. Errors start with the field's name.
-    pub fn from_json(v: Option<&Value>) -> Result<CrawlOptions, String> {
-        let mut o = CrawlOptions::default();
-        let Some(v) = v.filter(|v| !v.is_null()) else { return Ok(o) };
-        let Some(obj) = v.as_object() else { return Err("options: must be an object".into()) };
-        let int = |name: &str, lo: u32, hi: u32| -> Result<Option<u32>, String> {
-            match obj.get(name) {
-                None | Some(Value::Null) => Ok(None),
-                Some(x) => x
-                    .as_u64()
-                    .filter(|n| (u64::from(lo)..=u64::from(hi)).contains(n))
-                    .map(|n| Some(n as u32))
-                    .ok_or_else(|| format!("{name}: must be an integer from {lo} to {hi}")),
-            }
-        };
-        let list = |name: &str| -> Result<Vec<String>, String> {
-            match obj.get(name) {
-                None | Some(Value::Null) => Ok(Vec::new()),
-                Some(Value::Array(a)) => a
-                    .iter()
-                    .map(|s| s.as_str().map(str::to_string).ok_or_else(|| format!("{name}: must be an array of strings")))
-                    .collect(),
-                Some(_) => Err(format!("{name}: must be an array of strings")),
-            }
-        };
-        if let Some(n) = int("max_pages", 1, MAX_PAGES_CEILING)? {
-            o.max_pages = n;
-        }
-        if let Some(n) = int("max_depth", 0, MAX_DEPTH_CEILING)? {
-            o.max_depth = n;
-        }
-        o.include = list("include")?;
-        o.exclude = list("exclude")?;
-        o.validate()?;
-        Ok(o)
-    }
-
-    pub fn to_json(&self) -> Value {
-        serde_json::json!({ "max_pages": self.max_pages, "max_depth": self.max_depth, "include": self.include, "exclude": self.exclude })
-    }
+/// The include/exclude patterns of the options, parsed.
+pub fn patterns(o: &CrawlOptions) -> Result<PathPatterns, String> {
+    PathPatterns::parse(&o.include, &o.exclude)
 }
 
 /// What happens to a discovered URL.

@@ -8,47 +8,19 @@ fn url(s: &str) -> Url {
 }
 
 #[test]
-fn defaults_and_validation() {
+fn defaults_and_patterns() {
+    // The bounds themselves are parsed and tested in `domain::site`.
     let d = CrawlOptions::default();
     assert_eq!((d.max_pages, d.max_depth), (25, 5));
-    assert!(d.validate().is_ok());
-    let bad = |o: CrawlOptions| o.validate().unwrap_err();
-    assert!(bad(CrawlOptions { max_pages: 0, ..d.clone() }).starts_with("max_pages"));
-    assert!(bad(CrawlOptions { max_pages: 501, ..d.clone() }).starts_with("max_pages"));
-    assert!(CrawlOptions { max_pages: 500, max_depth: 20, ..d.clone() }.validate().is_ok());
-    assert!(bad(CrawlOptions { max_depth: 21, ..d.clone() }).starts_with("max_depth"));
-    assert!(bad(CrawlOptions { include: vec!["nope".into()], ..d.clone() }).starts_with("include[0]"));
-}
-
-#[test]
-fn from_json_reads_and_refuses() {
-    assert_eq!(CrawlOptions::from_json(None), Ok(CrawlOptions::default()));
-    assert_eq!(CrawlOptions::from_json(Some(&Value::Null)), Ok(CrawlOptions::default()));
-    let o = CrawlOptions::from_json(Some(&json!({"max_pages": 40, "max_depth": 0, "include": ["/blog/"], "exclude": ["*.pdf$"], "url": "ignored"})))
-        .expect("valid");
-    assert_eq!(o, CrawlOptions { max_pages: 40, max_depth: 0, include: vec!["/blog/".into()], exclude: vec!["*.pdf$".into()] });
-    assert_eq!(CrawlOptions::from_json(Some(&o.to_json())), Ok(o));
-    for (body, field) in [
-        (json!({"max_pages": 0}), "max_pages"),
-        (json!({"max_pages": 501}), "max_pages"),
-        (json!({"max_pages": 2.5}), "max_pages"),
-        (json!({"max_pages": "10"}), "max_pages"),
-        (json!({"max_pages": -1}), "max_pages"),
-        (json!({"max_depth": 99}), "max_depth"),
-        (json!({"include": "/a"}), "include"),
-        (json!({"include": [1]}), "include"),
-        (json!({"exclude": ["/ok", "bad"]}), "exclude[1]"),
-        (json!([1, 2]), "options"),
-    ] {
-        let e = CrawlOptions::from_json(Some(&body)).unwrap_err();
-        assert!(e.starts_with(field), "{body} -> {e}");
-    }
+    assert!(patterns(&d).is_ok());
+    let bad = CrawlOptions { include: vec!["nope".into()], ..d.clone() };
+    assert!(patterns(&bad).unwrap_err().starts_with("include[0]"));
 }
 
 fn verdict(candidate: &str, depth: u32, queued: u32, seen: bool) -> Verdict {
     let start = url("https://site.example/");
     let options = CrawlOptions { max_pages: 10, max_depth: 2, include: vec![], exclude: vec!["/excluded/".into(), "/both/".into()] };
-    let patterns = options.patterns().expect("valid");
+    let patterns = patterns(&options).expect("valid");
     let robots = robots::parse("User-agent: *\nDisallow: /private/\nDisallow: /both/\nDisallow: /\n", "KrafterAudit");
     let robots = if candidate.contains("/robots-all") { Robots::allow_all() } else { robots };
     let f = Frontier { start: &start, options: &options, patterns: &patterns, robots: &robots, queued };
@@ -60,7 +32,7 @@ fn precedence() {
     let open = robots::parse("User-agent: *\nDisallow: /private/\nDisallow: /both/\n", "KrafterAudit");
     let start = url("https://site.example/");
     let options = CrawlOptions { max_pages: 10, max_depth: 2, include: vec!["/docs/".into()], exclude: vec!["/both/".into(), "/docs/old/".into()] };
-    let patterns = options.patterns().expect("valid");
+    let patterns = patterns(&options).expect("valid");
     let f = Frontier { start: &start, options: &options, patterns: &patterns, robots: &open, queued: 3 };
     let v = |u: &str, depth: u32, seen: bool| classify(&url(u), depth, &f, |_| seen);
     assert_eq!(v("https://site.example/docs/a", 1, false), Verdict::Queue);
@@ -96,7 +68,7 @@ fn robots_in_the_precedence() {
 fn seen_is_asked_only_when_needed() {
     let start = url("https://site.example/");
     let options = CrawlOptions::default();
-    let patterns = options.patterns().expect("valid");
+    let patterns = patterns(&options).expect("valid");
     let robots = Robots::allow_all();
     let f = Frontier { start: &start, options: &options, patterns: &patterns, robots: &robots, queued: 0 };
     let mut asked = 0;
