@@ -100,9 +100,15 @@ try {
     for (const r of w.query(`EXPLAIN QUERY PLAN ${sql}`)) console.log(`   ${r.detail}`);
   };
   const from = Date.now() - 7 * DAY, to = Date.now();
+  const [fd, td] = [Math.floor(from / DAY), Math.floor(to / DAY)];
+  const p = `org_id = '${org}' AND project_id = '${project}'`;
+  const counted = `FROM finding_counts_open WHERE ${p} AND day BETWEEN ${fd} AND ${td} AND prev_day < ${fd}`;
   const open = `f.org_id = '${org}' AND f.project_id = '${project}' AND f.status IN ('new','acknowledged','in_progress') AND f.last_seen_at >= ${from} AND f.created_at <= ${to} AND (f.last_seen_at <= ${to} OR EXISTS (SELECT 1 FROM scan_findings sf WHERE sf.finding_id = f.id AND sf.seen_at BETWEEN ${from} AND ${to}))`;
-  plan('counts', `SELECT f.domain, f.severity, ROUND(f.confidence, 2), COUNT(*) FROM findings f WHERE ${open} GROUP BY 1, 2, 3`);
-  plan('top priorities', `SELECT f.id FROM findings f WHERE ${open} ORDER BY f.score DESC, f.created_at ASC, f.id ASC LIMIT 5`);
+  plan('counts (finding_counts_open)', `SELECT domain, severity, SUM(conf), SUM(n) ${counted} GROUP BY 1, 2 HAVING SUM(n) > 0`);
+  plan('top priorities', `SELECT f.id FROM findings f INDEXED BY findings_open_priority WHERE ${open} ORDER BY f.score DESC, f.created_at ASC, f.id ASC LIMIT (SELECT min(5, COALESCE(SUM(n), 0)) ${counted})`);
+  plan('trend (finding_counts_day)', `SELECT day, created, resolved FROM finding_counts_day WHERE ${p} AND day BETWEEN ${fd - 7} AND ${td}`);
+  const [{ rows }] = w.query(`SELECT COUNT(*) AS rows ${counted.replace(/ AND day BETWEEN.*/, '')}`);
+  console.log(`   (finding_counts_open holds ${rows} rows for this project)`);
   plan('findings list', `SELECT f.id FROM findings f WHERE f.org_id = '${org}' AND f.project_id = '${project}' ORDER BY f.score DESC, f.id ASC LIMIT 51`);
 } finally {
   if (process.argv.includes('--keep')) console.log(`kept local state in ${w.persist}`);
