@@ -46,10 +46,25 @@ const combined = (groups) =>
   Math.round((1 - groups.reduce((p, g) => p * (1 - WEIGHT[g.severity] * Math.min(1, Math.max(0, g.c))) ** g.n, 1)) * 100);
 const health = (u, c) => 100 - Math.round(Math.min(95, 15 * Math.log10(1 + (u + 11 * c) / 0.21)));
 
+/**
+ * w.query, retried when the local D1 file is busy (wrangler dev may be
+ * finishing a write of its own when this process opens the same file).
+ */
+async function query(sql, run = (x) => w.query(x)) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return run(sql);
+    } catch (e) {
+      if (attempt >= 10 || !/SQLITE_BUSY|database is locked/.test(String(e?.message))) throw e;
+      await new Promise((r) => setTimeout(r, 300 * attempt));
+    }
+  }
+}
+
 /** The project's findings and sightings rows, read straight from D1 (two queries). */
-function rows(org, project) {
-  const findings = w.query(`SELECT id, domain, severity, status, confidence, regressed, created_at, resolved_at FROM findings WHERE org_id = '${org}' AND project_id = '${project}'`);
-  const seen = w.query(`SELECT sf.finding_id AS id, sf.seen_at AS at FROM scan_findings sf JOIN findings f ON f.id = sf.finding_id WHERE f.org_id = '${org}' AND f.project_id = '${project}'`);
+async function rows(org, project) {
+  const findings = await query(`SELECT id, domain, severity, status, confidence, regressed, created_at, resolved_at FROM findings WHERE org_id = '${org}' AND project_id = '${project}'`);
+  const seen = await query(`SELECT sf.finding_id AS id, sf.seen_at AS at FROM scan_findings sf JOIN findings f ON f.id = sf.finding_id WHERE f.org_id = '${org}' AND f.project_id = '${project}'`);
   const sightings = new Map();
   for (const r of seen) (sightings.get(r.id) ?? sightings.set(r.id, []).get(r.id)).push(r.at);
   return { findings, sightings };
@@ -124,7 +139,7 @@ function tenant(project) {
   /** Compares every counted number of the command center with `direct`, for each period; returns the default period's. */
   const check = async (label) => {
     let first;
-    const data = rows(org, project);
+    const data = await rows(org, project);
     for (const period of PERIODS) {
       const got = await cc(period);
       const [a, b] = period ?? [today - 6 * DAY, today];
@@ -201,7 +216,7 @@ describe('the command center counts stay exact', () => {
     await t.scan('https://flip.krafter-fixture.com/');
     c = await t.check('after the regression');
     assert.equal(c.unresolved_findings, s1.summary.total + s2.summary.total);
-    const regressed = w.query(`SELECT COUNT(*) AS n FROM findings WHERE org_id = '${t.org}' AND regressed = 1`)[0].n;
+    const regressed = (await query(`SELECT COUNT(*) AS n FROM findings WHERE org_id = '${t.org}' AND regressed = 1`))[0].n;
     assert.ok(regressed >= gone, `${regressed} regressed`);
     assert.ok(c.expected_impact.regression_risk_pct > 0);
     // A redelivered or repeated scan the same day changes nothing.
@@ -234,7 +249,7 @@ describe('the command center counts stay exact', () => {
         VALUES ('${ids[i]}', '${t.org}', 'history', '${ids[i]}', 'rule-${i}', '${domain}', '${severity}', 'T', 'D', ${confidence}, 50, 50, 50, ${90 - i}, 'https://h.krafter-fixture.com/', '[]', 0, '{"summary":"s","steps":[],"estimated_minutes":1}', '[]', '${status}', NULL, ${regressed}, '${scanIds[seen[0]]}', '${scanIds[seen.at(-1)]}', ${first}, ${first}, ${last}, ${resolvedAt ?? 'NULL'});`);
       for (const k of seen) sql.push(`INSERT INTO scan_findings (scan_id, finding_id, severity, seen_at) VALUES ('${scanIds[k]}', '${ids[i]}', '${severity}', ${at[k]});`);
     });
-    w.sql(sql.join('\n'));
+    await query(sql.join('\n'), (x) => w.sql(x));
     let c = await t.check('seeded history');
     // Default week: seen by the scan 2 days ago and open: findings 0, 3, 7.
     assert.equal(c.unresolved_findings, 3);
@@ -244,7 +259,7 @@ describe('the command center counts stay exact', () => {
     assert.equal(mid.unresolved_findings, 3);
 
     // Severity and confidence change (what a later scan's upsert does) and triage on an old finding.
-    w.sql(`UPDATE findings SET severity = 'critical', confidence = 0.5 WHERE id = '${ids[1]}';`);
+    await query(`UPDATE findings SET severity = 'critical', confidence = 0.5 WHERE id = '${ids[1]}';`, (x) => w.sql(x));
     await t.patch(ids[4], { status: 'new' });
     await t.patch(ids[6], { status: 'ignored' });
     c = await t.check('after a severity change and triage');
@@ -254,7 +269,7 @@ describe('the command center counts stay exact', () => {
     // sightings; findings last seen then (2, 4 and 6) go with them; 0 keeps its
     // sighting of 2 days ago, 1 its sighting of 20 days ago.
     assert.equal(await w.cron(HOURLY_CRON), 200);
-    const left = w.query(`SELECT id FROM findings WHERE org_id = '${t.org}'`).map((r) => r.id).sort();
+    const left = (await query(`SELECT id FROM findings WHERE org_id = '${t.org}'`)).map((r) => r.id).sort();
     assert.deepEqual(left, [ids[0], ids[1], ids[3], ids[5], ids[7]].sort());
     c = await t.check('after retention');
     for (const period of [[today - 45 * DAY, today - 39 * DAY], [today - 40 * DAY, today - 34 * DAY]]) {
@@ -265,7 +280,7 @@ describe('the command center counts stay exact', () => {
     const month = await t.cc([today - 29 * DAY, today]);
     assert.equal(month.unresolved_findings, 4, 'findings 0, 1, 3 and 7 are seen in the last 30 days');
     // Emptied counts rows are dropped by the same round.
-    const zero = w.query(`SELECT COUNT(*) AS n FROM finding_counts_open WHERE org_id = '${t.org}' AND n = 0`)[0].n;
+    const zero = (await query(`SELECT COUNT(*) AS n FROM finding_counts_open WHERE org_id = '${t.org}' AND n = 0`))[0].n;
     assert.equal(zero, 0);
   });
 });

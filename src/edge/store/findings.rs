@@ -1,4 +1,7 @@
 //! Findings in D1: the lifecycle writes of a completed scan and the reads.
+//! The command center's counts follow every write to `findings` and
+//! `scan_findings` by themselves (triggers, migration 0010), in the same
+//! statement, so new writers need nothing extra.
 use super::{n, s};
 use crate::scanner::findings::{Finding, FindingStatus, Observation};
 use crate::domain::model::{Domain, Severity};
