@@ -22,12 +22,23 @@ pub fn impact_for(severity: Severity) -> u8 {
     }
 }
 
-/// Health penalty: 1 point per unresolved finding plus 11 more per critical
-/// one (so a critical finding costs 12), capped at 95.
-/// 11 unresolved of which 2 critical → 11 + 22 = 33 → health 67 (the spec).
+/// Points of health lost per tenfold increase of the weighted count.
+const HEALTH_POINTS_PER_DECADE: f64 = 15.0;
+/// The scale of the weighted count (w = 9 × 0.21 costs 15 points); chosen
+/// so that the spec's example (11 unresolved, 2 critical → 67) holds.
+const HEALTH_SCALE: f64 = 0.21;
+
+/// Health: 100 minus a penalty capped at 95, computed from the unresolved
+/// and critical counts. The weighted count w = unresolved + 11 × critical (a
+/// critical finding weighs 12) and the penalty is 15 × log10(1 + w / 0.21):
+/// it rises with every finding but ever more slowly (each tenfold increase
+/// of w costs 15 points), so a few hundred findings and a few thousand still
+/// differ; it reaches the cap only at w ≈ 450 000.
+/// 11 unresolved of which 2 critical → w = 33 → penalty 32.99 → 67 (the spec).
 pub fn health_score(unresolved: u64, critical: u64) -> u8 {
-    let penalty = unresolved.saturating_add(critical.saturating_mul(11)).min(95);
-    (100 - penalty) as u8
+    let w = unresolved.saturating_add(critical.saturating_mul(11)) as f64;
+    let penalty = (HEALTH_POINTS_PER_DECADE * (1.0 + w / HEALTH_SCALE).log10()).clamp(0.0, 95.0);
+    (100.0 - penalty.round()) as u8
 }
 
 #[cfg(test)]
@@ -39,7 +50,59 @@ mod tests {
         assert_eq!(priority_score(80, 20, 90), 88);
         assert_eq!(health_score(11, 2), 67);
         assert_eq!(health_score(0, 0), 100);
-        assert_eq!(health_score(1000, 10), 5);
+    }
+
+    #[test]
+    fn health_table() {
+        // The README's table of values.
+        let table = [
+            ((0, 0), 100),
+            ((1, 0), 89),
+            ((1, 1), 74),
+            ((5, 0), 79),
+            ((11, 2), 67),
+            ((20, 0), 70),
+            ((100, 0), 60),
+            ((100, 10), 55),
+            ((300, 0), 53),
+            ((300, 30), 48),
+            ((1000, 0), 45),
+            ((1000, 100), 40),
+            ((3000, 0), 38),
+            ((3000, 300), 33),
+            ((10_000, 0), 30),
+            ((10_000, 1000), 25),
+            ((30_000, 3000), 18),
+            ((100_000, 0), 15),
+            ((100_000, 10_000), 10),
+            ((1_000_000, 0), 5),
+        ];
+        for ((u, c), want) in table {
+            assert_eq!(health_score(u, c), want, "health_score({u}, {c})");
+        }
+    }
+
+    #[test]
+    fn health_monotone_distinguishing_and_capped() {
+        // Never rises as findings are added, ordinary or critical.
+        let mut last = 100;
+        for u in 0..20_000u64 {
+            let h = health_score(u, 0);
+            assert!(h <= last, "{u}");
+            assert!(health_score(u, u / 10) <= h);
+            assert!(health_score(u + 1, u / 10 + 1) <= health_score(u + 1, u / 10));
+            last = h;
+        }
+        // A few hundred findings and a few thousand differ, with or without critical ones.
+        assert!(health_score(300, 0) > health_score(3000, 0));
+        assert!(health_score(300, 30) > health_score(3000, 300));
+        assert!(health_score(200, 5) > health_score(2000, 50));
+        // Two ordinary pages (a few dozen findings, some critical) are far from the floor.
+        assert!(health_score(60, 4) > 50);
+        // The penalty is capped at 95, reached only for very large counts.
+        assert!(health_score(400_000, 0) > 5);
+        assert_eq!(health_score(500_000, 0), 5);
+        assert_eq!(health_score(u64::MAX, u64::MAX), 5);
     }
 
     #[test]

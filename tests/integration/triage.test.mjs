@@ -69,7 +69,8 @@ function combined(fs) {
   const keep = Object.entries(groups).reduce((p, [sev, cs]) => p * (1 - WEIGHT[sev] * (cs.reduce((a, b) => a + b, 0) / cs.length)) ** cs.length, 1);
   return Math.round((1 - keep) * 100);
 }
-const health = (u, c) => 100 - Math.min(u + 11 * c, 95);
+// README: 100 − min(95, 15 × log10(1 + (u + 11c) / 0.21)), rounded.
+const health = (u, c) => 100 - Math.round(Math.min(95, 15 * Math.log10(1 + (u + 11 * c) / 0.21)));
 
 describe('command center', () => {
   const org = randomUUID();
@@ -147,13 +148,20 @@ describe('command center', () => {
     assert.deepEqual(r.json.data.period, { from, to });
   });
 
-  test('health is capped at a 95 penalty; an empty project scores 100', async () => {
+  test('health keeps falling, ever more slowly, as findings grow; an empty project scores 100', async () => {
     const o3 = randomUUID();
     const [k3] = w.createKeys([{ org: o3 }]);
     seed(o3, project, Array.from({ length: 12 }, () => ({ severity: 'critical' })));
     const d = (await w.api('GET', `${projectPath(o3, project)}/command-center`, { key: k3 })).json.data;
     assert.equal(d.unresolved_findings, 12);
-    assert.equal(d.health_score, 5);
+    // 12 critical findings: 57, no longer the old floor of 5.
+    assert.equal(d.health_score, 57);
+    assert.equal(d.health_score, health(12, 12));
+    seed(o3, project, Array.from({ length: 300 }, (_, i) => ({ severity: 'low', rule: `more-${i}` })));
+    const d2 = (await w.api('GET', `${projectPath(o3, project)}/command-center`, { key: k3 })).json.data;
+    assert.equal(d2.unresolved_findings, 312);
+    assert.equal(d2.health_score, health(312, 12));
+    assert.ok(d2.health_score < d.health_score && d2.health_score > 5, String(d2.health_score));
     const empty = (await w.api('GET', `${projectPath(o3, 'empty-project')}/command-center`, { key: k3 })).json.data;
     assert.equal(empty.health_score, 100);
     assert.deepEqual(empty.top_priorities, []);

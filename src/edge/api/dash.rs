@@ -36,15 +36,13 @@ pub async fn projects(env: &Env, principal: &Principal, request_id: &str) -> Res
     Ok(http::ok(200, Value::Array(data), request_id)?)
 }
 
-/// The command center's `trend.daily`: one row per day of the period.
-pub async fn daily(ctx: &Ctx<'_>, period: &Period) -> Result<Value, ApiError> {
-    let db = ctx.env.d1("DB")?;
-    let (created, resolved) =
-        store::dash::daily(&db, ctx.principal.org.as_str(), ctx.project.as_str(), (period.start_ms(), period.end_ms())).await?;
-    let rows = daily_series(period, &created, &resolved);
-    Ok(Value::Array(
+/// The command center's `trend.daily`: one row per day of the period, from
+/// the (epoch day, count) rows the command center's batch read.
+pub fn daily(period: &Period, created: &[(i64, u64)], resolved: &[(i64, u64)]) -> Value {
+    let rows = daily_series(period, created, resolved);
+    Value::Array(
         rows.into_iter()
             .map(|r| json!({ "date": r.date, "new_findings": r.new_findings, "resolved_findings": r.resolved_findings }))
             .collect(),
-    ))
+    )
 }

@@ -185,7 +185,7 @@ pub async fn command_center(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
         }
         by_domain.insert(dom.as_str().into(), Value::Object(per));
     }
-    let daily = crate::edge::api::dash::daily(ctx, &period).await?;
+    let daily = crate::edge::api::dash::daily(&period, &d.created_daily, &d.resolved_daily);
     let weighted = |dom: Domain| -> Vec<(Severity, f64, u64)> {
         d.open_groups.iter().filter(|g| g.0 == dom).map(|g| (g.1, g.2, g.3)).collect()
     };

@@ -1,41 +1,8 @@
-//! What the dashboard reads besides the command center: the daily trend,
-//! the projects an org has scanned, and the presented key's own record.
-use super::{n, s};
+//! What the dashboard reads besides the command center: the projects an
+//! org has scanned, and the presented key's own record.
+use super::s;
 use serde::Deserialize;
 use worker::{D1Database, Result};
-
-#[derive(Deserialize)]
-struct DayRow {
-    d: f64,
-    n: f64,
-}
-
-/// (epoch day, findings created that day) and (epoch day, findings resolved
-/// that day) within `[from, to]` ms. Both walk an index on
-/// (org, project, created_at | resolved_at).
-pub async fn daily(db: &D1Database, org: &str, project: &str, (from, to): (i64, i64)) -> Result<(Vec<(i64, u64)>, Vec<(i64, u64)>)> {
-    let binds = [s(org), s(project), n(from), n(to)];
-    let stmts = vec![
-        db.prepare(
-            "SELECT created_at / 86400000 AS d, COUNT(*) AS n FROM findings \
-             WHERE org_id = ?1 AND project_id = ?2 AND created_at BETWEEN ?3 AND ?4 GROUP BY 1",
-        )
-        .bind(&binds)?,
-        db.prepare(
-            "SELECT resolved_at / 86400000 AS d, COUNT(*) AS n FROM findings \
-             WHERE org_id = ?1 AND project_id = ?2 AND resolved_at BETWEEN ?3 AND ?4 GROUP BY 1",
-        )
-        .bind(&binds)?,
-    ];
-    let mut out = db.batch(stmts).await?.into_iter();
-    let mut rows = || -> Result<Vec<(i64, u64)>> {
-        let r = out.next().ok_or_else(|| worker::Error::RustError("missing batch result".into()))?;
-        Ok(r.results::<DayRow>()?.into_iter().map(|x| (x.d as i64, x.n as u64)).collect())
-    };
-    let created = rows()?;
-    let resolved = rows()?;
-    Ok((created, resolved))
-}
 
 #[derive(Deserialize)]
 pub struct ProjectRow {

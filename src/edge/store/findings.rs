@@ -1,4 +1,7 @@
 //! Findings in D1: the lifecycle writes of a completed scan and the reads.
+//! The command center's counts follow every write to `findings` and
+//! `scan_findings` by themselves (triggers, migration 0010), in the same
+//! statement, so new writers need nothing extra.
 use super::{n, s};
 use crate::scanner::findings::{Finding, FindingStatus, Observation};
 use crate::domain::model::{Domain, Severity};
@@ -408,6 +411,9 @@ pub struct CommandCenterData {
     pub created_previous: u64,
     pub resolved_current: u64,
     pub resolved_previous: u64,
+    /// (epoch day, count) of findings created / resolved on each day of the period.
+    pub created_daily: Vec<(i64, u64)>,
+    pub resolved_daily: Vec<(i64, u64)>,
     pub latest_scan: Option<(String, String, f64)>,
 }
 
@@ -418,6 +424,11 @@ const OPEN_IN_PERIOD: &str = "f.org_id = ?1 AND f.project_id = ?2 AND f.status I
   AND f.last_seen_at >= ?3 AND f.created_at <= ?4 \
   AND (f.last_seen_at <= ?4 OR EXISTS (SELECT 1 FROM scan_findings sf WHERE sf.finding_id = f.id AND sf.seen_at BETWEEN ?3 AND ?4))";
 
+/// The same findings counted from `finding_counts_open` (migration 0010):
+/// each open finding seen in days [?5, ?6] has exactly one row there with
+/// its first sighting day inside the period and its previous one before it.
+const OPEN_COUNTS: &str = "FROM finding_counts_open WHERE org_id = ?1 AND project_id = ?2 AND day BETWEEN ?5 AND ?6 AND prev_day < ?5";
+
 #[derive(Deserialize)]
 struct Group {
     domain: String,
@@ -426,8 +437,15 @@ struct Group {
     n: f64,
 }
 #[derive(Deserialize)]
-struct Count {
-    n: f64,
+struct Totals {
+    r: f64,
+    e: f64,
+}
+#[derive(Deserialize)]
+struct DayRow {
+    day: f64,
+    created: f64,
+    resolved: f64,
 }
 #[derive(Deserialize)]
 struct Latest {
@@ -436,6 +454,10 @@ struct Latest {
     inserted_at: f64,
 }
 
+/// Reads the counts tables (a few rows per day of the period, whatever the
+/// number of findings) and the top five, which walk the open findings in
+/// priority order and stop once all the period's open findings (at most
+/// five) are found.
 pub async fn command_center(
     db: &D1Database,
     org: &str,
@@ -443,54 +465,58 @@ pub async fn command_center(
     (from, to): (i64, i64),
     (prev_from, prev_to): (i64, i64),
 ) -> Result<CommandCenterData> {
-    let period = [s(org), s(project), n(from), n(to)];
-    let both = [s(org), s(project), n(from), n(to), n(prev_from), n(prev_to)];
+    let day = |ms: i64| ms.div_euclid(86_400_000);
+    let (from_day, to_day, prev_from_day, prev_to_day) = (day(from), day(to), day(prev_from), day(prev_to));
+    let binds = [s(org), s(project), n(from), n(to), n(from_day), n(to_day), n(prev_from_day)];
     let stmts = vec![
         db.prepare(format!(
-            "SELECT f.domain AS domain, f.severity AS severity, AVG(f.confidence) AS c, COUNT(*) AS n \
-             FROM findings f WHERE {OPEN_IN_PERIOD} GROUP BY 1, 2"
+            "SELECT domain, severity, SUM(conf) AS c, SUM(n) AS n {OPEN_COUNTS} GROUP BY 1, 2 HAVING SUM(n) > 0"
         ))
-        .bind(&period)?,
+        .bind(&binds[..6])?,
         // The partial index walks open findings in priority order and holds the
-        // period columns, so this stops after five matches.
+        // period columns; the LIMIT (at most the period's open count) ends the
+        // walk as soon as the last of them is found.
         db.prepare(format!(
             "SELECT {COLS} FROM findings f INDEXED BY findings_open_priority WHERE {OPEN_IN_PERIOD} \
-             ORDER BY f.score DESC, f.created_at ASC, f.id ASC LIMIT 5"
+             ORDER BY f.score DESC, f.created_at ASC, f.id ASC LIMIT (SELECT min(5, COALESCE(SUM(n), 0)) {OPEN_COUNTS})"
         ))
-            .bind(&period)?,
-        db.prepare("SELECT COUNT(*) AS n FROM findings WHERE org_id = ?1 AND project_id = ?2 AND regressed = 1").bind(&period[..2])?,
+        .bind(&binds[..6])?,
+        db.prepare("SELECT regressed AS r, resolved + regressed_unresolved AS e FROM finding_counts_project WHERE org_id = ?1 AND project_id = ?2")
+            .bind(&binds[..2])?,
         db.prepare(
-            "SELECT (SELECT COUNT(*) FROM findings WHERE org_id = ?1 AND project_id = ?2 AND status = 'resolved') + \
-             (SELECT COUNT(*) FROM findings WHERE org_id = ?1 AND project_id = ?2 AND regressed = 1 AND status != 'resolved') AS n",
+            "SELECT day, created, resolved FROM finding_counts_day WHERE org_id = ?1 AND project_id = ?2 AND day BETWEEN ?7 AND ?6 \
+             AND (created != 0 OR resolved != 0)",
         )
-        .bind(&period[..2])?,
-        db.prepare("SELECT COUNT(*) AS n FROM findings WHERE org_id = ?1 AND project_id = ?2 AND created_at BETWEEN ?3 AND ?4").bind(&both[..4])?,
-        db.prepare("SELECT COUNT(*) AS n FROM findings WHERE org_id = ?1 AND project_id = ?2 AND created_at BETWEEN ?5 AND ?6").bind(&both)?,
-        db.prepare("SELECT COUNT(*) AS n FROM findings WHERE org_id = ?1 AND project_id = ?2 AND resolved_at BETWEEN ?3 AND ?4").bind(&both[..4])?,
-        db.prepare("SELECT COUNT(*) AS n FROM findings WHERE org_id = ?1 AND project_id = ?2 AND resolved_at BETWEEN ?5 AND ?6").bind(&both)?,
+        .bind(&binds)?,
         db.prepare("SELECT id, status, inserted_at FROM scans WHERE org_id = ?1 AND project_id = ?2 AND parent_id IS NULL ORDER BY inserted_at DESC, id DESC LIMIT 1")
-            .bind(&period[..2])?,
+            .bind(&binds[..2])?,
     ];
     let res = db.batch(stmts).await?;
-    let count = |i: usize| -> Result<u64> {
-        let rows: Vec<Count> = res.get(i).map(|r| r.results()).transpose()?.unwrap_or_default();
-        Ok(rows.first().map(|c| c.n as u64).unwrap_or(0))
-    };
     let groups: Vec<Group> = res.first().map(|r| r.results()).transpose()?.unwrap_or_default();
     let top: Vec<Row> = res.get(1).map(|r| r.results()).transpose()?.unwrap_or_default();
-    let latest: Vec<Latest> = res.get(8).map(|r| r.results()).transpose()?.unwrap_or_default();
+    let totals: Vec<Totals> = res.get(2).map(|r| r.results()).transpose()?.unwrap_or_default();
+    let days: Vec<DayRow> = res.get(3).map(|r| r.results()).transpose()?.unwrap_or_default();
+    let latest: Vec<Latest> = res.get(4).map(|r| r.results()).transpose()?.unwrap_or_default();
+    let days: Vec<(i64, u64, u64)> = days.into_iter().map(|d| (d.day as i64, d.created as u64, d.resolved as u64)).collect();
+    let sum = |lo: i64, hi: i64, pick: fn(&(i64, u64, u64)) -> u64| days.iter().filter(|d| d.0 >= lo && d.0 <= hi).map(pick).sum::<u64>();
+    let daily = |pick: fn(&(i64, u64, u64)) -> u64| {
+        days.iter().filter(|d| d.0 >= from_day && pick(d) != 0).map(|d| (d.0, pick(d))).collect::<Vec<_>>()
+    };
+    let totals = totals.first();
     Ok(CommandCenterData {
         open_groups: groups
             .into_iter()
-            .filter_map(|g| Some((Domain::parse(&g.domain)?, Severity::parse(&g.severity)?, g.c, g.n as u64)))
+            .filter_map(|g| Some((Domain::parse(&g.domain)?, Severity::parse(&g.severity)?, g.c / 100.0 / g.n, g.n as u64)))
             .collect(),
         top: top.into_iter().map(from_row).collect(),
-        regressed: count(2)?,
-        ever_resolved: count(3)?,
-        created_current: count(4)?,
-        created_previous: count(5)?,
-        resolved_current: count(6)?,
-        resolved_previous: count(7)?,
+        regressed: totals.map(|t| t.r as u64).unwrap_or(0),
+        ever_resolved: totals.map(|t| t.e as u64).unwrap_or(0),
+        created_current: sum(from_day, to_day, |d| d.1),
+        created_previous: sum(prev_from_day, prev_to_day, |d| d.1),
+        resolved_current: sum(from_day, to_day, |d| d.2),
+        resolved_previous: sum(prev_from_day, prev_to_day, |d| d.2),
+        created_daily: daily(|d| d.1),
+        resolved_daily: daily(|d| d.2),
         latest_scan: latest.into_iter().next().map(|l| (l.id, l.status, l.inserted_at)),
     })
 }

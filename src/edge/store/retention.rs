@@ -1,5 +1,6 @@
 //! Retention: finished scans and findings not seen since a cutoff go, with
 //! their sightings and history; webhook deliveries older than the cutoff too.
+//! The command-center counts follow by themselves (triggers, migration 0010).
 use super::n;
 use worker::{D1Database, Result};
 
@@ -18,6 +19,10 @@ pub async fn delete_round(db: &D1Database, cutoff: i64, chunk: i64) -> Result<(u
             db.prepare(format!("DELETE FROM finding_events WHERE finding_id IN ({old_findings})")).bind(&binds)?,
             db.prepare(format!("DELETE FROM scan_findings WHERE finding_id IN ({old_findings})")).bind(&binds)?,
             db.prepare(format!("DELETE FROM findings WHERE id IN ({old_findings})")).bind(&binds)?,
+            // Counts rows the deletions above emptied (the triggers of
+            // migration 0010 kept the counts exact; zero rows only take space).
+            db.prepare("DELETE FROM finding_counts_open WHERE n = 0").bind(&[])?,
+            db.prepare("DELETE FROM finding_counts_day WHERE created = 0 AND resolved = 0").bind(&[])?,
             // Webhook delivery logs follow the same retention (by creation).
             db.prepare("DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries WHERE created_at < ?1 ORDER BY created_at LIMIT ?2)")
                 .bind(&binds)?,
