@@ -140,6 +140,20 @@ test('findings?group_by=rule shows a template problem once, with its count of UR
   assert.equal((await w.api('GET', `${base}/findings?group_by=url`, { key })).status, 422);
 });
 
+test('the command center counts a finding per rule per URL; its top priorities prefer the rule on most pages at equal score', async () => {
+  assert.ok(full, 'needs the crawl above');
+  const cc = (await w.api('GET', `${base}/command-center`, { key })).json.data;
+  const top = cc.top_priorities;
+  assert.ok(top.length > 0);
+  const groups = (await w.api('GET', `${base}/findings?group_by=rule`, { key })).json.data;
+  const urlsOf = new Map(groups.map((g) => [g.rule_id, g.urls]));
+  for (let i = 1; i < top.length; i++) {
+    const [a, b] = [top[i - 1], top[i]];
+    assert.ok(a.priority.score >= b.priority.score);
+    if (a.priority.score === b.priority.score) assert.ok(urlsOf.get(a.rule_id) >= urlsOf.get(b.rule_id), `${a.rule_id} before ${b.rule_id}`);
+  }
+});
+
 test('the scans list shows the site scan, not its page scans; a page scan names its parent', async () => {
   assert.ok(full, 'needs the crawl above');
   const list = await w.api('GET', `${base}/scans?limit=100`, { key });

@@ -3,7 +3,7 @@
 use crate::domain::dashboard::{daily_series, Period};
 use crate::domain::error::ApiError;
 use crate::domain::time::rfc3339;
-use crate::edge::api::request::{Ctx, Principal};
+use crate::edge::api::request::Principal;
 use crate::edge::{http, store};
 use serde_json::{json, Value};
 use worker::{Env, Response};

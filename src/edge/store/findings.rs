@@ -427,6 +427,10 @@ const OPEN_IN_PERIOD: &str = "f.org_id = ?1 AND f.project_id = ?2 AND f.status I
 /// The same findings counted from `finding_counts_open` (migration 0010):
 /// each open finding seen in days [?5, ?6] has exactly one row there with
 /// its first sighting day inside the period and its previous one before it.
+/// Open findings of the period read in priority order for the top five;
+/// ties at the fifth score beyond these are broken by age only.
+const TOP_CANDIDATES: u32 = 50;
+
 const OPEN_COUNTS: &str = "FROM finding_counts_open WHERE org_id = ?1 AND project_id = ?2 AND day BETWEEN ?5 AND ?6 AND prev_day < ?5";
 
 #[derive(Deserialize)]
@@ -474,11 +478,16 @@ pub async fn command_center(
         ))
         .bind(&binds[..6])?,
         // The partial index walks open findings in priority order and holds the
-        // period columns; the LIMIT (at most the period's open count) ends the
-        // walk as soon as the last of them is found.
+        // period columns; the LIMIT (at most the period's open count, and at
+        // most TOP_CANDIDATES) ends the walk as soon as the last is found.
+        // Score ties among those candidates go to the rule open on the most
+        // URLs (`finding_counts_rule`, migration 0012): a template problem
+        // on many pages before a one-page problem of the same score.
         db.prepare(format!(
-            "SELECT {COLS} FROM findings f INDEXED BY findings_open_priority WHERE {OPEN_IN_PERIOD} \
-             ORDER BY f.score DESC, f.created_at ASC, f.id ASC LIMIT (SELECT min(5, COALESCE(SUM(n), 0)) {OPEN_COUNTS})"
+            "SELECT c.* FROM (SELECT {COLS} FROM findings f INDEXED BY findings_open_priority WHERE {OPEN_IN_PERIOD} \
+             ORDER BY f.score DESC, f.created_at ASC, f.id ASC LIMIT (SELECT min({TOP_CANDIDATES}, COALESCE(SUM(n), 0)) {OPEN_COUNTS})) c \
+             LEFT JOIN finding_counts_rule r ON r.org_id = ?1 AND r.project_id = ?2 AND r.rule_id = c.rule_id \
+             ORDER BY c.score DESC, COALESCE(r.open, 0) DESC, c.created_at ASC, c.id ASC LIMIT 5"
         ))
         .bind(&binds[..6])?,
         db.prepare("SELECT regressed AS r, resolved + regressed_unresolved AS e FROM finding_counts_project WHERE org_id = ?1 AND project_id = ?2")
