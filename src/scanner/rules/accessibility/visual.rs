@@ -1,5 +1,5 @@
-//! What low-vision users change about the presentation: zoom (the viewport `<meta>`) and text
-//! spacing (inline `!important` styles).
+//! What low-vision users change about the presentation: zoom (the viewport `<meta>`), text
+//! spacing (inline `!important` styles) and orientation (rotations in `<style>` media queries).
 //!
 //! Each rule's record follows its check; [`RULES`] lists the family, each rule with its
 //! catalogue position (the public order, see [`super::RULES`]); the cases are in `tests` below.
@@ -127,11 +127,221 @@ pub const AVOID_INLINE_SPACING: Rule = Rule {
     check: avoid_inline_spacing,
 };
 
+/// Which orientation an `@media` prelude is limited to, if any.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Orientation {
+    Any,
+    Portrait,
+    Landscape,
+}
+
+/// A rotation of `html` (false) or `body` (true) a style rule declares, in degrees.
+struct Rotation {
+    body: bool,
+    when: Orientation,
+    degrees: f64,
+}
+
+/// An angle token's value in degrees.
+fn angle_degrees(v: &str) -> Option<f64> {
+    let v = v.trim().to_ascii_lowercase();
+    for (unit, k) in [("deg", 1.0), ("grad", 0.9), ("rad", 180.0 / std::f64::consts::PI), ("turn", 360.0)] {
+        if let Some(n) = v.strip_suffix(unit) {
+            // `grad` also ends in `rad`: the longer unit is tried first.
+            return n.trim().parse::<f64>().ok().map(|n| n * k);
+        }
+    }
+    (v == "0").then_some(0.0)
+}
+
+/// The rotation about the screen's axis a `transform` value makes (the sum
+/// of its rotate functions; a matrix's angle), None when it has none.
+fn transform_degrees(value: &str) -> Option<f64> {
+    let v = value.to_ascii_lowercase();
+    let mut total = None;
+    let mut rest = v.as_str();
+    while let Some(open) = rest.find('(') {
+        let name = rest[..open].trim().rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).next().unwrap_or("");
+        let Some(close) = rest[open..].find(')') else { break };
+        let args: Vec<&str> = rest[open + 1..open + close].split(',').map(str::trim).collect();
+        let num = |i: usize| args.get(i).and_then(|a| a.parse::<f64>().ok());
+        let d = match (name, args.len()) {
+            ("rotate" | "rotatez", 1) => angle_degrees(args[0]),
+            ("rotate3d", 4) if num(0) == Some(0.0) && num(1) == Some(0.0) && num(2).is_some_and(|z| z != 0.0) => {
+                angle_degrees(args[3]).map(|a| if num(2).is_some_and(|z| z < 0.0) { -a } else { a })
+            }
+            ("matrix", 6) | ("matrix3d", 16) => match (num(0), num(1)) {
+                (Some(a), Some(b)) => Some(b.atan2(a).to_degrees()),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(d) = d {
+            total = Some(total.unwrap_or(0.0) + d);
+        }
+        rest = &rest[open + close + 1..];
+    }
+    total
+}
+
+/// The `rotate` property's angle about the z axis, None for `none` or other axes.
+fn rotate_degrees(value: &str) -> Option<f64> {
+    let parts: Vec<&str> = value.split_ascii_whitespace().collect();
+    match parts.as_slice() {
+        [a] => angle_degrees(a),
+        [axis, a] if axis.eq_ignore_ascii_case("z") => angle_degrees(a),
+        _ => None,
+    }
+}
+
+/// The rotations of `html`/`body` in one stylesheet: top-level rules and
+/// rules in `@media` blocks (one level; deeper nesting is skipped by the
+/// tokenizer without recursion).
+fn stylesheet_rotations(css: &str, out: &mut Vec<Rotation>) {
+    let mut p = cssparser::Parser::new(css);
+    rules_in(&mut p, Orientation::Any, true, out);
+}
+
+fn rules_in(p: &mut cssparser::Parser, when: Orientation, top: bool, out: &mut Vec<Rotation>) {
+    use cssparser::Token;
+    loop {
+        let start = p.position();
+        let mut at_media = false;
+        let mut at_other = false;
+        let mut block = false;
+        loop {
+            let before = p.position();
+            let tok = p.next().cloned();
+            match tok {
+                Ok(Token::AtKeyword(k)) if before == start || p.slice(start..before).trim().is_empty() => {
+                    if k.eq_ignore_ascii_case("media") {
+                        at_media = true;
+                    } else {
+                        at_other = true;
+                    }
+                }
+                Ok(Token::Semicolon) if at_other || at_media => break,
+                Ok(Token::CurlyBracketBlock) => {
+                    block = true;
+                    break;
+                }
+                Ok(_) => {}
+                Err(_) => return,
+            }
+        }
+        if !block {
+            continue;
+        }
+        // Up to the block's `{` (a nested block's tokens are skipped lazily, so
+        // the position before the brace token can fall inside an earlier block).
+        let prelude = p.slice_from(start).strip_suffix('{').unwrap_or("").to_string();
+        if at_media {
+            if !top {
+                continue;
+            }
+            let q: String = prelude.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+            let o = if q.contains("(orientation:portrait)") {
+                Orientation::Portrait
+            } else if q.contains("(orientation:landscape)") {
+                Orientation::Landscape
+            } else {
+                Orientation::Any
+            };
+            let _ = p.parse_nested_block(|inner| {
+                rules_in(inner, o, false, out);
+                Ok::<(), cssparser::ParseError<()>>(())
+            });
+        } else if !at_other {
+            let selectors: Vec<String> = prelude.split(',').map(|s| s.trim().to_ascii_lowercase()).collect();
+            let html = selectors.iter().any(|s| s == "html" || s == ":root");
+            let body = selectors.iter().any(|s| s == "body");
+            if !(html || body) {
+                continue;
+            }
+            let text = p
+                .parse_nested_block(|inner| {
+                    let s = inner.position();
+                    while inner.next_including_whitespace_and_comments().is_ok() {}
+                    Ok::<String, cssparser::ParseError<()>>(inner.slice_from(s).to_string())
+                })
+                .unwrap_or_default();
+            let decls = crate::scanner::rules::dom::css::declarations_of(&text, &["transform", "rotate"]);
+            let t = crate::scanner::rules::dom::css::winning(&decls, "transform").and_then(|(v, _)| transform_degrees(v));
+            let r = crate::scanner::rules::dom::css::winning(&decls, "rotate").and_then(|(v, _)| rotate_degrees(v));
+            if let Some(d) = match (t, r) {
+                (None, None) => None,
+                (a, b) => Some(a.unwrap_or(0.0) + b.unwrap_or(0.0)),
+            } {
+                for (is, body) in [(html, false), (body, true)] {
+                    if is {
+                        out.push(Rotation { body, when, degrees: d });
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn css_orientation_lock(page: &Analysis) -> Outcome {
+    let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
+    let mut rotations = Vec::new();
+    for s in ctx.candidates(Candidates::Named(&["style"])) {
+        let css: String = s.text().collect();
+        // Only stylesheets that mention orientation can lock it.
+        if css.to_ascii_lowercase().contains("orientation") {
+            stylesheet_rotations(&css, &mut rotations);
+        }
+    }
+    let html = root(&ctx);
+    let body = html.children().filter_map(ElementRef::wrap).find(|e| name_is(*e, "body"));
+    let mut applicable = false;
+    let mut fails = Vec::new();
+    for (is_body, el) in [(false, Some(html)), (true, body)] {
+        let Some(el) = el else { continue };
+        if ctx.hidden_for_everyone(el) {
+            continue;
+        }
+        let mine: Vec<&Rotation> = rotations.iter().filter(|r| r.body == is_body).collect();
+        // The rotation that applies in any orientation: the last unconditional one.
+        let base = mine.iter().rev().find(|r| r.when == Orientation::Any).map_or(0.0, |r| r.degrees);
+        let conditional: Vec<&&Rotation> = mine.iter().filter(|r| r.when != Orientation::Any).collect();
+        if conditional.is_empty() {
+            continue;
+        }
+        applicable = true;
+        // A quarter turn between orientations forces the content into one of them.
+        let locks = conditional.iter().any(|r| {
+            let d = (r.degrees - base).rem_euclid(180.0);
+            (d - 90.0).abs() <= 1.0
+        });
+        if locks {
+            fails.push(el);
+        }
+    }
+    finish(page, applicable, &fails, &[])
+}
+
+pub const CSS_ORIENTATION_LOCK: Rule = Rule {
+    id: "css-orientation-lock",
+    domain: Domain::Accessibility,
+    severity: Severity::High,
+    title: "CSS media queries must not lock display orientation",
+    description: "Rotating the page a quarter turn in an orientation media query forces one orientation on users who cannot turn their device.",
+    references: &[wcag("1.3.4 (AA)"), axe_ref!("css-orientation-lock")],
+    fix: Fix { summary: "Let the page follow the device's orientation.", steps: &["Remove the rotate transform from the orientation media query"], estimated_minutes: 15 },
+    impact: SERIOUS,
+    effort: Effort::Markup as u8,
+    risk: risk(Conformance::AA, Harm::Blocks),
+    limits: "Only <style> elements in the page are read (not linked stylesheets); rotations of html and body in @media (orientation: …) are compared with their rotation outside it.",
+    check: css_orientation_lock,
+};
+
 /// This family's rules with their catalogue positions.
 pub(super) const RULES: &[(u16, Rule)] = &[
     (9, META_VIEWPORT),
     (39, META_VIEWPORT_LARGE),
     (80, AVOID_INLINE_SPACING),
+    (89, CSS_ORIENTATION_LOCK),
 ];
 
 #[cfg(test)]
@@ -143,6 +353,7 @@ mod tests {
         ("meta-viewport", r#"<meta name=viewport content="width=device-width">"#, r#"<meta name=viewport content="user-scalable=no">"#),
         ("meta-viewport-large", r#"<meta name=viewport content="maximum-scale=5">"#, r#"<meta name=viewport content="maximum-scale=3">"#),
         ("avoid-inline-spacing", r#"<p style="letter-spacing: 0.12em !important">text</p>"#, r#"<p style="letter-spacing: 0.05em !important">text</p>"#),
+        ("css-orientation-lock", r#"<style>@media (orientation: portrait) { html { transform: rotate(1turn) } }</style><p>x</p>"#, r#"<style>body { rotate: 2.5deg } @media (orientation: landscape) { body { transform: matrix(0, -1, 1, 0, 0, 0); rotate: 2.5deg } }</style><p>x</p>"#),
     ];
 
     #[test]
