@@ -92,6 +92,16 @@ pub const NESTED_INTERACTIVE: Rule = Rule {
     check: nested_interactive,
 };
 
+/// Inline `pointer-events: none` on an empty element with no inline width
+/// or height: it renders at 0 by 0 (no content to size it).
+fn zero_size_unpointable(e: ElementRef) -> bool {
+    use crate::scanner::rules::dom::hidden::inline_style;
+    inline_style(e, "pointer-events").is_some_and(|v| v == "none")
+        && inline_style(e, "width").is_none()
+        && inline_style(e, "height").is_none()
+        && !e.children().any(|c| c.value().is_element() || c.value().as_text().is_some_and(|t| !t.trim().is_empty()))
+}
+
 pub fn aria_hidden_focus(page: &Analysis) -> Outcome {
     // Script text is read only once a hidden focusable element is found.
     let scripts: std::cell::OnceCell<Vec<String>> = std::cell::OnceCell::new();
@@ -116,6 +126,12 @@ pub fn aria_hidden_focus(page: &Analysis) -> Outcome {
                 crate::scanner::rules::dom::select_named(page, "script").iter().map(|s| s.text().collect()).collect()
             });
             if bad.iter().all(|d| d.value().id().is_some_and(|id| !id.trim().is_empty() && scripts.iter().any(|s| s.contains(id)))) {
+                return V::Review;
+            }
+            // axe's focusable-not-tabbable: an element with a focus handler,
+            // or one drawn at no size that ignores the pointer, is likely a
+            // sentinel too.
+            if bad.iter().all(|d| attr(*d, "onfocus").is_some() || zero_size_unpointable(*d)) {
                 return V::Review;
             }
             V::Fail
