@@ -26,7 +26,6 @@ pub const WHY_NOT_COMPLETE: &[(&str, &str)] = &[
     ("afw4f7", "Contrast needs the rendered colours: the cascade from stylesheets, background images and gradients, opacity, and text a script puts in a shadow root (Failed Example 6)."),
     ("0ssw9k", "Whether content overflows a scrolling box needs layout (text wrapping, font metrics, image sizes); guessing would fail cases that fit."),
     ("0va7u6", "Text in an image is in its pixels."),
-    ("24afc2", "Failed Example 2 gets its font size (20px) from a <style> rule; inline styles only are resolved (16px otherwise), so 2px reads as wide enough."),
     ("c4a8a4", "Whether a title describes the page is a judgement of meaning."),
     ("oj04fd", "The failing case removes the focus indicator in a linked stylesheet, which is not part of the page."),
     ("qt1vmo", "Whether an image's name describes it is a judgement of meaning."),

@@ -101,7 +101,8 @@ pub fn avoid_inline_spacing(page: &Analysis) -> Outcome {
     });
     // Without any spacing declaration there is nothing to walk the tree for.
     let fails: Vec<ElementRef> = if applicable {
-        spacing::violations(ctx.doc.root_element()).into_iter().map(|(e, _)| e).collect()
+        let sheet = sheet_font_sizes(&ctx);
+        spacing::violations(ctx.doc.root_element(), sheet.as_ref()).into_iter().map(|(e, _)| e).collect()
     } else {
         Vec::new()
     };
@@ -194,33 +195,67 @@ fn rotate_degrees(value: &str) -> Option<f64> {
     }
 }
 
-/// The rotations of `html`/`body` in one stylesheet: top-level rules and
-/// rules in `@media` blocks (one level; deeper nesting is skipped by the
-/// tokenizer without recursion).
+/// The rotations of `html`/`body` in one stylesheet, top level and in `@media` blocks.
 fn stylesheet_rotations(css: &str, out: &mut Vec<Rotation>) {
-    let mut p = cssparser::Parser::new(css);
-    rules_in(&mut p, Orientation::Any, true, out);
+    style_rules(css, &mut |media, selector, text| {
+        let when = match media {
+            None => Orientation::Any,
+            Some(q) => {
+                let q: String = q.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+                if q.contains("(orientation:portrait)") {
+                    Orientation::Portrait
+                } else if q.contains("(orientation:landscape)") {
+                    Orientation::Landscape
+                } else {
+                    Orientation::Any
+                }
+            }
+        };
+        let selectors: Vec<String> = selector.split(',').map(|s| s.trim().to_ascii_lowercase()).collect();
+        let html = selectors.iter().any(|s| s == "html" || s == ":root");
+        let body = selectors.iter().any(|s| s == "body");
+        if !(html || body) {
+            return;
+        }
+        let decls = crate::scanner::rules::dom::css::declarations_of(text, &["transform", "rotate"]);
+        let t = crate::scanner::rules::dom::css::winning(&decls, "transform").and_then(|(v, _)| transform_degrees(v));
+        let r = crate::scanner::rules::dom::css::winning(&decls, "rotate").and_then(|(v, _)| rotate_degrees(v));
+        if t.is_none() && r.is_none() {
+            return;
+        }
+        let degrees = t.unwrap_or(0.0) + r.unwrap_or(0.0);
+        for (is, body) in [(html, false), (body, true)] {
+            if is {
+                out.push(Rotation { body, when, degrees });
+            }
+        }
+    });
 }
 
-fn rules_in(p: &mut cssparser::Parser, when: Orientation, top: bool, out: &mut Vec<Rotation>) {
+/// Visits a stylesheet's style rules as (the prelude of the `@media` block
+/// they are in, None at top level; selector text; declarations text). One
+/// level of `@media` is entered; other blocks are skipped by the tokenizer
+/// without recursion. False when the sheet holds rules not visited (an
+/// `@import`, `@supports`, `@layer`, … or nested `@media`).
+fn style_rules(css: &str, f: &mut dyn FnMut(Option<&str>, &str, &str)) -> bool {
+    let mut p = cssparser::Parser::new(css);
+    let mut complete = true;
+    walk_rules(&mut p, None, f, &mut complete);
+    complete
+}
+
+fn walk_rules(p: &mut cssparser::Parser, media: Option<&str>, f: &mut dyn FnMut(Option<&str>, &str, &str), complete: &mut bool) {
     use cssparser::Token;
     loop {
         let start = p.position();
-        let mut at_media = false;
-        let mut at_other = false;
+        let mut at: Option<String> = None;
         let mut block = false;
         loop {
             let before = p.position();
             let tok = p.next().cloned();
             match tok {
-                Ok(Token::AtKeyword(k)) if before == start || p.slice(start..before).trim().is_empty() => {
-                    if k.eq_ignore_ascii_case("media") {
-                        at_media = true;
-                    } else {
-                        at_other = true;
-                    }
-                }
-                Ok(Token::Semicolon) if at_other || at_media => break,
+                Ok(Token::AtKeyword(k)) if at.is_none() && p.slice(start..before).trim().is_empty() => at = Some(k.to_ascii_lowercase()),
+                Ok(Token::Semicolon) if at.is_some() => break,
                 Ok(Token::CurlyBracketBlock) => {
                     block = true;
                     break;
@@ -229,57 +264,82 @@ fn rules_in(p: &mut cssparser::Parser, when: Orientation, top: bool, out: &mut V
                 Err(_) => return,
             }
         }
+        let harmless = |a: &str| matches!(a, "charset" | "namespace" | "font-face" | "keyframes" | "-webkit-keyframes" | "page" | "property");
+        if let Some(a) = at.as_deref() {
+            if !harmless(a) && !(a == "media" && media.is_none() && block) {
+                *complete = false;
+            }
+        }
         if !block {
             continue;
         }
         // Up to the block's `{` (a nested block's tokens are skipped lazily, so
         // the position before the brace token can fall inside an earlier block).
         let prelude = p.slice_from(start).strip_suffix('{').unwrap_or("").to_string();
-        if at_media {
-            if !top {
-                continue;
+        match at.as_deref() {
+            Some("media") if media.is_none() => {
+                let _ = p.parse_nested_block(|inner| {
+                    walk_rules(inner, Some(&prelude), f, complete);
+                    Ok::<(), cssparser::ParseError<()>>(())
+                });
             }
-            let q: String = prelude.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
-            let o = if q.contains("(orientation:portrait)") {
-                Orientation::Portrait
-            } else if q.contains("(orientation:landscape)") {
-                Orientation::Landscape
-            } else {
-                Orientation::Any
-            };
-            let _ = p.parse_nested_block(|inner| {
-                rules_in(inner, o, false, out);
-                Ok::<(), cssparser::ParseError<()>>(())
-            });
-        } else if !at_other {
-            let selectors: Vec<String> = prelude.split(',').map(|s| s.trim().to_ascii_lowercase()).collect();
-            let html = selectors.iter().any(|s| s == "html" || s == ":root");
-            let body = selectors.iter().any(|s| s == "body");
-            if !(html || body) {
-                continue;
-            }
-            let text = p
-                .parse_nested_block(|inner| {
-                    let s = inner.position();
-                    while inner.next_including_whitespace_and_comments().is_ok() {}
-                    Ok::<String, cssparser::ParseError<()>>(inner.slice_from(s).to_string())
-                })
-                .unwrap_or_default();
-            let decls = crate::scanner::rules::dom::css::declarations_of(&text, &["transform", "rotate"]);
-            let t = crate::scanner::rules::dom::css::winning(&decls, "transform").and_then(|(v, _)| transform_degrees(v));
-            let r = crate::scanner::rules::dom::css::winning(&decls, "rotate").and_then(|(v, _)| rotate_degrees(v));
-            if let Some(d) = match (t, r) {
-                (None, None) => None,
-                (a, b) => Some(a.unwrap_or(0.0) + b.unwrap_or(0.0)),
-            } {
-                for (is, body) in [(html, false), (body, true)] {
-                    if is {
-                        out.push(Rotation { body, when, degrees: d });
-                    }
-                }
+            Some(_) => {}
+            None => {
+                let text = p
+                    .parse_nested_block(|inner| {
+                        let s = inner.position();
+                        while inner.next_including_whitespace_and_comments().is_ok() {}
+                        Ok::<String, cssparser::ParseError<()>>(inner.slice_from(s).to_string())
+                    })
+                    .unwrap_or_default();
+                f(media, prelude.trim(), &text);
             }
         }
     }
+}
+
+/// Font sizes the page's `<style>` rules set by element name
+/// (`p { font-size: 20px }`), when that is the only way they set one: a font
+/// size under any other selector, in an `@media` block or through the `font`
+/// shorthand, a linked stylesheet, or rules not read make them unknown (None:
+/// the 16px default stands).
+fn sheet_font_sizes(ctx: &Ctx) -> Option<HashMap<String, (String, bool)>> {
+    let linked = ctx.candidates(Candidates::Named(&["link"])).into_iter().any(|l| {
+        attr(l, "rel").is_some_and(|r| r.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case("stylesheet")))
+    });
+    if linked {
+        return None;
+    }
+    let mut sizes: HashMap<String, (String, bool)> = HashMap::new();
+    let mut unknown = false;
+    for s in ctx.candidates(Candidates::Named(&["style"])) {
+        let css: String = s.text().collect();
+        if !css.to_ascii_lowercase().contains("font") {
+            continue;
+        }
+        let complete = style_rules(&css, &mut |media, selector, text| {
+            let decls = crate::scanner::rules::dom::css::declarations_of(text, &["font-size", "font"]);
+            if decls.is_empty() {
+                return;
+            }
+            let by_name = |t: &str| t.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && t.chars().all(|c| c.is_ascii_alphanumeric());
+            if media.is_some() || !selector.split(',').all(|t| by_name(t.trim())) || decls.iter().any(|d| d.name.eq_ignore_ascii_case("font")) {
+                unknown = true;
+                return;
+            }
+            for d in &decls {
+                for t in selector.split(',') {
+                    let slot = sizes.entry(t.trim().to_ascii_lowercase()).or_insert((String::new(), false));
+                    // Same specificity: !important beats normal, then the later one wins.
+                    if d.important || !slot.1 {
+                        *slot = (d.value.trim().to_ascii_lowercase(), d.important);
+                    }
+                }
+            }
+        });
+        unknown |= !complete;
+    }
+    (!unknown).then_some(sizes)
 }
 
 pub fn css_orientation_lock(page: &Analysis) -> Outcome {
@@ -355,6 +415,22 @@ mod tests {
         ("avoid-inline-spacing", r#"<p style="letter-spacing: 0.12em !important">text</p>"#, r#"<p style="letter-spacing: 0.05em !important">text</p>"#),
         ("css-orientation-lock", r#"<style>@media (orientation: portrait) { html { transform: rotate(1turn) } }</style><p>x</p>"#, r#"<style>body { rotate: 2.5deg } @media (orientation: landscape) { body { transform: matrix(0, -1, 1, 0, 0, 0); rotate: 2.5deg } }</style><p>x</p>"#),
     ];
+
+    #[test]
+    fn stylesheet_font_sizes_only_when_all_are_by_element_name() {
+        use crate::scanner::page::Page;
+        use crate::scanner::rules::Outcome;
+        let fails = |head: &str| {
+            let html = format!("<!doctype html><html lang=en><head><title>t</title>{head}</head><body><p style=\"letter-spacing: 2px !important\">text</p></body></html>");
+            matches!(super::AVOID_INLINE_SPACING.check_page(&Page::html_at("https://example.com/", &[], &html)), Outcome::Fail(_))
+        };
+        assert!(fails("<style>p { font-size: 20px }</style>"));
+        assert!(!fails("<style>p { font-size: 20px } .small { font-size: 12px }</style>"));
+        assert!(!fails("<style>p { font: 20px serif }</style>"));
+        assert!(!fails("<style>@media print { p { font-size: 20px } } p { font-size: 20px }</style>"));
+        assert!(!fails("<link rel=stylesheet href=a.css><style>p { font-size: 20px }</style>"));
+        assert!(!fails("<style>@import 'a.css'; p { font-size: 20px }</style>"));
+    }
 
     #[test]
     fn pass_and_fail_cases() {
