@@ -124,7 +124,7 @@ pub const AVOID_INLINE_SPACING: Rule = Rule {
     impact: SERIOUS,
     effort: Effort::Redesign as u8,
     risk: risk(Conformance::AA, Harm::Hinders),
-    limits: "Font sizes from stylesheets are assumed to be 16px; whether text wraps (line-height) is estimated from its length and inline widths.",
+    limits: "Font sizes from stylesheets are assumed to be 16px unless <style> rules set them by element name alone; whether text wraps (line-height) is estimated from its length and inline widths.",
     check: avoid_inline_spacing,
 };
 
