@@ -163,7 +163,9 @@ pub const ARIA_HIDDEN_FOCUS: Rule = Rule {
 /// rendered (display none, `hidden`, natively hidden, inline visibility
 /// hidden, `inert`) and controls under a disabled fieldset.
 fn srcdoc_has_tabbable(doc: &str) -> bool {
-    let html = scraper::Html::parse_document(doc);
+    // The page's own budgeted parser: the same limits, and no second tree
+    // builder in the wasm.
+    let html = crate::scanner::page::budget::parse(doc, &crate::scanner::page::LIMITS).html;
     let mut stack = vec![(html.root_element(), false)];
     while let Some((e, in_disabled)) = stack.pop() {
         let v = e.value();
