@@ -306,31 +306,62 @@ fn link_purpose_name(name: &str) -> String {
     sanitize(&kept).to_lowercase()
 }
 
+/// A link's name without the full computation when it is plain text: no
+/// ARIA naming attributes and only text children (most links).
+fn link_name_text(ctx: &Ctx, e: ElementRef) -> String {
+    let plain = attr(e, "aria-label").is_none() && attr(e, "aria-labelledby").is_none() && e.children().all(|c| c.value().is_text());
+    if plain {
+        let text: String = e.children().filter_map(|c| c.value().as_text().map(|t| &**t)).collect();
+        if text.split_whitespace().next().is_some() {
+            return text;
+        }
+    }
+    accessible_name(ctx, e)
+}
+
 pub fn identical_links_same_purpose(page: &Analysis) -> Outcome {
     let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
     let base = &page.page.final_url;
-    // Name → (first link, its URL parts, whether every other link with the name goes there too).
-    let mut groups: HashMap<String, (ElementRef, Option<UrlProps>, bool)> = HashMap::new();
+    // Name → (first link, its href, its URL parts once a second link needs
+    // them, whether every later link with the name goes there too). URLs are
+    // only parsed for names seen twice, and a group stops once it differs.
+    struct Group<'a> {
+        first: ElementRef<'a>,
+        href: Option<&'a str>,
+        props: Option<Option<UrlProps>>,
+        same: bool,
+    }
+    let mut groups: HashMap<String, Group> = HashMap::new();
     let mut order = Vec::new();
     for e in ctx.candidates(Candidates::Union(&[Candidates::Named(&["a", "area"]), Candidates::WithAttr(&["role"])])) {
         let selected = (matches!(e.value().name(), "a" | "area") && attr(e, "href").is_some()) || attr(e, "role") == Some("link");
         if !selected || ctx.role(e).is_some_and(|r| r != "link") {
             continue;
         }
-        let name = link_purpose_name(&accessible_name(&ctx, e));
+        let name = link_purpose_name(&link_name_text(&ctx, e));
         if name.is_empty() {
             continue;
         }
-        let props = attr(e, "href").and_then(|h| url_props(base, h));
+        let href = attr(e, "href");
         match groups.get_mut(&name) {
-            Some((_, first, same)) => *same &= first.is_some() && *first == props,
+            Some(g) if !g.same => {}
+            Some(g) => {
+                g.same = match (g.href, href) {
+                    (Some(a), Some(b)) if a == b => true,
+                    (Some(_), Some(b)) => {
+                        let first = g.props.get_or_insert_with(|| g.href.and_then(|h| url_props(base, h)));
+                        first.is_some() && *first == url_props(base, b)
+                    }
+                    _ => false,
+                };
+            }
             None => {
                 order.push(name.clone());
-                groups.insert(name, (e, props, true));
+                groups.insert(name, Group { first: e, href, props: None, same: true });
             }
         }
     }
-    let reviews: Vec<ElementRef> = order.iter().filter_map(|n| groups.get(n)).filter(|(_, _, same)| !same).map(|(e, _, _)| *e).collect();
+    let reviews: Vec<ElementRef> = order.iter().filter_map(|n| groups.get(n)).filter(|g| !g.same).map(|g| g.first).collect();
     finish(page, !order.is_empty(), &[], &reviews)
 }
 

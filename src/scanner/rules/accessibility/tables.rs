@@ -167,10 +167,14 @@ use super::table_grid::{self, Grid, Kind as TableKind};
 /// controls, media) in the element.
 fn has_content(c: &Ctx, el: ElementRef) -> bool {
     const VISUAL: &[&str] = &["img", "iframe", "object", "video", "audio", "canvas", "svg", "math", "button", "select", "textarea", "keygen", "progress", "meter", "input"];
-    has_visible_text(c, el)
-        || has_aria_label(el)
+    // Own text settles it at once; only cells with child elements are searched further.
+    if el.children().any(|n| n.value().as_text().is_some_and(|t| t.split_whitespace().next().is_some())) {
+        return true;
+    }
+    has_aria_label(el)
         || has_labelledby(c, el)
-        || c.position(el).is_some_and(|p| VISUAL.iter().any(|n| c.index().named_within(n, p)))
+        || (el.children().any(|n| n.value().is_element())
+            && (has_visible_text(c, el) || c.position(el).is_some_and(|p| VISUAL.iter().any(|n| c.index().named_within(n, p)))))
 }
 
 /// Runs a data-table rule: `judge` sees each visible data table with its
