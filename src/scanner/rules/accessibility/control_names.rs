@@ -309,7 +309,11 @@ fn link_purpose_name(name: &str) -> String {
 /// A link's name without the full computation when it is plain text: no
 /// ARIA naming attributes and only text children (most links).
 fn link_name_text(ctx: &Ctx, e: ElementRef) -> String {
-    let plain = attr(e, "aria-label").is_none() && attr(e, "aria-labelledby").is_none() && e.children().all(|c| c.value().is_text());
+    // Hidden links keep the full computation (their name is empty).
+    let plain = attr(e, "aria-label").is_none()
+        && attr(e, "aria-labelledby").is_none()
+        && e.children().all(|c| c.value().is_text())
+        && !ctx.hidden_from_at(e);
     if plain {
         let text: String = e.children().filter_map(|c| c.value().as_text().map(|t| &**t)).collect();
         if text.split_whitespace().next().is_some() {
