@@ -287,23 +287,36 @@ fn url_props(base: &url::Url, href: &str) -> Option<UrlProps> {
 /// axe's link-name normalisation: punctuation, symbols and emoji removed,
 /// whitespace collapsed, lower case.
 fn link_purpose_name(name: &str) -> String {
-    let kept: String = name
-        .chars()
-        .map(|ch| {
-            let c = ch as u32;
-            let drop = ch.is_ascii_punctuation()
-                || matches!(ch, '£' | '¢' | '¥' | '§' | '€' | '±')
-                || (0x2000..=0x206F).contains(&c)
-                || (0x2E00..=0x2E7F).contains(&c)
-                || (0x1D00..=0x1DFF).contains(&c)
-                || (0x20A0..=0x27BF).contains(&c)
-                || (0xE000..=0xF8FF).contains(&c)
-                || (0xFE00..=0xFE0F).contains(&c)
-                || c >= 0x1F000;
-            if drop { ' ' } else { ch }
-        })
-        .collect();
-    sanitize(&kept).to_lowercase()
+    let dropped = |ch: char| {
+        let c = ch as u32;
+        ch.is_ascii_punctuation()
+            || matches!(ch, '£' | '¢' | '¥' | '§' | '€' | '±')
+            || (0x2000..=0x206F).contains(&c)
+            || (0x2E00..=0x2E7F).contains(&c)
+            || (0x1D00..=0x1DFF).contains(&c)
+            || (0x20A0..=0x27BF).contains(&c)
+            || (0xE000..=0xF8FF).contains(&c)
+            || (0xFE00..=0xFE0F).contains(&c)
+            || c >= 0x1F000
+    };
+    let mut out = String::with_capacity(name.len());
+    let mut space = false;
+    for ch in name.chars().filter(|c| !dropped(*c)) {
+        if ch.is_whitespace() {
+            space = !out.is_empty();
+        } else {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            if ch.is_ascii() {
+                out.push(ch.to_ascii_lowercase());
+            } else {
+                out.extend(ch.to_lowercase());
+            }
+        }
+    }
+    out
 }
 
 /// A link's name without the full computation when it is plain text: no
@@ -335,8 +348,8 @@ pub fn identical_links_same_purpose(page: &Analysis) -> Outcome {
         props: Option<Option<UrlProps>>,
         same: bool,
     }
-    let mut groups: HashMap<String, Group> = HashMap::new();
-    let mut order = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut groups: Vec<Group> = Vec::new();
     for e in ctx.candidates(Candidates::Union(&[Candidates::Named(&["a", "area"]), Candidates::WithAttr(&["role"])])) {
         let selected = (matches!(e.value().name(), "a" | "area") && attr(e, "href").is_some()) || attr(e, "role") == Some("link");
         if !selected || ctx.role(e).is_some_and(|r| r != "link") {
@@ -347,7 +360,7 @@ pub fn identical_links_same_purpose(page: &Analysis) -> Outcome {
             continue;
         }
         let href = attr(e, "href");
-        match groups.get_mut(&name) {
+        match index.get(&name).and_then(|i| groups.get_mut(*i)) {
             Some(g) if !g.same => {}
             Some(g) => {
                 g.same = match (g.href, href) {
@@ -360,13 +373,13 @@ pub fn identical_links_same_purpose(page: &Analysis) -> Outcome {
                 };
             }
             None => {
-                order.push(name.clone());
-                groups.insert(name, Group { first: e, href, props: None, same: true });
+                index.insert(name, groups.len());
+                groups.push(Group { first: e, href, props: None, same: true });
             }
         }
     }
-    let reviews: Vec<ElementRef> = order.iter().filter_map(|n| groups.get(n)).filter(|g| !g.same).map(|g| g.first).collect();
-    finish(page, !order.is_empty(), &[], &reviews)
+    let reviews: Vec<ElementRef> = groups.iter().filter(|g| !g.same).map(|g| g.first).collect();
+    finish(page, !groups.is_empty(), &[], &reviews)
 }
 
 pub const IDENTICAL_LINKS_SAME_PURPOSE: Rule = Rule {
