@@ -102,6 +102,11 @@ fn main() {
             md.push('\n');
         }
     }
+    let _ = writeln!(md, "\n## Approved rules not complete, and why\n");
+    for r in rules.iter().filter(|r| r.approved && r.consistency() != Consistency::Complete) {
+        let why = act_grading::WHY_NOT_COMPLETE.iter().find(|(id, _)| *id == r.id).map_or("No rule of ours decides it yet.", |(_, w)| *w);
+        let _ = writeln!(md, "- `{}` {} (**{}**): {why}", r.id, r.name, r.consistency().as_str());
+    }
     let _ = writeln!(md, "\n## Where we are not consistent\n");
     for r in rules.iter().filter(|r| r.consistency() == Consistency::Inconsistent) {
         for c in r.counted().iter().filter(|c| c.expected != "failed" && c.outcome == CaseOutcome::Failed) {

@@ -12,8 +12,8 @@ use std::path::PathBuf;
 /// Cases that must pass, of every case in the manifest (only ever raised).
 /// A case whose axe rule is missing is skipped with that reason but stays in
 /// the count, so deleting a rule lowers `passed` and fails this floor.
-/// Today: 468 passed, 4 failed, 8 skipped (axe-core itself skips them) of 480.
-const FLOOR_PASSED: usize = 468;
+/// Today: 469 passed, 3 failed, 8 skipped (axe-core itself skips them) of 480.
+const FLOOR_PASSED: usize = 469;
 const CASES: usize = 480;
 
 fn rule(id: &str) -> Option<&'static Rule> {

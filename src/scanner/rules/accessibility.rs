@@ -97,6 +97,7 @@ pub mod landmarks;
 pub mod language;
 pub mod lists;
 pub mod media;
+pub mod table_grid;
 pub mod tables;
 pub mod visual;
 

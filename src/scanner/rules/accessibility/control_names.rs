@@ -229,6 +229,174 @@ pub const LABEL_CONTENT_NAME_MISMATCH: Rule = Rule {
     check: label_content_name_mismatch,
 };
 
+/// The parts of a link's URL axe compares (`urlPropsFromAttribute`): https
+/// and ftps read as http and ftp, default ports dropped, the path without
+/// its file name and with a trailing slash, `index.*` files ignored, the
+/// query as an unordered map, and the fragment only when it is a route
+/// (`#!` or `#/`).
+#[derive(PartialEq, Eq)]
+struct UrlProps {
+    protocol: String,
+    host: String,
+    port: String,
+    path: String,
+    query: std::collections::BTreeMap<String, String>,
+    hash: String,
+    file: String,
+}
+
+fn url_props(base: &url::Url, href: &str) -> Option<UrlProps> {
+    let u = base.join(href.trim()).ok()?;
+    let protocol = match u.scheme() {
+        "https" => "http".to_string(),
+        "ftps" => "ftp".to_string(),
+        s => s.to_string(),
+    };
+    let port = u.port().map(|p| p.to_string()).filter(|p| p != "443" && p != "80").unwrap_or_default();
+    let full = if u.path().starts_with('/') { u.path().to_string() } else { format!("/{}", u.path()) };
+    let last = full.rsplit('/').next().unwrap_or("");
+    let (mut path, file) = if last.contains('.') {
+        let file = if last.find("index").is_some_and(|i| i + 5 < last.len()) { String::new() } else { last.to_string() };
+        (full.replacen(last, "", 1), file)
+    } else {
+        (full.clone(), String::new())
+    };
+    if !path.ends_with('/') {
+        path.push('/');
+    }
+    let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+    let query = u
+        .query()
+        .filter(|q| !q.is_empty())
+        .map(|q| {
+            q.split('&')
+                .map(|pair| {
+                    let mut kv = pair.splitn(2, '=');
+                    (decode(kv.next().unwrap_or("")), decode(kv.next().unwrap_or("").split('=').next().unwrap_or("")))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let hash = match u.fragment() {
+        Some(f) if f.starts_with('!') || f.starts_with('/') => format!("#{f}"),
+        _ => String::new(),
+    };
+    Some(UrlProps { protocol, host: u.host_str().unwrap_or("").to_string(), port, path, query, hash, file })
+}
+
+/// axe's link-name normalisation: punctuation, symbols and emoji removed,
+/// whitespace collapsed, lower case.
+fn link_purpose_name(name: &str) -> String {
+    let dropped = |ch: char| {
+        let c = ch as u32;
+        ch.is_ascii_punctuation()
+            || matches!(ch, '£' | '¢' | '¥' | '§' | '€' | '±')
+            || (0x2000..=0x206F).contains(&c)
+            || (0x2E00..=0x2E7F).contains(&c)
+            || (0x1D00..=0x1DFF).contains(&c)
+            || (0x20A0..=0x27BF).contains(&c)
+            || (0xE000..=0xF8FF).contains(&c)
+            || (0xFE00..=0xFE0F).contains(&c)
+            || c >= 0x1F000
+    };
+    let mut out = String::with_capacity(name.len());
+    let mut space = false;
+    for ch in name.chars().filter(|c| !dropped(*c)) {
+        if ch.is_whitespace() {
+            space = !out.is_empty();
+        } else {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            if ch.is_ascii() {
+                out.push(ch.to_ascii_lowercase());
+            } else {
+                out.extend(ch.to_lowercase());
+            }
+        }
+    }
+    out
+}
+
+/// A link's name without the full computation when it is plain text: no
+/// ARIA naming attributes and only text children (most links).
+fn link_name_text(ctx: &Ctx, e: ElementRef) -> String {
+    // Hidden links keep the full computation (their name is empty).
+    let plain = attr(e, "aria-label").is_none()
+        && attr(e, "aria-labelledby").is_none()
+        && e.children().all(|c| c.value().is_text())
+        && !ctx.hidden_from_at(e);
+    if plain {
+        let text: String = e.children().filter_map(|c| c.value().as_text().map(|t| &**t)).collect();
+        if text.split_whitespace().next().is_some() {
+            return text;
+        }
+    }
+    accessible_name(ctx, e)
+}
+
+pub fn identical_links_same_purpose(page: &Analysis) -> Outcome {
+    let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
+    let base = &page.page.final_url;
+    // Name → (first link, its href, its URL parts once a second link needs
+    // them, whether every later link with the name goes there too). URLs are
+    // only parsed for names seen twice, and a group stops once it differs.
+    struct Group<'a> {
+        first: ElementRef<'a>,
+        href: Option<&'a str>,
+        props: Option<Option<UrlProps>>,
+        same: bool,
+    }
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut groups: Vec<Group> = Vec::new();
+    for e in ctx.candidates(Candidates::Union(&[Candidates::Named(&["a", "area"]), Candidates::WithAttr(&["role"])])) {
+        let selected = (matches!(e.value().name(), "a" | "area") && attr(e, "href").is_some()) || attr(e, "role") == Some("link");
+        if !selected || ctx.role(e).is_some_and(|r| r != "link") {
+            continue;
+        }
+        let name = link_purpose_name(&link_name_text(&ctx, e));
+        if name.is_empty() {
+            continue;
+        }
+        let href = attr(e, "href");
+        match index.get(&name).and_then(|i| groups.get_mut(*i)) {
+            Some(g) if !g.same => {}
+            Some(g) => {
+                g.same = match (g.href, href) {
+                    (Some(a), Some(b)) if a == b => true,
+                    (Some(_), Some(b)) => {
+                        let first = g.props.get_or_insert_with(|| g.href.and_then(|h| url_props(base, h)));
+                        first.is_some() && *first == url_props(base, b)
+                    }
+                    _ => false,
+                };
+            }
+            None => {
+                index.insert(name, groups.len());
+                groups.push(Group { first: e, href, props: None, same: true });
+            }
+        }
+    }
+    let reviews: Vec<ElementRef> = groups.iter().filter(|g| !g.same).map(|g| g.first).collect();
+    finish(page, !groups.is_empty(), &[], &reviews)
+}
+
+pub const IDENTICAL_LINKS_SAME_PURPOSE: Rule = Rule {
+    id: "identical-links-same-purpose",
+    domain: Domain::Accessibility,
+    severity: Severity::Low,
+    title: "Links with the same name must have a similar purpose",
+    description: "Links whose accessible names match but whose URLs differ need a look: the same words should lead to the same place.",
+    references: &[wcag("2.4.9 (AAA)"), axe_ref!("identical-links-same-purpose")],
+    fix: Fix { summary: "Name links by where they go.", steps: &["Give links to different places different names", "Or point them at the same resource"], estimated_minutes: 5 },
+    impact: MINOR,
+    effort: Effort::Markup as u8,
+    risk: risk(Conformance::BestPractice, Harm::Hinders),
+    limits: "Needs review only (as axe): whether two different URLs serve the same purpose takes a person. URLs are compared as written, resolved against the page URL (no redirects followed).",
+    check: identical_links_same_purpose,
+};
+
 /// This family's rules with their catalogue positions.
 pub(super) const RULES: &[(u16, Rule)] = &[
     (5, LINK_NAME),
@@ -238,6 +406,7 @@ pub(super) const RULES: &[(u16, Rule)] = &[
     (8, FRAME_TITLE),
     (32, FRAME_TITLE_UNIQUE),
     (81, LABEL_CONTENT_NAME_MISMATCH),
+    (86, IDENTICAL_LINKS_SAME_PURPOSE),
 ];
 
 #[cfg(test)]
@@ -253,6 +422,7 @@ mod tests {
         ("frame-title", r#"<iframe src=a title="Map"></iframe>"#, r#"<iframe src=a></iframe>"#),
         ("frame-title-unique", r#"<iframe title=a></iframe><iframe title=b></iframe>"#, r#"<iframe title=a></iframe><iframe title=a></iframe>"#),
         ("label-content-name-mismatch", r#"<button aria-label="Next page in the list">Next page</button>"#, r#"<button aria-label="Continue">Next page</button>"#),
+        ("identical-links-same-purpose", r#"<a href="/a?x=1&y=2">Home</a><a href="/a/?y=2&x=1#top">home!</a>"#, r#"<a href="/a">Home</a><a href="/b">Home</a>"#),
     ];
 
     #[test]

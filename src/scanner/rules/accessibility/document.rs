@@ -112,11 +112,35 @@ pub const META_REFRESH: Rule = Rule {
     check: meta_refresh,
 };
 
+pub fn meta_refresh_no_exceptions(page: &Analysis) -> Outcome {
+    meta_refresh_rule(page, None)
+}
+
+pub const META_REFRESH_NO_EXCEPTIONS: Rule = Rule {
+    id: "meta-refresh-no-exceptions",
+    domain: Domain::Accessibility,
+    severity: Severity::Low,
+    title: "Delayed refresh must not be used",
+    description: "Any timed refresh or redirect (even one of 20 hours or more) moves users without their asking (WCAG AAA).",
+    references: &[wcag("2.2.4 (AAA)"), wcag("3.2.5 (AAA)"), axe_ref!("meta-refresh-no-exceptions")],
+    fix: Fix {
+        summary: "Remove the meta refresh or redirect server-side.",
+        steps: &["Use a 301 redirect instead", "Let users refresh content themselves"],
+        estimated_minutes: 10,
+    },
+    impact: MINOR,
+    effort: Effort::Markup as u8,
+    risk: risk(Conformance::BestPractice, Harm::Hinders),
+    limits: "",
+    check: meta_refresh_no_exceptions,
+};
+
 /// This family's rules with their catalogue positions.
 pub(super) const RULES: &[(u16, Rule)] = &[
     (4, DOCUMENT_TITLE),
     (40, ARIA_HIDDEN_BODY),
     (38, META_REFRESH),
+    (87, META_REFRESH_NO_EXCEPTIONS),
 ];
 
 #[cfg(test)]
@@ -128,6 +152,7 @@ mod tests {
         ("document-title", "<!doctype html><html lang=en><title>Home</title>", "<!doctype html><html lang=en><title> </title>"),
         ("aria-hidden-body", "<!doctype html><html lang=en><title>t</title><body>x", "<!doctype html><html lang=en><title>t</title><body aria-hidden=true>x"),
         ("meta-refresh", r#"<meta http-equiv=refresh content="0; url=/x">"#, r#"<meta http-equiv=refresh content="30">"#),
+        ("meta-refresh-no-exceptions", r#"<meta http-equiv=refresh content="0; url=/x">"#, r#"<meta http-equiv=refresh content="72001">"#),
     ];
 
     #[test]

@@ -87,7 +87,7 @@ pub const EMPTY_HEADING: Rule = Rule {
 };
 
 pub fn page_has_heading_one(page: &Analysis) -> Outcome {
-    page_has(page, Candidates::Role(&["heading"]), |c, e| is_heading(c, e) && heading_level(c, e) == 1)
+    page_has_unless_modal(page, Candidates::Role(&["heading"]), |c, e| is_heading(c, e) && heading_level(c, e) == 1)
 }
 
 pub const PAGE_HAS_HEADING_ONE: Rule = Rule {

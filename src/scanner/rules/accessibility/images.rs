@@ -158,7 +158,8 @@ pub const SVG_IMG_ALT: Rule = Rule {
 };
 
 pub fn object_alt(page: &Analysis) -> Outcome {
-    run_in(page, Candidates::Named(&["object"]), false, |_, e| name_is(e, "object") && nonempty(attr(e, "data")), |c, e| {
+    // axe's object-is-loaded-matches: only objects whose role needs a name.
+    run_in(page, Candidates::Named(&["object"]), false, |c, e| name_is(e, "object") && nonempty(attr(e, "data")) && no_explicit_name_required(c, e), |c, e| {
         if aria_named(c, e) || presentational(c, e) {
             return V::Pass;
         }

@@ -92,6 +92,16 @@ pub const NESTED_INTERACTIVE: Rule = Rule {
     check: nested_interactive,
 };
 
+/// Inline `pointer-events: none` on an empty element with no inline width
+/// or height: it renders at 0 by 0 (no content to size it).
+fn zero_size_unpointable(e: ElementRef) -> bool {
+    use crate::scanner::rules::dom::hidden::inline_style;
+    inline_style(e, "pointer-events").is_some_and(|v| v == "none")
+        && inline_style(e, "width").is_none()
+        && inline_style(e, "height").is_none()
+        && !e.children().any(|c| c.value().is_element() || c.value().as_text().is_some_and(|t| !t.trim().is_empty()))
+}
+
 pub fn aria_hidden_focus(page: &Analysis) -> Outcome {
     // Script text is read only once a hidden focusable element is found.
     let scripts: std::cell::OnceCell<Vec<String>> = std::cell::OnceCell::new();
@@ -118,6 +128,12 @@ pub fn aria_hidden_focus(page: &Analysis) -> Outcome {
             if bad.iter().all(|d| d.value().id().is_some_and(|id| !id.trim().is_empty() && scripts.iter().any(|s| s.contains(id)))) {
                 return V::Review;
             }
+            // axe's focusable-not-tabbable: an element with a focus handler,
+            // or one drawn at no size that ignores the pointer, is likely a
+            // sentinel too.
+            if bad.iter().all(|d| attr(*d, "onfocus").is_some() || zero_size_unpointable(*d)) {
+                return V::Review;
+            }
             V::Fail
         },
     )
@@ -142,12 +158,78 @@ pub const ARIA_HIDDEN_FOCUS: Rule = Rule {
     check: aria_hidden_focus,
 };
 
+/// Whether a frame document given inline (`srcdoc`) has an element in the
+/// sequential focus order: one explicit-stack walk that skips what is not
+/// rendered (display none, `hidden`, natively hidden, inline visibility
+/// hidden, `inert`) and controls under a disabled fieldset.
+fn srcdoc_has_tabbable(doc: &str) -> bool {
+    // The page's own budgeted parser: the same limits, and no second tree
+    // builder in the wasm.
+    let html = crate::scanner::page::budget::parse(doc, &crate::scanner::page::LIMITS).html;
+    let mut stack = vec![(html.root_element(), false)];
+    while let Some((e, in_disabled)) = stack.pop() {
+        let v = e.value();
+        let invisible = crate::scanner::rules::dom::hidden::inline_style(e, "visibility").is_some_and(|s| s == "hidden" || s == "collapse");
+        if crate::scanner::rules::dom::hidden::display_none(e) || invisible || v.attr_of("inert").is_some() {
+            continue;
+        }
+        let control = matches!(v.name(), "button" | "input" | "select" | "textarea");
+        let disabled = control && (in_disabled || v.attr_of("disabled").is_some());
+        let focusable = match tabindex(e) {
+            Some(t) => t >= 0,
+            None => super::ctx::natively_focusable(e),
+        };
+        if focusable && !disabled {
+            return true;
+        }
+        let fieldset_off = in_disabled || (v.name() == "fieldset" && v.attr_of("disabled").is_some());
+        stack.extend(e.children().filter_map(ElementRef::wrap).map(|c| (c, fieldset_off)));
+    }
+    false
+}
+
+/// A frame drawn too small to show anything (a width or height of at most 1).
+fn tiny_frame(e: ElementRef) -> bool {
+    ["width", "height"].iter().any(|a| attr(e, a).and_then(parse_float).is_some_and(|n| n <= 1.0))
+}
+
+pub fn frame_focusable_content(page: &Analysis) -> Outcome {
+    run_in(
+        page,
+        Candidates::Named(&["iframe", "frame"]),
+        false,
+        |_, e| matches!(e.value().name(), "iframe" | "frame") && tabindex(e).is_some_and(|t| t < 0) && !tiny_frame(e),
+        |_, e| match attr(e, "srcdoc") {
+            Some(doc) => pass_if(!srcdoc_has_tabbable(doc)),
+            // The frame's document is fetched separately: a person checks it.
+            None if nonempty(attr(e, "src")) => V::Review,
+            None => V::Pass,
+        },
+    )
+}
+
+pub const FRAME_FOCUSABLE_CONTENT: Rule = Rule {
+    id: "frame-focusable-content",
+    domain: Domain::Accessibility,
+    severity: Severity::High,
+    title: "Frames with focusable content must not have tabindex=-1",
+    description: "A frame taken out of the tab order with a negative tabindex leaves its links and controls unreachable by keyboard.",
+    references: &[wcag("2.1.1 (A)"), axe_ref!("frame-focusable-content")],
+    fix: Fix { summary: "Remove the negative tabindex from the frame.", steps: &["Drop tabindex=-1 from the iframe", "Or make its content not focusable"], estimated_minutes: 5 },
+    impact: SERIOUS,
+    effort: Effort::Attribute as u8,
+    risk: risk(Conformance::A, Harm::Blocks),
+    limits: "Only frame documents given inline (srcdoc) are read; a frame loaded from src needs review.",
+    check: frame_focusable_content,
+};
+
 /// This family's rules with their catalogue positions.
 pub(super) const RULES: &[(u16, Rule)] = &[
     (58, TABINDEX),
     (59, ACCESSKEYS),
     (75, NESTED_INTERACTIVE),
     (82, ARIA_HIDDEN_FOCUS),
+    (88, FRAME_FOCUSABLE_CONTENT),
 ];
 
 #[cfg(test)]
@@ -160,6 +242,7 @@ mod tests {
         ("accesskeys", r#"<a href=a accesskey=s>a</a><a href=b accesskey=t>b</a>"#, r#"<a href=a accesskey=s>a</a><a href=b accesskey=s>b</a>"#),
         ("nested-interactive", r#"<button>a</button>"#, r#"<button><a href=a>x</a></button>"#),
         ("aria-hidden-focus", r#"<div aria-hidden=true><p>x</p></div>"#, r#"<div aria-hidden=true><a href=a>x</a></div>"#),
+        ("frame-focusable-content", r#"<iframe tabindex=-1 title=t srcdoc="<a href='/' tabindex='-1'>Home</a>"></iframe>"#, r#"<iframe tabindex=-1 title=t srcdoc="<a href='/'>Home</a>"></iframe>"#),
     ];
 
     #[test]

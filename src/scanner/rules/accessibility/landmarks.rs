@@ -6,7 +6,7 @@
 use super::common::*;
 
 pub fn landmark_one_main(page: &Analysis) -> Outcome {
-    page_has(page, Candidates::Role(&["main"]), |c, e| c.role(e) == Some("main"))
+    page_has_unless_modal(page, Candidates::Role(&["main"]), |c, e| c.role(e) == Some("main"))
 }
 
 pub const LANDMARK_ONE_MAIN: Rule = Rule {

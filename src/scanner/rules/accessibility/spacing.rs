@@ -6,8 +6,9 @@
 //! declaration of each property; every element with text of its own is judged
 //! against what it inherits, and the declaring element is reported.
 //!
-//! Only inline styles are seen: font sizes from stylesheets count as the
-//! 16px default. line-height only matters for text that wraps: that is taken
+//! Only inline styles are seen, and font sizes that `<style>` rules set by
+//! element name alone (when they set none any other way and no stylesheet is
+//! linked); otherwise stylesheet font sizes count as the 16px default. line-height only matters for text that wraps: that is taken
 //! as text with a `<br>` or longer than fits the nearest inline width
 //! (a 1024px viewport when none is given).
 #[allow(unused_imports)]
@@ -125,9 +126,19 @@ fn parse_value(prop: Prop, v: &str, font_px: f64) -> Option<Value> {
     })
 }
 
-fn font_size(el: ElementRef, parent_px: f64) -> f64 {
-    let Some(style) = el.value().attr_of("style") else { return parent_px };
-    let Some((v, _)) = declared(style, "font-size") else { return parent_px };
+/// Font sizes `<style>` rules set by element name: name → (value, important).
+pub type SheetFonts = std::collections::HashMap<String, (String, bool)>;
+
+fn font_size(el: ElementRef, parent_px: f64, sheet: Option<&SheetFonts>) -> f64 {
+    let inline = el.value().attr_of("style").and_then(|s| declared(s, "font-size"));
+    let ruled = sheet.and_then(|m| m.get(el.value().name()));
+    // The attribute beats a normal rule; an !important rule beats a normal attribute.
+    let v = match (inline, ruled) {
+        (Some((_, false)), Some((r, true))) => r.clone(),
+        (Some((v, _)), _) => v,
+        (None, Some((r, _))) => r.clone(),
+        (None, None) => return parent_px,
+    };
     let kw = match v.as_str() {
         "xx-small" => Some(9.0),
         "x-small" => Some(10.0),
@@ -178,13 +189,14 @@ struct State<'a> {
 
 /// Elements whose `!important` inline spacing forces text below the minimum,
 /// each with the offending property.
-pub fn violations<'a>(root: ElementRef<'a>) -> Vec<(ElementRef<'a>, Prop)> {
+/// `sheet`: font sizes from `<style>` rules by element name, when known.
+pub fn violations<'a>(root: ElementRef<'a>, sheet: Option<&SheetFonts>) -> Vec<(ElementRef<'a>, Prop)> {
     let mut out: Vec<(ElementRef<'a>, Prop)> = Vec::new();
     let mut reported: std::collections::HashSet<ego_tree::NodeId> = std::collections::HashSet::new();
     let start = State { font_px: DEFAULT_FONT_PX, width_px: DEFAULT_LINE_PX, decls: [None; 3] };
     let mut stack = vec![(root, start)];
     while let Some((el, parent)) = stack.pop() {
-        let font_px = font_size(el, parent.font_px);
+        let font_px = font_size(el, parent.font_px, sheet);
         let mut st = State { font_px, ..parent };
         if let Some(style) = el.value().attr_of("style") {
             for w in ["max-width", "width"] {
@@ -247,7 +259,7 @@ mod tests {
 
     fn bad(body: &str) -> usize {
         let doc = Html::parse_document(&format!("<body>{body}</body>"));
-        violations(doc.root_element()).len()
+        violations(doc.root_element(), None).len()
     }
 
     #[test]
@@ -266,6 +278,16 @@ mod tests {
         assert_eq!(bad(r#"<p style="line-height: 1.2 !important">one line</p>"#), 0);
         assert_eq!(bad(r#"<p style="line-height: 150% !important">a<br>b</p>"#), 0);
         assert_eq!(bad(r#"<p style="letter-spacing: unset !important">Some text</p>"#), 0);
+    }
+
+    #[test]
+    fn stylesheet_font_size_by_element_name() {
+        let doc = Html::parse_document(r#"<body><p style="letter-spacing: 2px !important">text</p></body>"#);
+        let mut sheet = SheetFonts::new();
+        sheet.insert("p".into(), ("20px".into(), false));
+        // 2px is 0.125em of 16px but 0.1em of 20px.
+        assert_eq!(violations(doc.root_element(), Some(&sheet)).len(), 1);
+        assert_eq!(violations(doc.root_element(), None).len(), 0);
     }
 
     #[test]
