@@ -140,9 +140,17 @@ pub async fn persist(db: &D1Database, scan: &Scan, done: &ScanDone, now: i64) ->
     Ok(verdict)
 }
 
-/// Judges the scan's gate (its request's, else the project's default, read
-/// now) against the scan's baseline. No gate: no verdict, and no extra reads.
-async fn gate_verdict(db: &D1Database, scan: &Scan, done: &ScanDone, new_ids: &[String], now: i64) -> worker::Result<Option<GateResult>> {
+/// The gate a completed scan is judged by and what it is judged against.
+struct Judged {
+    gate: gate::Gate,
+    source: &'static str,
+    baseline: Option<(String, Value)>,
+    base_sightings: Vec<Sighting>,
+}
+
+/// The scan's gate (its request's, else the project's default, read now)
+/// and its baseline's sightings; None (and no more reads) without a gate.
+async fn gate_and_baseline(db: &D1Database, scan: &Scan, now: i64) -> worker::Result<Option<Judged>> {
     let (gate, source) = match &scan.gate {
         Some(g) => (g.clone(), "request"),
         None => match store::gates::project_gate(db, &scan.org_id, &scan.project_id).await? {
@@ -155,6 +163,13 @@ async fn gate_verdict(db: &D1Database, scan: &Scan, done: &ScanDone, new_ids: &[
         Some((id, _)) => store::gates::sightings(db, id).await?,
         None => Vec::new(),
     };
+    Ok(Some(Judged { gate, source, baseline, base_sightings }))
+}
+
+/// Judges the scan's gate (its request's, else the project's default, read
+/// now) against the scan's baseline. No gate: no verdict, and no extra reads.
+async fn gate_verdict(db: &D1Database, scan: &Scan, done: &ScanDone, new_ids: &[String], now: i64) -> worker::Result<Option<GateResult>> {
+    let Some(Judged { gate, source, baseline, base_sightings }) = gate_and_baseline(db, scan, now).await? else { return Ok(None) };
     // Existing findings keep their ids (the upsert does not change them);
     // new ones get the id the upsert will insert.
     let known = store::gates::asset_findings(db, &scan.org_id, &scan.project_id, &done.asset).await?;
@@ -186,18 +201,7 @@ async fn gate_verdict(db: &D1Database, scan: &Scan, done: &ScanDone, new_ids: &[
 /// A site scan's gate verdict, judged on the findings of all its pages
 /// (linked to it) against the previous site scan of the same start URL.
 pub async fn site_gate_verdict(db: &D1Database, scan: &Scan, summary: &Value, now: i64) -> worker::Result<Option<Value>> {
-    let (gate, source) = match &scan.gate {
-        Some(g) => (g.clone(), "request"),
-        None => match store::gates::project_gate(db, &scan.org_id, &scan.project_id).await? {
-            Some((g, _)) => (g, "project"),
-            None => return Ok(None),
-        },
-    };
-    let baseline = store::gates::baseline(db, &scan.org_id, &scan.project_id, &scan.url, scan.scope, (now, &scan.id)).await?;
-    let base_sightings = match &baseline {
-        Some((id, _)) => store::gates::sightings(db, id).await?,
-        None => Vec::new(),
-    };
+    let Some(Judged { gate, source, baseline, base_sightings }) = gate_and_baseline(db, scan, now).await? else { return Ok(None) };
     let current = store::gates::sightings(db, &scan.id).await?;
     let ignored: HashSet<String> = store::gates::ignored_in_scan(db, &scan.id).await?.into_iter().collect();
     let input = gate::Input {
