@@ -92,13 +92,17 @@ impl Scan {
             "project_id": self.project_id,
             "trigger": self.trigger.as_str(),
             "status": self.status.as_str(),
-            "scope": self.scope.as_str(),
             "summary": if self.summary.is_object() { self.summary.clone() } else { Value::Object(Map::new()) },
             "started_at": rfc3339(self.started_at),
             "finished_at": self.finished_at.map(rfc3339),
             "inserted_at": rfc3339(self.inserted_at),
             "updated_at": rfc3339(self.updated_at),
         });
+        // Page scans keep the spec's data object; a site scan says so, and a
+        // site scan's page scans name it.
+        if let (Scope::Site, Some(obj)) = (self.scope, v.as_object_mut()) {
+            obj.insert("scope".into(), json!("site"));
+        }
         if let (Some(parent), Some(obj)) = (&self.parent_id, v.as_object_mut()) {
             obj.insert("parent_id".into(), json!(parent));
         }
@@ -232,6 +236,9 @@ mod tests {
         assert_eq!(v["summary"], json!({}));
         assert_eq!(v["inserted_at"], "1970-01-01T00:00:00Z");
         assert!(v.get("gate").is_none(), "queued scans keep the spec's shape");
+        assert!(v.get("scope").is_none() && v.get("parent_id").is_none(), "page scans keep the spec's shape");
+        let site = Scan { scope: Scope::Site, ..s.clone() };
+        assert_eq!(site.to_json()["scope"], "site");
         let done = Scan { status: ScanStatus::Completed, ..s };
         assert_eq!(done.to_json()["gate"], Value::Null);
     }

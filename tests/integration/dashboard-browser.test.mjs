@@ -154,6 +154,8 @@ test('sign in, see the health score the API reports, change the period, filter, 
   await waitText(page, '#unresolved', new RegExp(`^${cc.unresolved_findings}$`));
 
   // Filter the findings by domain: every row is that domain, as many as the API lists.
+  // (Going back re-renders the page: wait for the filter form, not only the count.)
+  await page.waitForSelector('#f-domain');
   await page.select('#f-domain', 'accessibility');
   await page.click('::-p-aria(Apply filters)');
   const api = (await w.api('GET', `${projectPath(ORG, PROJECT)}/findings?domain=accessibility&limit=10`, { key: rw })).json.data;
