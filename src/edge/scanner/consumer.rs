@@ -131,7 +131,12 @@ async fn try_process(env: &Env, cfg: &Config, scan_id: &str) -> worker::Result<N
         return Ok(Next::Ack); // deleted (retention) or never committed
     };
     if stored.scan.status.is_final() {
-        return Ok(Next::Ack); // a duplicate or redelivered message: nothing to do
+        // A duplicate or redelivered message: nothing to scan; a site's page
+        // makes sure the crawl recorded its end.
+        if let Some(parent) = &stored.scan.parent_id {
+            site::resume(env, &stored.scan, parent).await?;
+        }
+        return Ok(Next::Ack);
     }
     if stored.scan.scope == Scope::Site {
         site::start(env, cfg, &stored.scan).await?;

@@ -104,7 +104,28 @@ pub async fn after_page(env: &Env, cfg: &Config, page: &Scan, site_id: &str, don
     if let Some(d) = done {
         let found = d.links.iter().cloned().map(|u| (u, depth + 1, "link")).collect();
         add_found(&db, site_id, &start, &crawl, found, at).await?;
+        // Only now is the page done: a finisher that sees nothing queued has
+        // therefore seen every link of every finished page (marking it in
+        // the findings batch let the last page complete the site before a
+        // neighbour's links were in).
+        store::sites::page_done(&db, site_id, &page.id, PageState::Scanned, None, at).await?;
     }
+    advance(env, &db, site_id).await
+}
+
+/// A page scan's message came again after the scan ended (a redelivery, or
+/// a retry after the consumer failed between recording the page and
+/// updating the crawl): its row is ended from the scan if it is still
+/// queued, and the crawl moves on (completing the site if it was last).
+pub async fn resume(env: &Env, page: &Scan, site_id: &str) -> worker::Result<()> {
+    let db = env.d1("DB")?;
+    let (state, reason) = match (page.status, &page.error) {
+        (crate::domain::scan::ScanStatus::Completed, _) => (PageState::Scanned, None),
+        (_, Some((code, _))) if matches!(code.as_str(), "not_html" | "redirect_off_origin") => (PageState::Skipped, Some(code.as_str())),
+        (_, Some((code, _))) => (PageState::Failed, Some(code.as_str())),
+        (_, None) => (PageState::Failed, None),
+    };
+    store::sites::page_done(&db, site_id, &page.id, state, reason, now()).await?;
     advance(env, &db, site_id).await
 }
 

@@ -31,8 +31,9 @@ pub struct ScanRef<'a> {
     pub project: &'a str,
     pub scan_id: &'a str,
     pub asset: &'a str,
-    /// The site scan this page scan belongs to: its page row is marked
-    /// scanned and the findings are linked to it, in the same batch.
+    /// The site scan this page scan belongs to: the findings are linked to
+    /// it in the same batch (its page row is marked scanned by the crawl,
+    /// once the page's links are recorded: see `edge::scanner::site`).
     pub site: Option<&'a str>,
 }
 
@@ -50,7 +51,6 @@ pub async fn record_completed_scan(
     let mut stmts = vec![super::scans::complete_stmt(db, scan.scan_id, now, summary, gate_result)?];
     stmts.extend(record_stmts(db, scan, obs, new_ids, now)?);
     if let Some(site) = scan.site {
-        stmts.push(super::sites::page_done_stmt(db, site, scan.scan_id, crate::domain::site::PageState::Scanned, None, now)?);
         stmts.push(super::sites::link_findings_stmt(db, site, scan.scan_id)?);
     }
     db.batch(stmts).await?;

@@ -114,7 +114,9 @@ pub async fn add_pages(db: &D1Database, site_id: &str, pages: &[NewPage<'_>], no
             .map(|p| json!({ "u": p.url, "d": p.depth, "s": p.source, "st": p.state.as_str(), "r": p.reason, "id": p.page_id }))
             .collect();
         let items = Value::Array(items).to_string();
-        let fresh = "FROM json_each(?2) j WHERE NOT EXISTS (SELECT 1 FROM site_pages p WHERE p.site_id = ?1 AND p.url = json_extract(j.value, '$.u'))";
+        // Nothing is added once the site scan ended (a page finishing after a cancel).
+        let fresh = "FROM json_each(?2) j WHERE NOT EXISTS (SELECT 1 FROM site_pages p WHERE p.site_id = ?1 AND p.url = json_extract(j.value, '$.u')) \
+                     AND EXISTS (SELECT 1 FROM scans WHERE id = ?1 AND status = 'running')";
         let res = db
             .batch(vec![
                 db.prepare(format!("SELECT COUNT(*) AS n {fresh}")).bind(&[s(site_id), s(&items)])?,
@@ -188,7 +190,7 @@ pub async fn claim(db: &D1Database, site_id: &str, now: i64) -> Result<Vec<Claim
 }
 
 /// The statement that ends a page's row when its page scan ends.
-pub fn page_done_stmt(db: &D1Database, site_id: &str, page_id: &str, state: PageState, reason: Option<&str>, now: i64) -> Result<D1PreparedStatement> {
+fn page_done_stmt(db: &D1Database, site_id: &str, page_id: &str, state: PageState, reason: Option<&str>, now: i64) -> Result<D1PreparedStatement> {
     db.prepare(
         "UPDATE site_pages SET state = ?3, reason = ?4, updated_at = ?5 WHERE site_id = ?1 AND page_id = ?2 AND state IN ('queued', 'pending')",
     )
