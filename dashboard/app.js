@@ -28,7 +28,11 @@ class HttpError extends Error {
   }
 }
 
-const state = { key: sessionStorage.getItem(KEY), me: null, org: null, project: null, from: '', to: '', findings: { cursor: null, stack: [] }, polling: new Set() };
+// view: 'findings' (one row per finding) or 'rules' (grouped by rule).
+const state = { key: sessionStorage.getItem(KEY), me: null, org: null, project: null, from: '', to: '', view: 'findings', findings: { cursor: null, stack: [], seq: 0 }, polling: new Set() };
+// The findings filters; like the period and the view they live in the URL query.
+const FILTERS = ['status', 'severity', 'domain', 'rule_id'];
+const filters = { status: '', severity: '', domain: '', rule_id: '', sort: 'priority' };
 
 async function api(path, { method = 'GET', body, raw } = {}) {
   const headers = { authorization: `Bearer ${state.key}` };
@@ -69,14 +73,39 @@ function readUrl() {
   const q = new URLSearchParams(location.search);
   state.from = q.get('date_from') || '';
   state.to = q.get('date_to') || '';
+  state.view = q.get('view') === 'rules' ? 'rules' : 'findings';
+  for (const k of FILTERS) filters[k] = q.get(k) || '';
+  filters.sort = q.get('sort') === 'recency' ? 'recency' : 'priority';
+}
+function dashUrl(org = state.org, project = state.project) {
+  const q = new URLSearchParams();
+  if (state.from) q.set('date_from', state.from);
+  if (state.to) q.set('date_to', state.to);
+  if (state.view === 'rules') q.set('view', 'rules');
+  for (const k of FILTERS) if (filters[k]) q.set(k, filters[k]);
+  if (filters.sort !== 'priority') q.set('sort', filters.sort);
+  const qs = q.toString();
+  return `/dashboard/orgs/${encodeURIComponent(org)}/projects/${encodeURIComponent(project)}${qs ? `?${qs}` : ''}`;
 }
 function go(org, project, from = state.from, to = state.to) {
-  const q = new URLSearchParams();
-  if (from) q.set('date_from', from);
-  if (to) q.set('date_to', to);
-  const qs = q.toString();
-  history.pushState(null, '', `/dashboard/orgs/${encodeURIComponent(org)}/projects/${encodeURIComponent(project)}${qs ? `?${qs}` : ''}`);
+  // Another project starts from its plain findings list.
+  if (org !== state.org || project !== state.project) {
+    state.view = 'findings';
+    Object.assign(filters, { status: '', severity: '', domain: '', rule_id: '', sort: 'priority' });
+  }
+  state.from = from;
+  state.to = to;
+  history.pushState(null, '', dashUrl(org, project));
   route();
+}
+/** A change of the findings view or filters: a history entry (so back and a
+ * shared link show it), but only the findings section reloads. */
+function goFindings(change, focusId) {
+  if (change.view) state.view = change.view;
+  Object.assign(filters, change.filters || {});
+  history.pushState(null, '', dashUrl());
+  state.findings.stack = [];
+  loadFindings(null, focusId);
 }
 addEventListener('popstate', () => route());
 
@@ -183,6 +212,7 @@ function dashboardView() {
   const to = h('input', { id: 'date_to', name: 'date_to', type: 'date', value: state.to });
   const projectInput = h('input', { id: 'switch-project', name: 'project', value: state.project, list: 'project-list', pattern: '[a-z0-9][a-z0-9_\\-]{0,63}', required: true });
   const datalist = h('datalist', { id: 'project-list' });
+  state.findings.stack = [];
   $('app').replaceChildren(
     h('nav', { 'aria-label': 'Sections', class: 'sections' }, h('ul', {}, sections.map(([id, t]) => h('li', {}, h('a', { href: `#${id}` }, t))))),
     h('div', { class: 'controls' },
@@ -282,36 +312,91 @@ function chart(days) {
 }
 
 // ---- findings ------------------------------------------------------------
-const filters = { status: '', severity: '', domain: '', rule_id: '', sort: 'priority' };
+/** The switch between one row per finding and one row per rule: two toggle
+ * buttons (aria-pressed) in a named group. */
+const viewSwitch = () => h('div', { class: 'switch', role: 'group', 'aria-label': 'Findings view' },
+  [['findings', 'Findings'], ['rules', 'By rule']].map(([v, t]) => h('button', {
+    type: 'button', id: `view-${v}`, class: 'secondary', 'aria-pressed': String(state.view === v),
+    onclick: () => { if (state.view !== v) goFindings({ view: v }, `view-${v}`); },
+  }, t)));
 
-async function loadFindings(cursor) {
-  const body = $('findings-body');
-  const q = new URLSearchParams({ limit: '10', sort: filters.sort });
-  for (const k of ['status', 'severity', 'domain', 'rule_id']) if (filters[k]) q.set(k, filters[k]);
-  if (cursor) q.set('cursor', cursor);
+/** The filter form; the grouped view has its own order, so no sort there. */
+function filterForm() {
+  const rule = h('input', { id: 'f-rule', name: 'rule_id', value: filters.rule_id, placeholder: 'e.g. csp' });
+  const form = h('form', { class: 'filters', 'aria-label': 'Filter findings', onsubmit: (ev) => {
+    ev.preventDefault();
+    const next = { rule_id: rule.value.trim() };
+    for (const k of ['status', 'severity', 'domain', 'sort']) {
+      const el = form.querySelector(`#f-${k}`);
+      if (el) next[k] = el.value;
+    }
+    goFindings({ filters: next });
+  } },
+  h('div', {}, ...select('f-status', 'Status', STATUSES, filters.status, { any: 'Any status' })),
+  h('div', {}, ...select('f-severity', 'Severity', SEVS, filters.severity, { any: 'Any severity' })),
+  h('div', {}, ...select('f-domain', 'Domain', DOMS, filters.domain, { any: 'Any domain' })),
+  h('div', {}, h('label', { for: 'f-rule' }, 'Rule'), rule),
+  state.view === 'findings' ? h('div', {}, ...select('f-sort', 'Sort', ['priority', 'recency'], filters.sort)) : null,
+  h('button', { type: 'submit' }, 'Apply filters'));
+  return form;
+}
+
+function filterQuery() {
+  const q = new URLSearchParams();
+  for (const k of FILTERS) if (filters[k]) q.set(k, filters[k]);
+  return q;
+}
+
+/** Renders the findings section in the current view. Only the latest call
+ * renders (a slow answer must not replace a newer view); focusId is the
+ * control to give focus back to after the re-render. */
+async function loadFindings(cursor, focusId) {
+  const seq = ++state.findings.seq;
+  const q = filterQuery();
+  if (state.view === 'rules') q.set('group_by', 'rule');
+  else {
+    q.set('limit', '10');
+    q.set('sort', filters.sort);
+    if (cursor) q.set('cursor', cursor);
+  }
   let page;
   try {
     page = await api(proj(`/findings?${q}`));
   } catch (e) {
     return fail(e);
   }
-  const rule = h('input', { id: 'f-rule', name: 'rule_id', value: filters.rule_id, placeholder: 'e.g. csp' });
-  const form = h('form', { class: 'filters', 'aria-label': 'Filter findings', onsubmit: (ev) => {
-    ev.preventDefault();
-    for (const k of ['status', 'severity', 'domain', 'sort']) filters[k] = form.querySelector(`#f-${k}`).value;
-    filters.rule_id = rule.value.trim();
-    state.findings.stack = [];
-    loadFindings(null);
-  } },
-  h('div', {}, ...select('f-status', 'Status', STATUSES, filters.status, { any: 'Any status' })),
-  h('div', {}, ...select('f-severity', 'Severity', SEVS, filters.severity, { any: 'Any severity' })),
-  h('div', {}, ...select('f-domain', 'Domain', DOMS, filters.domain, { any: 'Any domain' })),
-  h('div', {}, h('label', { for: 'f-rule' }, 'Rule'), rule),
-  h('div', {}, ...select('f-sort', 'Sort', ['priority', 'recency'], filters.sort)),
-  h('button', { type: 'submit' }, 'Apply filters'));
+  if (seq !== state.findings.seq) return;
+  const view = state.view === 'rules' ? groupsTable(page.data) : findingsTable(page, cursor);
+  $('findings-body')?.replaceChildren(viewSwitch(), filterForm(), ...view.filter(Boolean));
+  if (focusId) $(focusId)?.focus();
+}
+
+/** One row per rule, most affected URLs first (the API's order). The rule
+ * button opens the findings of that rule, one per URL, to triage. */
+function groupsTable(groups) {
+  const rows = groups.map((g) => h('tr', {},
+    h('th', { scope: 'row' },
+      h('button', { type: 'button', class: 'link', 'data-rule': g.rule_id, 'aria-describedby': `g-${g.rule_id}`, onclick: () => goFindings({ view: 'findings', filters: { rule_id: g.rule_id } }, 'findings-region') }, g.title),
+      h('code', { class: 'rule-id', id: `g-${g.rule_id}` }, g.rule_id)),
+    h('td', {}, badge(g.worst_severity)),
+    h('td', {}, String(g.urls)),
+    h('td', {}, String(g.top_score)),
+    h('td', {}, h('ul', { class: 'urls' },
+      g.examples.map((e) => h('li', {}, e.url)),
+      g.urls > g.examples.length ? h('li', { class: 'hint' }, `and ${g.urls - g.examples.length} more`) : null))));
+  return [scroller('Findings by rule', h('table', { id: 'groups-table' },
+    h('caption', {}, `${groups.length} rules, most affected URLs first; choose a rule to triage its findings`),
+    h('thead', {}, h('tr', {}, ['Rule', 'Worst severity', 'URLs', 'Top score', 'Example URLs'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, rows))),
+  groups.length ? null : h('p', {}, 'No findings match these filters.')];
+}
+
+function findingsTable(page, cursor) {
   const rows = page.data.map((f) => h('tr', {},
     h('td', {}, badge(f.severity)),
-    h('td', {}, h('button', { type: 'button', class: 'link', 'aria-expanded': 'false', onclick: (ev) => toggleFinding(ev.currentTarget, f) }, f.title)),
+    // The URL tells apart the findings of one rule (one per URL).
+    h('td', {}, h('button', { type: 'button', class: 'link', 'aria-expanded': 'false', 'aria-describedby': `u-${f.id}`, onclick: (ev) => toggleFinding(ev.currentTarget, f) }, f.title),
+      h('span', { class: 'url', id: `u-${f.id}` }, f.affected_assets?.[0]?.value || '')),
     h('td', {}, f.domain),
     h('td', {}, badge(f.status)),
     h('td', {}, String(f.priority.score)),
@@ -319,14 +404,12 @@ async function loadFindings(cursor) {
   const pager = h('div', { class: 'pager' },
     h('button', { type: 'button', class: 'secondary', disabled: state.findings.stack.length === 0, onclick: () => loadFindings(state.findings.stack.pop() ?? null) }, 'Previous page'),
     h('button', { type: 'button', class: 'secondary', disabled: !page.meta.next_cursor, onclick: () => { state.findings.stack.push(cursor); loadFindings(page.meta.next_cursor); } }, 'Next page'));
-  body.replaceChildren(
-    form,
-    scroller('Findings table', h('table', { id: 'findings-table' },
-      h('caption', {}, `${page.data.length} findings on this page`),
-      h('thead', {}, h('tr', {}, ['Severity', 'Title', 'Domain', 'Status', 'Priority', 'Owner'].map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', {}, rows))),
-    pager,
-  );
+  const region = scroller('Findings table', h('table', { id: 'findings-table' },
+    h('caption', {}, `${page.data.length} findings on this page${filters.rule_id ? ` (rule ${filters.rule_id})` : ''}`),
+    h('thead', {}, h('tr', {}, ['Severity', 'Title', 'Domain', 'Status', 'Priority', 'Owner'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, rows)));
+  region.id = 'findings-region';
+  return [region, pager];
 }
 
 async function toggleFinding(button, f) {
