@@ -27,6 +27,15 @@ const PROJECT = 'production-website';
 const DASH_HOST = 'dash.example.com';
 // The site the tests scan: a page with a few problems, so there are findings to triage.
 const SITE = `<!DOCTYPE html><html><head><title>Shop</title></head><body><img src="/a.png"><a href="/x"></a><form><input type="text"></form></body></html>`;
+// The grouped-view test scans these in their own project: the missing alt
+// text is on all three pages, the other problems of SITE on two, so the
+// rules affect different numbers of URLs.
+const GROUP_PROJECT = 'shop-pages';
+const PAGES = {
+  '/p/1': SITE,
+  '/p/2': SITE,
+  '/p/3': `<!DOCTYPE html><html lang="en"><head><title>Gallery</title></head><body><main><h1>Gallery</h1><img src="/b.png"></main></body></html>`,
+};
 
 let w, rw, ro, browser, proxy;
 const offOrigin = [];
@@ -40,7 +49,7 @@ before(async () => {
     const host = (req.headers['x-forwarded-host'] ?? '').replace(/:\d+$/, '');
     if (host !== DASH_HOST) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      return res.end(req.method === 'HEAD' ? undefined : SITE);
+      return res.end(req.method === 'HEAD' ? undefined : PAGES[req.url] ?? SITE);
     }
     if (req.headers['x-forwarded-proto'] === 'http') {
       res.writeHead(301, { location: `https://${DASH_HOST}${req.url}` });
@@ -98,20 +107,20 @@ async function newPage({ width = 1280, dark = false } = {}) {
   return page;
 }
 
-const url = (q = '') => `${w.base}/dashboard/orgs/${ORG}/projects/${PROJECT}${q}`;
+const url = (q = '', project = PROJECT) => `${w.base}/dashboard/orgs/${ORG}/projects/${project}${q}`;
 const text = (page, sel) => page.$eval(sel, (e) => e.textContent.trim());
 const waitText = (page, sel, re) =>
   page.waitForFunction((s, src) => new RegExp(src).test(document.querySelector(s)?.textContent ?? ''), { timeout: 20_000 }, sel, re.source);
 
 /** Signs in with the keyboard only: the field has focus, type, Enter. */
-async function signIn(page, key, q = '') {
-  await page.goto(url(q), { waitUntil: 'load' });
+async function signIn(page, key, q = '', project = PROJECT, findings = '#findings-table') {
+  await page.goto(url(q, project), { waitUntil: 'load' });
   await page.waitForSelector('::-p-aria(API key)');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'key', 'the key field has focus');
   await page.keyboard.type(key.secret);
   await page.keyboard.press('Enter');
   await page.waitForSelector('#health-score');
-  await page.waitForSelector('#findings-table');
+  await page.waitForSelector(findings);
   await page.waitForSelector('#scans-table');
   await page.waitForSelector('#schedules-table');
 }
@@ -296,6 +305,110 @@ test('our own scanner finds no accessibility problem on the dashboard and grades
   console.log(`own scanner on the dashboard: grade ${scan.summary.security_grade} (${scan.summary.security_score}); accessibility ${JSON.stringify(by('accessibility'))}; security ${JSON.stringify(by('security'))}; performance ${JSON.stringify(by('performance'))}`);
   assert.deepEqual(by('accessibility'), []);
   assert.equal(scan.summary.security_grade, 'A+');
+});
+
+/** The grouped table's rows as the test compares them with the API. */
+const groupRows = (page) => page.$$eval('#groups-table tbody tr', (rows) => rows.map((r) => ({
+  rule_id: r.querySelector('button').dataset.rule,
+  title: r.querySelector('button').textContent,
+  worst_severity: r.cells[1].textContent,
+  urls: Number(r.cells[2].textContent),
+  top_score: Number(r.cells[3].textContent),
+  examples: [...r.cells[4].querySelectorAll('li:not(.hint)')].map((li) => li.textContent),
+})));
+const findingRows = (page) => page.$$eval('#findings-table tbody tr:not(.detail) .url', (s) => s.map((e) => e.textContent));
+const pressed = (page) => page.$$eval('.switch button', (b) => b.map((x) => `${x.textContent}=${x.getAttribute('aria-pressed')}`));
+
+test('by rule: the grouped view shows the API\'s group_by=rule answer, is in the URL, opens a rule\'s findings, read-only too', async () => {
+  const P = projectPath(ORG, GROUP_PROJECT);
+  const ids = await Promise.all(Object.keys(PAGES).map(async (p) => {
+    const r = await w.api('POST', `${P}/scans/run`, { key: rw, body: { url: `https://pages.example.com${p}` } });
+    assert.equal(r.status, 202);
+    return r.json.data.id;
+  }));
+  for (const id of ids) assert.equal((await w.waitForScan(ORG, GROUP_PROJECT, id, rw)).status, 'completed');
+  const groups = (await w.api('GET', `${P}/findings?group_by=rule`, { key: rw })).json.data;
+  const counts = new Set(groups.map((g) => g.urls));
+  assert.ok(counts.has(3) && counts.has(2), `some rules affect three URLs, some two (${JSON.stringify(groups.map((g) => [g.rule_id, g.urls]))})`);
+  const want = groups.map((g) => ({ rule_id: g.rule_id, title: g.title, worst_severity: g.worst_severity, urls: g.urls, top_score: g.top_score, examples: g.examples.map((e) => e.url) }));
+
+  const page = await newPage();
+  await signIn(page, rw, '', GROUP_PROJECT);
+  assert.deepEqual(await pressed(page), ['Findings=true', 'By rule=false']);
+  // Keyboard: the switch is a button; Space presses it and focus stays on it.
+  await page.focus('#view-rules');
+  await page.keyboard.press('Space');
+  await page.waitForSelector('#groups-table');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'view-rules');
+  assert.deepEqual(await pressed(page), ['Findings=false', 'By rule=true']);
+  assert.equal(new URL(page.url()).searchParams.get('view'), 'rules');
+  assert.deepEqual(await groupRows(page), want);
+  assert.equal(await page.$('#findings-table'), null, 'one view at a time');
+  assert.doesNotMatch(await text(page, '#findings'), /\b(null|undefined)\b/);
+  await axe(page, 'by rule, light');
+  await page.evaluate(() => document.activeElement?.blur());
+  await (await page.$('#findings')).screenshot({ path: join(SHOTS, 'dashboard-by-rule.png') });
+  await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
+  await axe(page, 'by rule, dark');
+  await page.setViewport({ width: 320, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the grouped view scrolls the page sideways by ${overflow} px at 320 px`);
+  await page.setViewport({ width: 1280, height: 900 });
+  await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }]);
+
+  // The same filters apply: only accessibility rules, as the API groups them.
+  await page.select('#f-domain', 'accessibility');
+  await page.click('::-p-aria(Apply filters)');
+  const a11y = (await w.api('GET', `${P}/findings?group_by=rule&domain=accessibility`, { key: rw })).json.data;
+  assert.ok(a11y.length > 0 && a11y.length < groups.length);
+  await page.waitForFunction((n) => document.querySelectorAll('#groups-table tbody tr').length === n, { timeout: 20_000 }, a11y.length);
+  assert.deepEqual((await groupRows(page)).map((g) => [g.rule_id, g.urls]), a11y.map((g) => [g.rule_id, g.urls]));
+  assert.equal(new URL(page.url()).searchParams.get('domain'), 'accessibility');
+
+  // A link to it shows it: a reload (the key stays in the tab) opens the grouped view.
+  await page.reload({ waitUntil: 'load' });
+  await page.waitForSelector('#groups-table');
+  assert.deepEqual((await groupRows(page)).map((g) => g.rule_id), a11y.map((g) => g.rule_id));
+
+  // Choosing a rule shows its findings, one per URL, as the API lists them with that rule filter.
+  const top = a11y[0];
+  await page.click(`#groups-table button[data-rule="${top.rule_id}"]`);
+  await page.waitForSelector('#findings-table');
+  const list = (await w.api('GET', `${P}/findings?domain=accessibility&rule_id=${top.rule_id}&limit=10`, { key: rw })).json.data;
+  assert.equal(list.length, top.urls);
+  assert.deepEqual(await findingRows(page), list.map((f) => f.affected_assets[0].value));
+  assert.deepEqual(await page.$$eval('#findings-table tbody td:nth-child(2) button', (b) => b.map((x) => x.textContent)), list.map((f) => f.title));
+  const q = new URL(page.url()).searchParams;
+  assert.equal(q.get('view'), null);
+  assert.equal(q.get('rule_id'), top.rule_id);
+  assert.equal(await page.$eval('#f-rule', (i) => i.value), top.rule_id);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'findings-region', 'focus moves to the findings');
+  assert.deepEqual(await pressed(page), ['Findings=true', 'By rule=false']);
+  await axe(page, 'findings of one rule');
+
+  // Back and forward walk the views.
+  await page.goBack();
+  await page.waitForSelector('#groups-table');
+  assert.deepEqual(await pressed(page), ['Findings=false', 'By rule=true']);
+  await page.goForward();
+  await page.waitForSelector('#findings-table');
+  assert.deepEqual(await findingRows(page), list.map((f) => f.affected_assets[0].value));
+  assert.deepEqual(page.errors, []);
+  await page.close();
+
+  // A read-only key: the same groups, and a rule's findings without triage controls.
+  const ropage = await newPage();
+  await signIn(ropage, ro, '?view=rules', GROUP_PROJECT, '#groups-table');
+  assert.deepEqual(await groupRows(ropage), want);
+  await ropage.click(`#groups-table button[data-rule="${want[0].rule_id}"]`);
+  await ropage.waitForSelector('#findings-table');
+  assert.equal((await findingRows(ropage)).length, want[0].urls);
+  await ropage.click('#findings-table tbody tr:first-child button');
+  await ropage.waitForSelector('tr.detail');
+  assert.equal(await ropage.$('form.triage'), null, 'no triage form for a read-only key');
+  await axe(ropage, 'by rule, read-only');
+  assert.deepEqual(ropage.errors, []);
+  await ropage.close();
 });
 
 test('the browser never asked for anything but the Worker', () => {
