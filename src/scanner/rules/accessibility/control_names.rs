@@ -286,7 +286,7 @@ fn url_props(base: &url::Url, href: &str) -> Option<UrlProps> {
 
 /// axe's link-name normalisation: punctuation, symbols and emoji removed,
 /// whitespace collapsed, lower case.
-fn link_purpose_name(name: &str) -> String {
+fn link_purpose_name_into(out: &mut String, name: &str) {
     let dropped = |ch: char| {
         let c = ch as u32;
         ch.is_ascii_punctuation()
@@ -299,11 +299,28 @@ fn link_purpose_name(name: &str) -> String {
             || (0xFE00..=0xFE0F).contains(&c)
             || c >= 0x1F000
     };
-    let mut out = String::with_capacity(name.len());
+    let start = out.len();
     let mut space = false;
+    if name.is_ascii() {
+        // The same steps per byte: only ASCII punctuation is dropped, and
+        // ASCII white space is U+0009–U+000D and the space.
+        out.reserve(name.len());
+        for b in name.bytes().filter(|b| !b.is_ascii_punctuation()) {
+            if matches!(b, b'\t'..=b'\r' | b' ') {
+                space = out.len() > start;
+            } else {
+                if space {
+                    out.push(' ');
+                    space = false;
+                }
+                out.push(char::from(b.to_ascii_lowercase()));
+            }
+        }
+        return;
+    }
     for ch in name.chars().filter(|c| !dropped(*c)) {
         if ch.is_whitespace() {
-            space = !out.is_empty();
+            space = out.len() > start;
         } else {
             if space {
                 out.push(' ');
@@ -316,70 +333,95 @@ fn link_purpose_name(name: &str) -> String {
             }
         }
     }
-    out
 }
 
 /// A link's name without the full computation when it is plain text: no
-/// ARIA naming attributes and only text children (most links).
-fn link_name_text(ctx: &Ctx, e: ElementRef) -> String {
+/// ARIA naming attributes and only text children (most links). Written into
+/// `buf`, which is reused from link to link.
+fn link_name_text_into(ctx: &Ctx, e: ElementRef, buf: &mut String) {
+    buf.clear();
     // Hidden links keep the full computation (their name is empty).
     let plain = attr(e, "aria-label").is_none()
         && attr(e, "aria-labelledby").is_none()
         && e.children().all(|c| c.value().is_text())
         && !ctx.hidden_from_at(e);
     if plain {
-        let text: String = e.children().filter_map(|c| c.value().as_text().map(|t| &**t)).collect();
-        if text.split_whitespace().next().is_some() {
-            return text;
+        e.children().filter_map(|c| c.value().as_text().map(|t| &**t)).for_each(|t| buf.push_str(t));
+        if buf.split_whitespace().next().is_some() {
+            return;
         }
+        buf.clear();
     }
-    accessible_name(ctx, e)
+    buf.push_str(&accessible_name(ctx, e));
 }
 
 pub fn identical_links_same_purpose(page: &Analysis) -> Outcome {
     let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
     let base = &page.page.final_url;
-    // Name → (first link, its href, its URL parts once a second link needs
-    // them, whether every later link with the name goes there too). URLs are
-    // only parsed for names seen twice, and a group stops once it differs.
-    struct Group<'a> {
-        first: ElementRef<'a>,
-        href: Option<&'a str>,
-        props: Option<Option<UrlProps>>,
-        same: bool,
-    }
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut groups: Vec<Group> = Vec::new();
-    for e in ctx.candidates(Candidates::Union(&[Candidates::Named(&["a", "area"]), Candidates::WithAttr(&["role"])])) {
+    // Every link's purpose name goes into one arena, keyed by a keyed hash;
+    // sorting (hash, document position) puts each name's links together in
+    // document order. A link flood thus costs one sort of small pairs, not a
+    // hash table of 150 000 strings (whose cache misses dominated).
+    let hasher = std::collections::hash_map::RandomState::new();
+    let links = ctx.candidates(Candidates::Union(&[Candidates::Named(&["a", "area"]), Candidates::WithAttr(&["role"])]));
+    let mut arena = String::new();
+    let mut text = String::new();
+    // (hash, link number); per link number its element, href and name span.
+    let mut keys: Vec<(u64, u32)> = Vec::with_capacity(links.len());
+    let mut named: Vec<(ElementRef, Option<&str>, std::ops::Range<usize>)> = Vec::with_capacity(links.len());
+    for e in links {
         let selected = (matches!(e.value().name(), "a" | "area") && attr(e, "href").is_some()) || attr(e, "role") == Some("link");
         if !selected || ctx.role(e).is_some_and(|r| r != "link") {
             continue;
         }
-        let name = link_purpose_name(&link_name_text(&ctx, e));
-        if name.is_empty() {
+        let start = arena.len();
+        link_name_text_into(&ctx, e, &mut text);
+        link_purpose_name_into(&mut arena, &text);
+        if arena.len() == start {
             continue;
         }
-        let href = attr(e, "href");
-        match index.get(&name).and_then(|i| groups.get_mut(*i)) {
-            Some(g) if !g.same => {}
-            Some(g) => {
-                g.same = match (g.href, href) {
-                    (Some(a), Some(b)) if a == b => true,
-                    (Some(_), Some(b)) => {
-                        let first = g.props.get_or_insert_with(|| g.href.and_then(|h| url_props(base, h)));
-                        first.is_some() && *first == url_props(base, b)
-                    }
-                    _ => false,
-                };
-            }
-            None => {
-                index.insert(name, groups.len());
-                groups.push(Group { first: e, href, props: None, same: true });
+        let name = &arena[start..];
+        keys.push((std::hash::BuildHasher::hash_one(&hasher, name), named.len() as u32));
+        named.push((e, attr(e, "href"), start..arena.len()));
+    }
+    keys.sort_unstable();
+    let name_of = |i: u32| named.get(i as usize).and_then(|(_, _, r)| arena.get(r.clone())).unwrap_or("");
+    // Per run of equal hashes, each distinct name's first link and whether
+    // every later link with that name goes to the same place.
+    let mut reviews: Vec<u32> = Vec::new();
+    let mut firsts: Vec<(u32, Option<Option<UrlProps>>, bool)> = Vec::new();
+    let mut run_start = 0;
+    while run_start < keys.len() {
+        let hash = keys[run_start].0;
+        let run_end = keys[run_start..].iter().position(|k| k.0 != hash).map_or(keys.len(), |n| run_start + n);
+        // Within a run (one name, unless two names' hashes collide), links
+        // are in document order; firsts: (first link, its URL parts, same).
+        firsts.clear();
+        for &(_, i) in &keys[run_start..run_end] {
+            let name = name_of(i);
+            let href = named.get(i as usize).and_then(|n| n.1);
+            match firsts.iter_mut().find(|f| name_of(f.0) == name) {
+                None => firsts.push((i, None, true)),
+                Some((_, _, false)) => {}
+                Some((first, props, same)) => {
+                    let first_href = named.get(*first as usize).and_then(|n| n.1);
+                    *same = match (first_href, href) {
+                        (Some(a), Some(b)) if a == b => true,
+                        (Some(a), Some(b)) => {
+                            let p = props.get_or_insert_with(|| url_props(base, a));
+                            p.is_some() && *p == url_props(base, b)
+                        }
+                        _ => false,
+                    };
+                }
             }
         }
+        reviews.extend(firsts.iter().filter(|f| !f.2).map(|f| f.0));
+        run_start = run_end;
     }
-    let reviews: Vec<ElementRef> = groups.iter().filter(|g| !g.same).map(|g| g.first).collect();
-    finish(page, !groups.is_empty(), &[], &reviews)
+    reviews.sort_unstable();
+    let reviews: Vec<ElementRef> = reviews.iter().filter_map(|i| named.get(*i as usize).map(|n| n.0)).collect();
+    finish(page, !named.is_empty(), &[], &reviews)
 }
 
 pub const IDENTICAL_LINKS_SAME_PURPOSE: Rule = Rule {

@@ -199,10 +199,21 @@ pub fn bypass(page: &Analysis) -> Outcome {
             Candidates::RoleWhere(|r| role_info(r).is_some_and(|i| i.kind == Kind::Landmark)),
             Candidates::Named(&["a"]),
         ]);
+        // Candidates are mostly links: their role's table row is looked up
+        // once per distinct role in a run, not once per link.
+        let mut last: Option<(&str, bool)> = None;
+        let mut landmark = |r: &'static str| match last {
+            Some((k, v)) if k == r => v,
+            _ => {
+                let v = role_info(r).is_some_and(|i| i.kind == Kind::Landmark);
+                last = Some((r, v));
+                v
+            }
+        };
         let ok = c.candidates(CANDIDATES).into_iter().any(|e| {
             !c.hidden_from_at(e)
                 && (is_heading(c, e)
-                    || matches!(c.role(e), Some(r) if role_info(r).is_some_and(|i| i.kind == Kind::Landmark))
+                    || matches!(c.role(e), Some(r) if landmark(r))
                     || (name_is(e, "a")
                         && attr(e, "href").is_some_and(|h| {
                             let id = h.strip_prefix('#').or_else(|| h.strip_prefix("/#")).unwrap_or("");

@@ -72,7 +72,45 @@ pub fn has_subtree_text(ctx: &Ctx, el: ElementRef) -> bool {
         return true;
     }
     let st = State { start: el.id(), in_labelledby: false, in_subtree: true, include_hidden: false, depth: 0 };
-    children_text(ctx, el, st).split_whitespace().next().is_some()
+    has_children_text(ctx, el, st)
+}
+
+/// `children_text(..)` has a non-space character: the same walk, stopping at
+/// the first child that gives one (and at the same length cap, so the answer
+/// is the same).
+fn has_children_text(ctx: &Ctx, el: ElementRef, st: State) -> bool {
+    if st.depth > MAX_DEPTH {
+        return false;
+    }
+    let has = |t: &str| t.split_whitespace().next().is_some();
+    let mut len = 0usize;
+    for child in el.children() {
+        if len > MAX_NAME_BYTES {
+            break;
+        }
+        match child.value() {
+            Node::Text(t) => {
+                if has(t) {
+                    return true;
+                }
+                len += t.len();
+            }
+            Node::Element(_) => {
+                let Some(c) = ElementRef::wrap(child) else { continue };
+                let name = c.value().name();
+                if c.id() == st.start || matches!(name, "script" | "style" | "template" | "title" | "noscript") {
+                    continue;
+                }
+                let t = text(ctx, c, State { in_subtree: true, depth: st.depth + 1, ..st });
+                if has(&t) {
+                    return true;
+                }
+                len += t.len() + if is_inline(name) { 0 } else { 2 };
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// `!label_text(ctx, el).is_empty()` without the sanitizing copies.

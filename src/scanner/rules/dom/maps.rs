@@ -66,30 +66,33 @@ impl NameMap {
     }
 }
 
-/// Rows of a static table found by name in O(log n): the rule tables (ARIA
+/// Rows of a static table found by name in O(1): the rule tables (ARIA
 /// roles and attributes, implicit roles by tag) are asked once or more per
-/// element, and a linear scan of a hundred names per element is most of a
-/// big page's rule time. Sorted once on first use; with repeated names the
-/// first row wins, as a linear `find` would.
+/// element, and a search of a hundred names per element is most of a big
+/// page's rule time. Built once on first use; with repeated names the first
+/// row wins, as a linear `find` would. The cheap unkeyed hasher is enough:
+/// the map holds only the table's own names, so a crafted name can at worst
+/// probe as many slots as the table has.
 pub struct ByName<T: 'static> {
     table: &'static [T],
     name: fn(&T) -> &str,
-    sorted: std::sync::OnceLock<Vec<(&'static str, &'static T)>>,
+    map: std::sync::OnceLock<HashMap<&'static str, &'static T, BuildHasherDefault<NodeHasher>>>,
 }
 
 impl<T: Sync> ByName<T> {
     pub const fn new(table: &'static [T], name: fn(&T) -> &str) -> Self {
-        ByName { table, name, sorted: std::sync::OnceLock::new() }
+        ByName { table, name, map: std::sync::OnceLock::new() }
     }
 
     pub fn get(&self, name: &str) -> Option<&'static T> {
-        let sorted = self.sorted.get_or_init(|| {
-            let mut v: Vec<(&'static str, &'static T)> = self.table.iter().map(|row| ((self.name)(row), row)).collect();
-            v.sort_by(|a, b| a.0.cmp(b.0)); // stable: the first of equal names stays first
-            v
+        let map = self.map.get_or_init(|| {
+            let mut m = HashMap::with_capacity_and_hasher(self.table.len(), BuildHasherDefault::default());
+            for row in self.table {
+                m.entry((self.name)(row)).or_insert(row);
+            }
+            m
         });
-        let at = sorted.partition_point(|(k, _)| *k < name);
-        sorted.get(at).filter(|(k, _)| *k == name).map(|(_, row)| *row)
+        map.get(name).copied()
     }
 }
 

@@ -22,16 +22,16 @@ const NON_DESCRIPTIVE: &[(&str, &[&str])] = &[
     ("fa", &["اطلاعات بیشتر", "اطلاعات", "این", "اینجا بزنید", "اینجا کلیک کنید", "اینجا", "برو", "بیشتر بخوانید", "بیشتر بدانید", "بیشتر", "شروع"]),
 ];
 
-/// Longest entry of [`NON_DESCRIPTIVE`], in bytes: longer text matches none.
-/// (Evaluated at compile time over the static table, so the indexing below
-/// cannot fail at run time.)
-const NON_DESCRIPTIVE_MAX_LEN: usize = {
+/// Longest ASCII entry of [`NON_DESCRIPTIVE`], in bytes (an ASCII text can
+/// only equal an ASCII entry, so a longer one matches none). Evaluated at
+/// compile time over the static table, so the indexing cannot fail at run time.
+const ASCII_MAX_LEN: usize = {
     let (mut max, mut i) = (0, 0);
     while i < NON_DESCRIPTIVE.len() {
         let list = NON_DESCRIPTIVE[i].1;
         let mut j = 0;
         while j < list.len() {
-            if list[j].len() > max {
+            if list[j].is_ascii() && list[j].len() > max {
                 max = list[j].len();
             }
             j += 1;
@@ -145,12 +145,23 @@ pub fn link_lang(a: ElementRef<'_>) -> Option<String> {
 
 /// True when the text is generic in some language, or is a bare URL — the
 /// cheap pre-filter before the link's language is worked out.
+/// The ASCII entries of [`NON_DESCRIPTIVE`], for one lookup per link.
+fn ascii_non_descriptive() -> &'static std::collections::HashSet<&'static str> {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| NON_DESCRIPTIVE.iter().flat_map(|(_, list)| list.iter().copied()).filter(|w| w.is_ascii()).collect())
+}
+
 fn maybe_non_descriptive(text: &str) -> bool {
     if text.is_ascii() {
-        // Lower-casing ASCII keeps length and is per byte: compare in place.
-        let eq = |w: &str| w.len() == text.len() && w.bytes().zip(text.bytes()).all(|(x, y)| x == y.to_ascii_lowercase());
-        return text.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("http"))
-            || (text.len() <= NON_DESCRIPTIVE_MAX_LEN && NON_DESCRIPTIVE.iter().any(|(_, list)| list.iter().any(|w| eq(w))));
+        if text.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("http")) {
+            return true;
+        }
+        // Lower-cased on the stack; a text longer than every entry matches none.
+        let mut buf = [0u8; ASCII_MAX_LEN];
+        let Some(lower) = buf.get_mut(..text.len()) else { return false };
+        lower.copy_from_slice(text.as_bytes());
+        lower.make_ascii_lowercase();
+        return std::str::from_utf8(lower).is_ok_and(|t| ascii_non_descriptive().contains(t));
     }
     let t = text.to_lowercase();
     t.starts_with("http") || NON_DESCRIPTIVE.iter().any(|(_, list)| list.contains(&t.as_str()))
