@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 /// Child → (1-based rank among same-name siblings, how many share the name).
-pub type SiblingRanks = HashMap<NodeId, (u32, u32)>;
+pub type SiblingRanks = super::maps::NodeMap<(u32, u32)>;
 
 /// The element's explicit ARIA role (its first valid `role` token). Given by
 /// the engine so the index needs no ARIA tables of its own.

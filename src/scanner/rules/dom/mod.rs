@@ -124,15 +124,33 @@ fn sibling_rank(page: &Analysis, parent: ElementRef, el: ElementRef) -> (u32, u3
         return (rank as u32, same.len() as u32);
     }
     page.sibling_ranks(parent.id(), || {
-        let mut seen: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
-        let ranked: Vec<(ego_tree::NodeId, &str, u32)> = children()
-            .map(|c| {
-                let n = seen.entry(c.value().name()).or_insert(0);
-                *n += 1;
-                (c.id(), c.value().name(), *n)
-            })
-            .collect();
-        ranked.into_iter().map(|(id, n, r)| (id, (r, seen.get(n).copied().unwrap_or(1)))).collect()
+        // Names compared as interned atoms; a run of same-named siblings
+        // (a link or list flood) counts without touching the map.
+        let mut seen: std::collections::HashMap<&html5ever::LocalName, u32> = std::collections::HashMap::new();
+        let mut run: Option<(&html5ever::LocalName, u32)> = None;
+        let mut ranked: Vec<(ego_tree::NodeId, &html5ever::LocalName, u32)> = Vec::new();
+        for c in children() {
+            let name = &c.value().name.local;
+            let n = match run {
+                Some((last, n)) if last == name => n + 1,
+                _ => {
+                    if let Some((last, n)) = run {
+                        seen.insert(last, n);
+                    }
+                    seen.get(name).copied().unwrap_or(0) + 1
+                }
+            };
+            run = Some((name, n));
+            ranked.push((c.id(), name, n));
+        }
+        if let Some((last, n)) = run {
+            seen.insert(last, n);
+        }
+        let mut out = SiblingRanks::with_capacity_and_hasher(ranked.len(), Default::default());
+        for (id, name, r) in ranked {
+            out.insert(id, (r, seen.get(name).copied().unwrap_or(1)));
+        }
+        out
     })
     .get(&el.id())
     .copied()
