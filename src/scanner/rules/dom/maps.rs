@@ -31,60 +31,38 @@ pub type NodeMap<V> = HashMap<NodeId, V, BuildHasherDefault<NodeHasher>>;
 /// once per element or tag. Real pages use few distinct names, so the first
 /// [`NameMap::FAST_KEYS`] go in a map with the cheap unkeyed hasher; later
 /// ones go in a keyed (SipHash) map, which bounds what crafted colliding
-/// names can cost. The same key always lands in the same map. Pushes in a
-/// row to one key (a run of links, of `<li>`) skip the hashing: the last
-/// key and its list are remembered.
+/// names can cost. The same key always lands in the same map.
 #[derive(Default)]
 pub struct NameMap {
-    fast: HashMap<String, usize, BuildHasherDefault<NodeHasher>>,
-    slow: HashMap<String, usize>,
-    lists: Vec<Vec<u32>>,
-    last_key: String,
-    last: Option<usize>,
+    fast: HashMap<String, Vec<u32>, BuildHasherDefault<NodeHasher>>,
+    slow: HashMap<String, Vec<u32>>,
 }
 
 impl NameMap {
     const FAST_KEYS: usize = 64;
 
     pub fn push(&mut self, k: &str, v: u32) {
-        let at = match self.last {
-            Some(at) if self.last_key == k => at,
-            _ => {
-                let at = match self.fast.get(k).or_else(|| self.slow.get(k)) {
-                    Some(at) => *at,
-                    None => {
-                        let at = self.lists.len();
-                        self.lists.push(Vec::new());
-                        if self.fast.len() < Self::FAST_KEYS {
-                            self.fast.insert(k.to_string(), at);
-                        } else {
-                            self.slow.insert(k.to_string(), at);
-                        }
-                        at
-                    }
-                };
-                self.last_key.clear();
-                self.last_key.push_str(k);
-                self.last = Some(at);
-                at
-            }
-        };
-        if let Some(list) = self.lists.get_mut(at) {
+        if let Some(list) = self.fast.get_mut(k) {
             list.push(v);
+        } else if let Some(list) = self.slow.get_mut(k) {
+            list.push(v);
+        } else if self.fast.len() < Self::FAST_KEYS {
+            self.fast.insert(k.to_string(), vec![v]);
+        } else {
+            self.slow.insert(k.to_string(), vec![v]);
         }
     }
 
     pub fn get(&self, k: &str) -> Option<&Vec<u32>> {
-        self.fast.get(k).or_else(|| self.slow.get(k)).and_then(|at| self.lists.get(*at))
+        self.fast.get(k).or_else(|| self.slow.get(k))
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&String, &Vec<u32>)> {
-        self.fast.iter().chain(self.slow.iter()).filter_map(|(k, at)| self.lists.get(*at).map(|l| (k, l)))
+        self.fast.iter().chain(self.slow.iter())
     }
 
     pub fn into_map(self) -> HashMap<String, Vec<u32>> {
-        let mut lists = self.lists;
-        self.fast.into_iter().chain(self.slow).map(|(k, at)| (k, lists.get_mut(at).map(std::mem::take).unwrap_or_default())).collect()
+        self.fast.into_iter().chain(self.slow).collect()
     }
 }
 
