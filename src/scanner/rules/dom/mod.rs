@@ -344,6 +344,9 @@ pub fn header(name: &str, value: Option<&str>) -> Evidence {
 /// names unique; only no-prefix, no-namespace names match, as in `attr`).
 pub trait AttrExt {
     fn attr_of(&self, name: &str) -> Option<&str>;
+    /// `[attr_of(names[0]), attr_of(names[1]), …]` in one pass over the
+    /// attributes (the first of a repeated name, as `attr_of`).
+    fn attrs_of<const N: usize>(&self, names: [&str; N]) -> [Option<&str>; N];
 }
 
 impl AttrExt for scraper::node::Element {
@@ -351,10 +354,36 @@ impl AttrExt for scraper::node::Element {
     fn attr_of(&self, name: &str) -> Option<&str> {
         self.attrs.iter().find(|(q, _)| q.prefix.is_none() && &*q.local == name && q.ns.is_empty()).map(|(_, v)| &**v)
     }
+
+    fn attrs_of<const N: usize>(&self, names: [&str; N]) -> [Option<&str>; N] {
+        let mut out = [None; N];
+        for (q, v) in self.attrs.iter().filter(|(q, _)| q.prefix.is_none() && q.ns.is_empty()) {
+            let local: &str = &q.local;
+            if let Some(slot) = names.iter().position(|n| *n == local).and_then(|i| out.get_mut(i)) {
+                slot.get_or_insert(&**v);
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    /// One pass over the attributes answers as `attr_of` does, name by name
+    /// (absent names, SVG's namespaced `xlink:href` is not `href`).
+    #[test]
+    fn attrs_of_equals_attr_of() {
+        use super::AttrExt;
+        let doc = scraper::Html::parse_document(r##"<a href="/x" role=link data-x=1>t</a><svg><a xlink:href="#y">s</a></svg>"##);
+        for a in doc.select(crate::sel!("a")) {
+            let e = a.value();
+            let names = ["href", "role", "aria-label", "data-x"];
+            assert_eq!(e.attrs_of(names), names.map(|n| e.attr_of(n)));
+        }
+        let first = doc.select(crate::sel!("a")).next().map(|a| a.value().attrs_of(["role", "href"]));
+        assert_eq!(first, Some([Some("link"), Some("/x")]));
+    }
+
     /// Every `sel!("…")` in the rule sources parses: a typo would otherwise
     /// give a selector that silently matches nothing.
     #[test]

@@ -145,10 +145,20 @@ pub fn link_lang(a: ElementRef<'_>) -> Option<String> {
 
 /// True when the text is generic in some language, or is a bare URL — the
 /// cheap pre-filter before the link's language is worked out.
-/// The ASCII entries of [`NON_DESCRIPTIVE`], for one lookup per link.
-fn ascii_non_descriptive() -> &'static std::collections::HashSet<&'static str> {
-    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
-    SET.get_or_init(|| NON_DESCRIPTIVE.iter().flat_map(|(_, list)| list.iter().copied()).filter(|w| w.is_ascii()).collect())
+/// The ASCII entries of [`NON_DESCRIPTIVE`] by byte length: a link's text
+/// is compared only with the few entries of its own length.
+fn ascii_non_descriptive(len: usize) -> &'static [&'static [u8]] {
+    static BY_LEN: std::sync::OnceLock<Vec<Vec<&'static [u8]>>> = std::sync::OnceLock::new();
+    let by_len = BY_LEN.get_or_init(|| {
+        let mut v: Vec<Vec<&'static [u8]>> = vec![Vec::new(); ASCII_MAX_LEN + 1];
+        for w in NON_DESCRIPTIVE.iter().flat_map(|(_, list)| list.iter()).filter(|w| w.is_ascii()) {
+            if let Some(slot) = v.get_mut(w.len()) {
+                slot.push(w.as_bytes());
+            }
+        }
+        v
+    });
+    by_len.get(len).map_or(&[], Vec::as_slice)
 }
 
 fn maybe_non_descriptive(text: &str) -> bool {
@@ -161,7 +171,8 @@ fn maybe_non_descriptive(text: &str) -> bool {
         let Some(lower) = buf.get_mut(..text.len()) else { return false };
         lower.copy_from_slice(text.as_bytes());
         lower.make_ascii_lowercase();
-        return std::str::from_utf8(lower).is_ok_and(|t| ascii_non_descriptive().contains(t));
+        let lower: &[u8] = lower;
+        return ascii_non_descriptive(lower.len()).contains(&lower);
     }
     let t = text.to_lowercase();
     t.starts_with("http") || NON_DESCRIPTIVE.iter().any(|(_, list)| list.contains(&t.as_str()))
@@ -302,7 +313,7 @@ fn check_crawlable_anchors(page: &Analysis) -> Outcome {
     for a in dom::select_named(page, "a") {
         any = true;
         let e = a.value();
-        let href_attr = e.attr_of("href");
+        let [href_attr, role_attr, name_attr] = e.attrs_of(["href", "role", "name"]);
         let has_handler = e.attrs().any(|(k, _)| k.len() > 2 && k.get(..2).map(|p| p.eq_ignore_ascii_case("on")).unwrap_or(false));
         // Browsers list href-less anchors only when something listens on them.
         let mut by_script = false;
@@ -322,7 +333,7 @@ fn check_crawlable_anchors(page: &Analysis) -> Outcome {
         };
         let raw_l: std::borrow::Cow<str> =
             if raw.bytes().any(|b| b.is_ascii_uppercase()) { raw.to_ascii_lowercase().into() } else { std::borrow::Cow::Borrowed(&*raw) };
-        if !e.attr_of("role").unwrap_or("").trim().is_empty() || raw_l.starts_with("mailto:") {
+        if !role_attr.unwrap_or("").trim().is_empty() || raw_l.starts_with("mailto:") {
             continue;
         }
         if raw.is_empty() && href_attr.is_some() && e.id().is_some() {
@@ -330,7 +341,7 @@ fn check_crawlable_anchors(page: &Analysis) -> Outcome {
         }
         let failing = if raw_l.starts_with("file:") {
             true
-        } else if !e.attr_of("name").unwrap_or("").trim().is_empty() {
+        } else if !name_attr.unwrap_or("").trim().is_empty() {
             false
         } else if href_attr.is_none() {
             let placeholder = !HREF_ASSOCIATED.iter().any(|h| e.attr_of(h).is_some())
