@@ -266,16 +266,17 @@ fn padding(d: &scroll_box::Declared, sides: [&str; 2], font: f32) -> Option<f32>
 
 pub fn scrollable_region_focusable(page: &Analysis) -> Outcome {
     let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
-    let says_overflow = |t: &str| t.to_ascii_lowercase().contains("overflow");
+    let says_overflow = |t: &str| t.as_bytes().windows(8).any(|w| w.eq_ignore_ascii_case(b"overflow"));
     let inline: Vec<ElementRef> = ctx.candidates(Candidates::WithAttr(&["style"])).into_iter().filter(|e| attr(*e, "style").is_some_and(says_overflow)).collect();
     let in_sheets = ctx.candidates(Candidates::Named(&["style"])).into_iter().any(|s| s.text().any(says_overflow));
     if inline.is_empty() && !in_sheets {
         return Outcome::NotApplicable;
     }
     let sheet = Sheet::read(&ctx);
-    let candidates = if sheet.sets_overflow { ctx.candidates(Candidates::All) } else { inline };
-    // Elements in the focus order, by position, to ask "any inside this box?".
-    let tabbable: Vec<u32> = ctx
+    let candidates = if sheet.sets_overflow { ctx.elements().filter(|e| sheet.may_set_overflow(*e) || attr(*e, "style").is_some_and(says_overflow)).collect() } else { inline };
+    // Elements in the focus order, by position, to ask "any inside this box?" (built when first asked).
+    let tabbable = std::cell::OnceCell::new();
+    let tabbable = || tabbable.get_or_init(|| -> Vec<u32> { ctx
         .candidates(Candidates::Union(&[
             Candidates::Named(&["a", "area", "button", "input", "select", "textarea", "iframe", "summary", "audio", "video"]),
             Candidates::WithAttr(&["tabindex", "contenteditable"]),
@@ -283,8 +284,9 @@ pub fn scrollable_region_focusable(page: &Analysis) -> Outcome {
         .into_iter()
         .filter(|e| ctx.is_tabbable(*e))
         .filter_map(|e| ctx.position(e))
-        .collect();
+        .collect() });
     let has_tabbable = |p: u32| {
+        let tabbable = tabbable();
         let next = tabbable.partition_point(|q| *q < p);
         tabbable.get(next).is_some_and(|q| ctx.index().within(p, *q))
     };
@@ -293,6 +295,9 @@ pub fn scrollable_region_focusable(page: &Analysis) -> Outcome {
     let mut applicable = false;
     let (mut fails, mut reviews) = (Vec::new(), Vec::new());
     for el in candidates {
+        if sheet.truncated() {
+            break;
+        }
         let name = el.value().name();
         if !is_html(el) || matches!(name, "select" | "textarea" | "html" | "body") || ctx.hidden_for_everyone(el) {
             continue;
@@ -351,6 +356,11 @@ pub fn scrollable_region_focusable(page: &Analysis) -> Outcome {
         } else {
             reviews.push(el);
         }
+    }
+    // Rules past the sheet's limits could make more boxes scroll: a person checks the page.
+    if sheet.truncated() {
+        applicable = true;
+        reviews.push(root(&ctx));
     }
     finish(page, applicable, &fails, &reviews)
 }

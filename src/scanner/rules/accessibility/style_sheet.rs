@@ -45,14 +45,30 @@ struct SheetRule {
 #[derive(Default)]
 pub struct Sheet {
     rules: Vec<SheetRule>,
-    by_key: HashMap<String, Vec<u32>>,
+    /// Rules by their subject's key: `#id`, `.class` or tag name (lower case).
+    by_id: HashMap<String, Vec<u32>>,
+    by_class: HashMap<String, Vec<u32>>,
+    by_tag: HashMap<String, Vec<u32>>,
     any: Vec<u32>,
+    /// Keys of the rules that set overflow (and whether one matches any subject).
+    overflow_keys: HashSet<String>,
+    overflow_any: bool,
     /// No linked stylesheet, `@import`, unknown at-rule, `@media` rule or
     /// selector we cannot read sets a property that matters.
     pub complete: bool,
     /// Some rule sets `overflow`, `overflow-x` or `overflow-y`.
     pub sets_overflow: bool,
+    /// Rules past [`MAX_RULES`] were dropped, or selector matching ran past
+    /// [`MAX_MATCHES`]: what they would have matched is not known.
+    pub truncated: bool,
+    matches_left: std::cell::Cell<usize>,
 }
+
+/// Selectors kept from a page's `<style>` rules (real pages keep a few
+/// hundred that matter), and selector tests per page: so a sheet of
+/// thousands of rules with one subject cannot make each element cost them all.
+pub const MAX_RULES: usize = 2048;
+pub const MAX_MATCHES: usize = 100_000;
 
 /// Specificity of a selector from its text: ids, then classes, attributes
 /// and pseudo-classes, then type names (functional pseudo-classes counted as one).
@@ -120,7 +136,7 @@ fn selector_parts(s: &str) -> Vec<&str> {
 
 impl Sheet {
     pub fn read(ctx: &Ctx) -> Sheet {
-        let mut sheet = Sheet { complete: true, ..Default::default() };
+        let mut sheet = Sheet { complete: true, matches_left: std::cell::Cell::new(MAX_MATCHES), ..Default::default() };
         let linked = ctx.candidates(Candidates::Named(&["link"])).into_iter().any(|l| {
             attr(l, "rel").is_some_and(|r| r.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case("stylesheet")))
         });
@@ -147,6 +163,10 @@ impl Sheet {
                 }
                 let overflow = decls.iter().any(|d| d.name.starts_with("overflow"));
                 for part in selector_parts(selector) {
+                    if sheet.rules.len() >= MAX_RULES {
+                        sheet.truncated = true;
+                        return;
+                    }
                     let Ok(sel) = Selector::parse(part) else {
                         complete = false;
                         continue;
@@ -155,8 +175,21 @@ impl Sheet {
                     sheet.rules.push(SheetRule { sel, spec: specificity(part), decls: decls.clone() });
                     sheet.sets_overflow |= overflow;
                     match subject_key(part) {
-                        Some(k) => sheet.by_key.entry(k).or_default().push(i),
-                        None => sheet.any.push(i),
+                        Some(k) => {
+                            if overflow {
+                                sheet.overflow_keys.insert(k.clone());
+                            }
+                            let (map, key) = match k.as_bytes().first() {
+                                Some(b'#') => (&mut sheet.by_id, k.get(1..).unwrap_or("").to_string()),
+                                Some(b'.') => (&mut sheet.by_class, k.get(1..).unwrap_or("").to_string()),
+                                _ => (&mut sheet.by_tag, k),
+                            };
+                            map.entry(key).or_default().push(i);
+                        }
+                        None => {
+                            sheet.overflow_any |= overflow;
+                            sheet.any.push(i);
+                        }
                     }
                 }
             });
@@ -165,26 +198,51 @@ impl Sheet {
         sheet
     }
 
+    /// Rules were dropped or matching stopped (see [`Sheet::truncated`]).
+    pub fn truncated(&self) -> bool {
+        self.truncated || self.matches_left.get() == 0
+    }
+
+    /// Whether a rule that sets overflow could match `el` (by its subject's
+    /// key alone; [`Sheet::declared`] then matches for real).
+    pub fn may_set_overflow(&self, el: ElementRef) -> bool {
+        if self.overflow_any {
+            return true;
+        }
+        let v = el.value();
+        let key = |p: &str, k: &str| self.overflow_keys.iter().any(|o| o.strip_prefix(p) == Some(k));
+        self.overflow_keys.contains(v.name()) || v.id().is_some_and(|id| key("#", id)) || v.classes().any(|c| key(".", c))
+    }
+
     /// The declared values (cascade of the sheet and the inline style) of
     /// `el`, and whether something the estimate does not model applies.
     pub fn declared(&self, el: ElementRef) -> Declared {
         let v = el.value();
+        if self.matches_left.get() == 0 {
+            return Declared { unknown: true, ..Default::default() };
+        }
         let mut hits: Vec<u32> = Vec::new();
-        let mut add = |k: &str| hits.extend(self.by_key.get(k).into_iter().flatten());
-        add(v.name());
+        hits.extend(self.by_tag.get(v.name()).into_iter().flatten());
         if let Some(id) = v.id() {
-            add(&format!("#{id}"));
+            hits.extend(self.by_id.get(id).into_iter().flatten());
         }
         for c in v.classes() {
-            add(&format!(".{c}"));
+            hits.extend(self.by_class.get(c).into_iter().flatten());
         }
         hits.extend(&self.any);
         hits.sort_unstable();
         hits.dedup();
+        let mut out_unknown = false;
         // (important, inline, specificity, order) decides; inline style last.
         let mut ranked: Vec<(Rank, &Declaration)> = Vec::new();
         for i in hits {
             if let Some(r) = self.rules.get(i as usize) {
+                let left = self.matches_left.get();
+                if left == 0 {
+                    out_unknown = true;
+                    break;
+                }
+                self.matches_left.set(left - 1);
                 if r.sel.matches(&el) {
                     ranked.extend(r.decls.iter().enumerate().map(|(j, d)| ((d.important, false, r.spec, i * 4096 + j as u32), d)));
                 }
@@ -193,7 +251,7 @@ impl Sheet {
         let inline = v.attr_of("style").map(css::declarations).unwrap_or_default();
         ranked.extend(inline.iter().filter(|d| !harmless(&d.name)).enumerate().map(|(j, d)| ((d.important, true, 0, j as u32), d)));
         ranked.sort_by_key(|(k, _)| *k);
-        let mut out = Declared::default();
+        let mut out = Declared { unknown: out_unknown, ..Default::default() };
         for (_, d) in ranked {
             if !MODELLED.contains(&d.name.as_str()) {
                 out.unknown = true;
