@@ -472,6 +472,17 @@ mod tests {
         assert_eq!(srf(&format!("<style>p {{ color: red; background: blue }} @media print {{ p {{ font-size: 2px }} }}</style>{fail}")), "fail");
     }
 
+    /// Past the sheet's limits (selectors kept, selector tests) the page
+    /// needs review instead of passing boxes the dropped rules would make scroll.
+    #[test]
+    fn scrollable_region_sheet_limits_need_review() {
+        let rules = |n: usize| (0..n).map(|i| format!(".c{i} div {{ overflow: auto; height: 10px }}")).collect::<String>();
+        let body = r#"<div class=c1><div>text</div></div>"#;
+        assert_eq!(srf(&format!("<style>{}</style>{body}", rules(10))), "review");
+        assert_eq!(srf(&format!("<style>{}</style><p>x</p>", rules(10))), "n/a");
+        assert_eq!(srf(&format!("<style>{}</style><p>x</p>", rules(super::super::style_sheet::MAX_RULES + 1))), "review");
+    }
+
     /// A listbox popup of a combobox is not judged (axe: its focus is managed by the combobox).
     #[test]
     fn scrollable_region_skips_combobox_popups() {
