@@ -11,7 +11,7 @@
 //! over the box's subtree that stops at nested clipping boxes, so an element
 //! is walked for at most one scrolling box.
 use super::common::*;
-pub use super::style_sheet::{px, Declared, Sheet};
+pub use super::style_sheet::{num, px, Declared, Sheet};
 use ego_tree::NodeRef;
 
 /// axe's `getScroll(node, 13)`: overflow of up to 13px does not count.
@@ -88,7 +88,7 @@ impl Inh {
                 "xx-large" => Some(32.0),
                 _ => None,
             };
-            let pct = v.strip_suffix('%').and_then(|p| p.trim().parse::<f32>().ok()).map(|p| p / 100.0);
+            let pct = v.strip_suffix('%').and_then(|p| num(p.trim())).map(|p| p / 100.0);
             match (kw, pct, px(v, 1.0), v.ends_with("rem")) {
                 (Some(k), _, _, _) => (n.lo, n.hi) = (k, k),
                 (_, Some(p), _, _) => (n.lo, n.hi) = (self.lo * p, self.hi * p),
@@ -101,9 +101,9 @@ impl Inh {
         if let Some(v) = d.get("line-height") {
             if v == "normal" {
                 (n.lh_factor, n.lh_px) = (None, None);
-            } else if let Ok(f) = v.parse::<f32>() {
+            } else if let Some(f) = num(v) {
                 (n.lh_factor, n.lh_px) = (Some(f), None);
-            } else if let Some(p) = v.strip_suffix('%').and_then(|p| p.trim().parse::<f32>().ok()) {
+            } else if let Some(p) = v.strip_suffix('%').and_then(|p| num(p.trim())) {
                 (n.lh_factor, n.lh_px) = (None, Some(p / 100.0 * n.lo));
             } else if let Some(x) = px(v, n.lo) {
                 (n.lh_factor, n.lh_px) = (None, Some(x));
@@ -273,7 +273,7 @@ fn replaced(name: &str) -> bool {
 fn dim(el: ElementRef, d: &Declared, prop: &str, font: f32) -> Option<f32> {
     match d.get(prop) {
         Some(v) => px(v, font),
-        None => attr(el, prop).and_then(|v| v.trim().parse::<f32>().ok()),
+        None => attr(el, prop).and_then(|v| num(v.trim())),
     }
 }
 
@@ -435,7 +435,7 @@ pub fn estimate(sheet: &Sheet, root: ElementRef, inh: Inh, wl_lo: f32, wl_hi: Op
         if let Some(v) = d.get("width") {
             match px(v, child.lo) {
                 Some(w) => wl = w,
-                None if v.ends_with('%') && v.trim_end_matches('%').trim().parse::<f32>().is_ok_and(|p| p <= 100.0) => {}
+                None if v.ends_with('%') && num(v.trim_end_matches('%').trim()).is_some_and(|p| p <= 100.0) => {}
                 None if v == "auto" => {}
                 None => s.unsure = true,
             }

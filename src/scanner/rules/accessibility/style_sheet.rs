@@ -315,6 +315,12 @@ impl Declared {
     }
 }
 
+/// A CSS number (parsed as f64, as the rest of the crate does: one float
+/// parser in the wasm).
+pub fn num(s: &str) -> Option<f32> {
+    s.parse::<f64>().ok().map(|x| x as f32).filter(|x| x.is_finite())
+}
+
 /// A length in px: px, em (of `font`), rem, pt, or 0. None for percentages,
 /// viewport units, calc() and keywords.
 pub fn px(v: &str, font: f32) -> Option<f32> {
@@ -323,7 +329,7 @@ pub fn px(v: &str, font: f32) -> Option<f32> {
         return Some(0.0);
     }
     let num_end = v.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+')).unwrap_or(v.len());
-    let n: f32 = v.get(..num_end)?.parse().ok()?;
+    let n = num(v.get(..num_end)?)?;
     let f = match v.get(num_end..)? {
         "px" => 1.0,
         "em" => font,
