@@ -103,8 +103,22 @@ fn specificity(s: &str) -> u32 {
 /// The key of a selector's subject (its last compound): `#id`, `.class`, a
 /// tag name, or None (any element).
 fn subject_key(s: &str) -> Option<String> {
-    let start = s.rfind([' ', '>', '+', '~']).map_or(0, |i| i + 1);
-    let compound = s.get(start..)?.trim();
+    // Only what is outside brackets, parentheses and quotes: `div:not(#x)`
+    // and `a[title="b c"]` are keyed by their tag.
+    let (mut top, mut depth, mut quote) = (String::new(), 0i32, None);
+    for ch in s.chars() {
+        match (quote, ch) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(ch),
+            (None, '(' | '[') => depth += 1,
+            (None, ')' | ']') => depth -= 1,
+            (None, c) if depth == 0 => top.push(c),
+            _ => {}
+        }
+    }
+    let start = top.trim_end().rfind([' ', '>', '+', '~']).map_or(0, |i| i + 1);
+    let compound = top.get(start..)?.trim();
     let ident = |t: &str| -> String { t.chars().take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '_').collect() };
     if let Some(i) = compound.find('#') {
         return Some(format!("#{}", ident(compound.get(i + 1..)?)));
@@ -244,7 +258,7 @@ impl Sheet {
                 }
                 self.matches_left.set(left - 1);
                 if r.sel.matches(&el) {
-                    ranked.extend(r.decls.iter().enumerate().map(|(j, d)| ((d.important, false, r.spec, i * 4096 + j as u32), d)));
+                    ranked.extend(r.decls.iter().enumerate().map(|(j, d)| ((d.important, false, r.spec, (i << 16) + (j as u32).min(0xFFFF)), d)));
                 }
             }
         }
@@ -355,6 +369,9 @@ mod tests {
         assert_eq!(subject_key("ul li.item:hover"), Some(".item".to_string()));
         assert_eq!(subject_key("SECTION"), Some("section".to_string()));
         assert_eq!(subject_key("div > *"), None);
+        assert_eq!(subject_key("div:not(#x)"), Some("div".to_string()));
+        assert_eq!(subject_key(r#"a[title="b .c"]"#), Some("a".to_string()));
+        assert_eq!(subject_key(":is(.a, .b) > p.k"), Some(".k".to_string()));
     }
 
     /// CSS Overflow 3: visible (clip) beside a scrolling or hidden axis computes to auto (hidden).
