@@ -72,6 +72,12 @@ fn shapes() -> Vec<(&'static str, Box<dyn Fn(usize) -> String>)> {
         ("style attributes", Box::new(|t| repeat(HEAD, "<p style=\"color:#777;background:#888;font-size:9px;line-height:1 !important\">t</p>", TAIL, t))),
         ("inline style and script", Box::new(|t| repeat(HEAD, "<style>a{color:red}</style><script>var a=1;</script>", TAIL, t))),
         ("comments", Box::new(|t| repeat(HEAD, "<!-- c -->", TAIL, t))),
+        ("scroll boxes", Box::new(|t| repeat(HEAD, "<div style=\"height:10px;width:40px;overflow:auto\">some text here</div>", TAIL, t))),
+        ("nested scroll boxes", Box::new(|t| repeat(HEAD, "<div style=\"height:10px;overflow:auto\">t ", "x", t))),
+        ("scroll rules, one subject", Box::new(|t| {
+            let sheet: String = (0..20_000).map(|n| format!(".c{n} div, div.k{n} {{ overflow: auto; height: 10px }}\n")).collect();
+            repeat(&format!("{HEAD}<style>{sheet}</style>"), "<div class=\"c1\"><div>some text here</div></div>", TAIL, t)
+        })),
     ]
 }
 

@@ -24,7 +24,6 @@ const EXTRA: &[(&str, &[&str])] = &[
 pub const WHY_NOT_COMPLETE: &[(&str, &str)] = &[
     ("09o5cg", "Contrast needs the rendered colours: the cascade from stylesheets, background images and gradients, opacity, and text a script puts in a shadow root (Failed Example 9)."),
     ("afw4f7", "Contrast needs the rendered colours: the cascade from stylesheets, background images and gradients, opacity, and text a script puts in a shadow root (Failed Example 6)."),
-    ("0ssw9k", "Whether content overflows a scrolling box needs layout (text wrapping, font metrics, image sizes); guessing would fail cases that fit."),
     ("0va7u6", "Text in an image is in its pixels."),
     ("c4a8a4", "Whether a title describes the page is a judgement of meaning."),
     ("oj04fd", "The failing case removes the focus indicator in a linked stylesheet, which is not part of the page."),

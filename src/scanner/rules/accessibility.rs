@@ -97,6 +97,8 @@ pub mod landmarks;
 pub mod language;
 pub mod lists;
 pub mod media;
+pub mod scroll_box;
+pub mod style_sheet;
 pub mod table_grid;
 pub mod tables;
 pub mod visual;

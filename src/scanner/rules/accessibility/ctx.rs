@@ -72,6 +72,12 @@ impl<'a> Ctx<'a> {
         self.ix.elements.get(p as usize).and_then(|id| doc.tree.get(*id)).and_then(ElementRef::wrap)
     }
 
+    /// The element with this node id.
+    pub fn node(&self, id: ego_tree::NodeId) -> Option<ElementRef<'a>> {
+        let doc: &'a Html = self.doc;
+        doc.tree.get(id).and_then(ElementRef::wrap)
+    }
+
     /// Every element in document order (the root included).
     pub fn elements(&self) -> impl Iterator<Item = ElementRef<'a>> + 'a {
         let doc: &'a Html = self.doc;

@@ -8,7 +8,9 @@
 use crate::scanner::rules::dom::AttrExt;
 use super::aria::{explicit_role, role_info, Kind as RoleKind};
 use super::ctx::Ctx;
+use ego_tree::NodeId;
 use scraper::ElementRef;
+use std::rc::Rc;
 
 /// Slots a table's grid may hold: eight per cell plus a little, so spans
 /// cannot turn a small page into a huge grid (HTML allows colspan 1000 and
@@ -27,8 +29,11 @@ pub enum Kind {
     Likely,
 }
 
-pub struct Cell<'a> {
-    pub el: ElementRef<'a>,
+/// Grids hold node ids, not element references, so one page's grids can be
+/// kept in the analysis context (which holds values by type) and shared by
+/// every table rule.
+pub struct Cell {
+    pub node: NodeId,
     /// Top-left slot.
     pub y: usize,
     pub x: usize,
@@ -37,8 +42,8 @@ pub struct Cell<'a> {
     pub th: bool,
 }
 
-pub struct Grid<'a> {
-    pub cells: Vec<Cell<'a>>,
+pub struct Grid {
+    pub cells: Vec<Cell>,
     /// `slots[y][x]`: index into `cells`; every row is `width` long.
     pub slots: Vec<Vec<Option<usize>>>,
     pub width: usize,
@@ -94,9 +99,10 @@ fn span(el: ElementRef, name: &str, max: usize) -> Option<usize> {
 }
 
 /// The grid of `table` (axe's `toGrid`), or None past the slot budget.
-pub fn grid<'a>(table: ElementRef<'a>) -> Option<Grid<'a>> {
+pub fn grid(table: ElementRef) -> Option<Grid> {
     let rows = rows(table);
     let mut cells = Vec::new();
+    let mut els = Vec::new();
     let mut ragged: Vec<Vec<Option<usize>>> = Vec::new();
     let mut budget = SLOTS_EXTRA;
     let mut used = 0usize;
@@ -138,7 +144,8 @@ pub fn grid<'a>(table: ElementRef<'a>) -> Option<Grid<'a>> {
                 col += 1;
             }
             let (y, x) = origin.unwrap_or((i, col));
-            cells.push(Cell { el: c, y, x, colspan, rowspan, th: is(c, "th") });
+            cells.push(Cell { node: c.id(), y, x, colspan, rowspan, th: is(c, "th") });
+            els.push(c);
         }
     }
     let width = ragged.iter().map(Vec::len).max().unwrap_or(0);
@@ -149,11 +156,11 @@ pub fn grid<'a>(table: ElementRef<'a>) -> Option<Grid<'a>> {
         line.resize(width, None);
     }
     let mut g = Grid { cells, slots: ragged, width, rows: rows.len(), scope: Vec::new() };
-    g.scope = g.scopes();
+    g.scope = g.scopes(&els);
     Some(g)
 }
 
-impl<'a> Grid<'a> {
+impl Grid {
     pub fn at(&self, y: usize, x: usize) -> Option<usize> {
         self.slots.get(y).and_then(|r| r.get(x)).copied().flatten()
     }
@@ -172,17 +179,18 @@ impl<'a> Grid<'a> {
 
     /// axe's `getScope` for every cell: role, then `scope`, then for `th` a
     /// row of only `th` (col) or a column of only `th` (row), else auto.
-    fn scopes(&self) -> Vec<Scope> {
+    fn scopes(&self, els: &[ElementRef]) -> Vec<Scope> {
         let th = |s: Option<usize>| s.and_then(|i| self.cells.get(i)).is_some_and(|c| c.th);
         // `every` over a row skips holes; a column needs a th in every row.
         let row_all_th: Vec<bool> = self.slots.iter().map(|r| r.iter().all(|s| s.is_none() || th(*s))).collect();
         let col_all_th: Vec<bool> = (0..self.width).map(|x| self.slots.iter().all(|r| th(r.get(x).copied().flatten()))).collect();
         self.cells
             .iter()
-            .map(|c| match explicit_role(c.el) {
+            .zip(els)
+            .map(|(c, el)| match explicit_role(*el) {
                 Some("columnheader") => Scope::Col,
                 Some("rowheader") => Scope::Row,
-                _ => match c.el.value().attr_of("scope").map(|s| s.trim().to_ascii_lowercase()).as_deref() {
+                _ => match el.value().attr_of("scope").map(|s| s.trim().to_ascii_lowercase()).as_deref() {
                     Some("col") => Scope::Col,
                     Some("row") => Scope::Row,
                     _ if !c.th => Scope::None,
@@ -329,4 +337,36 @@ pub fn tables_in_editable(ctx: &Ctx) -> std::collections::HashSet<u32> {
         }
     }
     out
+}
+
+/// A visible HTML table that is not a layout table, with its grid (None
+/// past the grid budget).
+pub struct Table {
+    pub node: NodeId,
+    pub kind: Kind,
+    pub grid: Option<Grid>,
+}
+
+/// The page's tables as the table rules judge them, in document order.
+pub struct PageTables(pub Vec<Table>);
+
+/// The page's tables, kinds and grids: built once per page (the first table
+/// rule builds them) and shared by the rest.
+pub fn page_tables(ctx: &Ctx) -> Rc<PageTables> {
+    ctx.page.memo(|| {
+        let editable = tables_in_editable(ctx);
+        let mut out = Vec::new();
+        for t in ctx.candidates(super::ctx::Candidates::Named(&["table"])) {
+            if !super::common::is_html(t) || ctx.hidden_from_at(t) {
+                continue;
+            }
+            let in_editable = ctx.position(t).is_some_and(|p| editable.contains(&p));
+            let kind = kind(ctx, t, in_editable);
+            if kind == Kind::Layout {
+                continue;
+            }
+            out.push(Table { node: t.id(), kind, grid: grid(t) });
+        }
+        PageTables(out)
+    })
 }

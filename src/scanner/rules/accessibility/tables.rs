@@ -181,30 +181,28 @@ fn has_content(c: &Ctx, el: ElementRef) -> bool {
 /// grid (None past the grid budget: then the table needs review). On a table
 /// that only axe's layout steps call a data table ([`TableKind::Likely`]) a
 /// failure needs review.
-fn run_tables(page: &Analysis, judge: impl Fn(&Ctx, ElementRef, &Grid) -> Option<V>) -> Outcome {
+fn run_tables(page: &Analysis, judge: impl Fn(&Ctx, ElementRef, &Grid, &[ElementRef]) -> Option<V>) -> Outcome {
     let Some(ctx) = Ctx::new(page) else { return Outcome::NotApplicable };
-    let editable = table_grid::tables_in_editable(&ctx);
+    let tables = table_grid::page_tables(&ctx);
     let mut applicable = false;
     let (mut fails, mut reviews) = (Vec::new(), Vec::new());
-    for t in ctx.candidates(Candidates::Named(&["table"])) {
-        if !is_html(t) || ctx.hidden_from_at(t) {
-            continue;
-        }
-        let in_editable = ctx.position(t).is_some_and(|p| editable.contains(&p));
-        let kind = table_grid::kind(&ctx, t, in_editable);
-        if kind == TableKind::Layout {
-            continue;
-        }
-        let Some(grid) = table_grid::grid(t) else {
+    for table in &tables.0 {
+        let Some(t) = ctx.node(table.node) else { continue };
+        let Some(grid) = &table.grid else {
             applicable = true;
             reviews.push(t);
             continue;
         };
-        let Some(verdict) = judge(&ctx, t, &grid) else { continue };
+        // The grid's cells as elements (the shared grid holds node ids).
+        let els: Vec<ElementRef> = grid.cells.iter().filter_map(|cell| ctx.node(cell.node)).collect();
+        if els.len() != grid.cells.len() {
+            continue;
+        }
+        let Some(verdict) = judge(&ctx, t, grid, &els) else { continue };
         applicable = true;
         match verdict {
             V::Pass => {}
-            V::Fail if kind == TableKind::Data => fails.push(t),
+            V::Fail if table.kind == TableKind::Data => fails.push(t),
             V::Fail | V::Review => reviews.push(t),
         }
     }
@@ -218,7 +216,7 @@ fn large(grid: &Grid) -> bool {
 }
 
 pub fn td_has_header(page: &Analysis) -> Outcome {
-    run_tables(page, |c, _, g| {
+    run_tables(page, |c, _, g, els| {
         if !large(g) {
             return None;
         }
@@ -227,7 +225,7 @@ pub fn td_has_header(page: &Analysis) -> Outcome {
         // along the row (down the column), so each cell asks once per span.
         let mut row_any = vec![vec![false; w]; h];
         let mut col_any = vec![vec![false; w]; h];
-        let content: Vec<bool> = g.cells.iter().enumerate().map(|(i, cell)| (g.is_row_header(i) || g.is_col_header(i)) && has_content(c, cell.el)).collect();
+        let content: Vec<bool> = els.iter().enumerate().map(|(i, el)| (g.is_row_header(i) || g.is_col_header(i)) && has_content(c, *el)).collect();
         for y in 0..h {
             for x in 0..w {
                 let s = g.at(y, x);
@@ -237,8 +235,8 @@ pub fn td_has_header(page: &Analysis) -> Outcome {
                 col_any[y][x] = ch || (y > 0 && col_any[y - 1][x]);
             }
         }
-        for cell in &g.cells {
-            let e = cell.el;
+        for (cell, e) in g.cells.iter().zip(els) {
+            let e = *e;
             // axe's isDataCell (its emptiness test is implied by has_content).
             let data_cell = match explicit_role(e) {
                 Some(r) => matches!(r, "cell" | "gridcell"),
@@ -278,17 +276,17 @@ pub const TD_HAS_HEADER: Rule = Rule {
 };
 
 pub fn th_has_data_cells(page: &Analysis) -> Outcome {
-    run_tables(page, |c, _, g| {
+    run_tables(page, |c, _, g, els| {
         let (h, w) = (g.slots.len(), g.width);
         let mut reffed: HashSet<&str> = HashSet::new();
-        for cell in &g.cells {
+        for el in els {
             for a in ["headers", "aria-labelledby"] {
-                reffed.extend(attr(cell.el, a).unwrap_or("").split_ascii_whitespace());
+                reffed.extend(attr(*el, a).unwrap_or("").split_ascii_whitespace());
             }
         }
         // A slot that names its headers by row and column: a cell that is
         // not that kind of header and has no resolving headers attribute.
-        let by_position: Vec<bool> = g.cells.iter().map(|cell| table_grid::resolving_headers(c, cell.el).is_empty()).collect();
+        let by_position: Vec<bool> = els.iter().map(|el| table_grid::resolving_headers(c, *el).is_empty()).collect();
         // Per slot: a good cell in the unbroken run below (right), axe's
         // `traverse` stopping at the first empty slot.
         let mut below = vec![vec![false; w]; h + 1];
@@ -303,8 +301,8 @@ pub fn th_has_data_cells(page: &Analysis) -> Outcome {
                 right[y][x] = g.at(y, x + 1).is_some_and(|i| (!g.is_row_header(i) && by_position[i]) || right[y][x + 1]);
             }
         }
-        for (i, cell) in g.cells.iter().enumerate() {
-            let e = cell.el;
+        for (i, (cell, e)) in g.cells.iter().zip(els).enumerate() {
+            let e = *e;
             let header = cell.th || matches!(explicit_role(e), Some("rowheader" | "columnheader"));
             if !header || !has_visible_text(c, e) || e.value().id().is_some_and(|id| reffed.contains(id)) {
                 continue;
@@ -334,7 +332,7 @@ pub const TH_HAS_DATA_CELLS: Rule = Rule {
 };
 
 pub fn table_fake_caption(page: &Analysis) -> Outcome {
-    run_tables(page, |_, _, g| {
+    run_tables(page, |_, _, g, _| {
         let first: Vec<Option<usize>> = g.slots.first().cloned().unwrap_or_default();
         let defined = first.iter().filter(|s| s.is_some()).count();
         if g.slots.len() <= 1 || defined <= 1 || g.rows <= 1 {

@@ -237,7 +237,7 @@ fn stylesheet_rotations(css: &str, out: &mut Vec<Rotation>) {
 /// level of `@media` is entered; other blocks are skipped by the tokenizer
 /// without recursion. False when the sheet holds rules not visited (an
 /// `@import`, `@supports`, `@layer`, … or nested `@media`).
-fn style_rules(css: &str, f: &mut dyn FnMut(Option<&str>, &str, &str)) -> bool {
+pub(super) fn style_rules(css: &str, f: &mut dyn FnMut(Option<&str>, &str, &str)) -> bool {
     let mut p = cssparser::Parser::new(css);
     let mut complete = true;
     walk_rules(&mut p, None, f, &mut complete);

@@ -10,6 +10,7 @@ use ego_tree::NodeId;
 use scraper::{ElementRef, Html};
 use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::HashMap;
+use std::any::{Any, TypeId};
 use std::rc::Rc;
 
 /// Child → (1-based rank among same-name siblings, how many share the name).
@@ -27,6 +28,8 @@ pub struct Analysis<'p> {
     line_index: OnceCell<HashMap<NodeId, u32>>,
     sibling_ranks: RefCell<HashMap<NodeId, Rc<SiblingRanks>>>,
     element_index: OnceCell<PageIndex>,
+    /// Per-page structures rule families derive once (see [`Analysis::memo`]).
+    memos: RefCell<Vec<(TypeId, Rc<dyn Any>)>>,
 }
 
 impl<'p> std::ops::Deref for Analysis<'p> {
@@ -46,6 +49,7 @@ impl<'p> Analysis<'p> {
             line_index: OnceCell::new(),
             sibling_ranks: RefCell::default(),
             element_index: OnceCell::new(),
+            memos: RefCell::default(),
         }
     }
 
@@ -96,6 +100,23 @@ impl<'p> Analysis<'p> {
         Some(self.element_index.get_or_init(|| PageIndex::build(html, self.role_of)))
     }
 
+    /// A structure a rule family derives from the page (one value per type),
+    /// built by `build` the first time any rule asks for it and shared by
+    /// the rest: the DOM layer does not know the families' types, so it holds
+    /// them by type. Reading it counts as reading the document.
+    pub fn memo<T: 'static>(&self, build: impl FnOnce() -> T) -> Rc<T> {
+        self.document_read.set(true);
+        let id = TypeId::of::<T>();
+        let found = self.memos.borrow().iter().find(|(t, _)| *t == id).map(|(_, v)| v.clone());
+        if let Some(v) = found.and_then(|v| v.downcast::<T>().ok()) {
+            return v;
+        }
+        // Built with no borrow held, so `build` may ask for other memos.
+        let v = Rc::new(build());
+        self.memos.borrow_mut().push((id, v.clone()));
+        v
+    }
+
     /// The ranks of `parent`'s children (see [`SiblingRanks`]), computed by
     /// `compute` the first time they are asked for.
     pub fn sibling_ranks(&self, parent: NodeId, compute: impl FnOnce() -> SiblingRanks) -> Rc<SiblingRanks> {
@@ -126,6 +147,26 @@ mod tests {
         for e in doc.root_element().descendants().filter_map(scraper::ElementRef::wrap) {
             assert_eq!(super::super::source_line(&Analysis::new(&page, no_roles), e), Analysis::new(&page, no_roles).line_index().get(&e.id()).copied(), "{}", e.value().name());
         }
+    }
+
+    /// A memo is built once per type and page, shared by later askers, and
+    /// a build may ask for another type's memo; asking marks the document read.
+    #[test]
+    fn memo_builds_once_per_type() {
+        let page = Page::html_at("https://example.com/", &[], "<p>x</p>");
+        let a = Analysis::new(&page, no_roles);
+        let builds = Cell::new(0);
+        let first = a.memo(|| {
+            builds.set(builds.get() + 1);
+            *a.memo(|| 7u8) as u32 + 1
+        });
+        assert!(a.take_document_read());
+        let again = a.memo(|| -> u32 {
+            builds.set(builds.get() + 1);
+            0
+        });
+        assert_eq!((*first, *again, *a.memo(|| 0u8), builds.get()), (8, 8, 7, 1));
+        assert!(Rc::ptr_eq(&first, &again));
     }
 
     /// `dom::select_named` finds what selecting by the bare tag name finds.
