@@ -229,6 +229,11 @@ use super::scroll_box::{self, Inh, Sheet, BUFFER};
 /// walked for at most one scrolling box; past this the rest need review).
 const SCROLL_VISITS: usize = 400_000;
 
+/// Scrolling boxes estimated per page: real pages have a handful, each costs
+/// a cascade and an estimate (~2.4 µs natively), so a flood of them past this
+/// makes the page need review instead.
+const MAX_SCROLL_BOXES: usize = 2_000;
+
 /// axe's `isComboboxPopup`: a popup role whose nearest ancestor with a role
 /// is a combobox, or that a combobox owns or controls.
 fn combobox_popup(ctx: &Ctx, el: ElementRef) -> bool {
@@ -294,6 +299,8 @@ pub fn scrollable_region_focusable(page: &Analysis) -> Outcome {
     let mut budget = SCROLL_VISITS;
     let mut applicable = false;
     let (mut fails, mut reviews) = (Vec::new(), Vec::new());
+    let mut boxes = 0usize;
+    let mut too_many = false;
     for el in candidates {
         if sheet.truncated() {
             break;
@@ -328,6 +335,11 @@ pub fn scrollable_region_focusable(page: &Analysis) -> Outcome {
         if !(judge_x || judge_y) {
             continue;
         }
+        boxes += 1;
+        if boxes > MAX_SCROLL_BOXES {
+            too_many = true;
+            break;
+        }
         // The content box: the given size, less padding when it includes it.
         let border_box = d.get("box-sizing") == Some("border-box");
         let inner = |v: Option<f32>, sides: [&str; 2]| match (v, border_box) {
@@ -358,7 +370,8 @@ pub fn scrollable_region_focusable(page: &Analysis) -> Outcome {
         }
     }
     // Rules past the sheet's limits could make more boxes scroll: a person checks the page.
-    if sheet.truncated() {
+    // So could the boxes past the per-page limit.
+    if sheet.truncated() || too_many {
         applicable = true;
         reviews.push(root(&ctx));
     }
@@ -474,6 +487,13 @@ mod tests {
 
     /// Past the sheet's limits (selectors kept, selector tests) the page
     /// needs review instead of passing boxes the dropped rules would make scroll.
+    #[test]
+    fn scrollable_region_box_limit_needs_review() {
+        // Past the limit the boxes found so far keep their outcome and the page needs review.
+        let boxes = r#"<div style="overflow:auto;height:40px;width:300px">x</div>"#.repeat(super::MAX_SCROLL_BOXES + 1);
+        assert_eq!(srf(&format!("<p>x</p>{boxes}")), "review");
+    }
+
     #[test]
     fn scrollable_region_sheet_limits_need_review() {
         let rules = |n: usize| (0..n).map(|i| format!(".c{i} div {{ overflow: auto; height: 10px }}")).collect::<String>();
