@@ -144,29 +144,22 @@ fn measure(html: &str, headers: &[(String, String)], reps: usize) -> Measure {
             // One shared context, as in a scan: the element index is built by
             // the first rule that needs it.
             let a = rules::analysis(&page);
-            let mut per: Vec<(f64, &str)> = rules::all()
-                .iter()
-                .map(|rule| {
-                    let t = Instant::now();
-                    std::hint::black_box((rule.check)(&a));
-                    (t.elapsed().as_secs_f64() * 1e3, rule.id)
-                })
-                .collect();
-            per.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
-            let top: Vec<String> = per.iter().take(6).map(|(ms, id)| format!("{id} {ms:.1}")).collect();
-            println!("    slowest: {}", top.join(", "));
+            // Each rule's time over the shared context, slowest first.
+            let slowest = |n: usize| {
+                let mut per: Vec<(f64, &str)> = rules::all()
+                    .iter()
+                    .map(|rule| {
+                        let t = Instant::now();
+                        std::hint::black_box((rule.check)(&a));
+                        (t.elapsed().as_secs_f64() * 1e3, rule.id)
+                    })
+                    .collect();
+                per.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
+                per.iter().take(n).map(|(ms, id)| format!("{id} {ms:.1}")).collect::<Vec<_>>().join(", ")
+            };
+            println!("    slowest: {}", slowest(6));
             // Again with every shared cache built: what each rule costs by itself.
-            let mut warm: Vec<(f64, &str)> = rules::all()
-                .iter()
-                .map(|rule| {
-                    let t = Instant::now();
-                    std::hint::black_box((rule.check)(&a));
-                    (t.elapsed().as_secs_f64() * 1e3, rule.id)
-                })
-                .collect();
-            warm.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
-            let top: Vec<String> = warm.iter().take(8).map(|(ms, id)| format!("{id} {ms:.1}")).collect();
-            println!("    slowest, caches built: {}", top.join(", "));
+            println!("    slowest, caches built: {}", slowest(8));
         }
     }
     Measure { parse: median(&mut p), rules: median(&mut r), limits, elements, nesting_work }

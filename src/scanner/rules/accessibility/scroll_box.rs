@@ -78,16 +78,7 @@ impl Inh {
         n.lo *= flo;
         n.hi *= fhi;
         if let Some(v) = d.get("font-size") {
-            let kw = match v {
-                "xx-small" => Some(9.0),
-                "x-small" => Some(10.0),
-                "small" => Some(13.0),
-                "medium" => Some(16.0),
-                "large" => Some(18.0),
-                "x-large" => Some(24.0),
-                "xx-large" => Some(32.0),
-                _ => None,
-            };
+            let kw = super::spacing::absolute_font_size(v).map(|k| k as f32);
             let pct = v.strip_suffix('%').and_then(|p| num(p.trim())).map(|p| p / 100.0);
             match (kw, pct, px(v, 1.0), v.ends_with("rem")) {
                 (Some(k), _, _, _) => (n.lo, n.hi) = (k, k),

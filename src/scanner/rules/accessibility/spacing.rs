@@ -129,6 +129,21 @@ fn parse_value(prop: Prop, v: &str, font_px: f64) -> Option<Value> {
 /// Font sizes `<style>` rules set by element name: name → (value, important).
 pub type SheetFonts = std::collections::HashMap<String, (String, bool)>;
 
+/// CSS's absolute-size keywords in px, as browsers map them at a 16px default.
+pub(super) fn absolute_font_size(v: &str) -> Option<f64> {
+    match v {
+        "xx-small" => Some(9.0),
+        "x-small" => Some(10.0),
+        "small" => Some(13.0),
+        "medium" => Some(16.0),
+        "large" => Some(18.0),
+        "x-large" => Some(24.0),
+        "xx-large" => Some(32.0),
+        "xxx-large" => Some(48.0),
+        _ => None,
+    }
+}
+
 fn font_size(el: ElementRef, parent_px: f64, sheet: Option<&SheetFonts>) -> f64 {
     let inline = el.value().attr_of("style").and_then(|s| declared(s, "font-size"));
     let ruled = sheet.and_then(|m| m.get(el.value().name()));
@@ -139,19 +154,11 @@ fn font_size(el: ElementRef, parent_px: f64, sheet: Option<&SheetFonts>) -> f64 
         (None, Some((r, _))) => r.clone(),
         (None, None) => return parent_px,
     };
-    let kw = match v.as_str() {
-        "xx-small" => Some(9.0),
-        "x-small" => Some(10.0),
-        "small" => Some(13.0),
-        "medium" => Some(16.0),
-        "large" => Some(18.0),
-        "x-large" => Some(24.0),
-        "xx-large" => Some(32.0),
-        "xxx-large" => Some(48.0),
+    let kw = absolute_font_size(&v).or(match v.as_str() {
         "smaller" => Some(parent_px / 1.2),
         "larger" => Some(parent_px * 1.2),
         _ => None,
-    };
+    });
     if let Some(k) = kw {
         return k;
     }
