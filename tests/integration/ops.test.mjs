@@ -29,6 +29,7 @@ describe('schedules API', () => {
   let id;
 
   test('create: 201, masked URL, next_run_at in the future', async () => {
+    const sent = Date.now();
     const r = await w.api('POST', `${t.base}/schedules`, { key: t.key, body: { url: 'https://user:pw@shop.krafter-fixture.com/private?token=s3cret', cadence: 'daily', hour: 3, minute: 30, name: 'nightly' } });
     assert.equal(r.status, 201, r.text);
     const d = r.json.data;
@@ -38,7 +39,7 @@ describe('schedules API', () => {
     assert.ok(!r.text.includes('s3cret') && !r.text.includes('private') && !r.text.includes('pw@'));
     assert.deepEqual([d.cadence, d.hour, d.minute, d.enabled, d.name, d.trigger], ['daily', 3, 30, true, 'nightly', 'scheduled']);
     assert.match(d.next_run_at, /T03:30:00Z$/);
-    assert.ok(Date.parse(d.next_run_at) > Date.now());
+    assert.ok(Date.parse(d.next_run_at) > sent);
     assert.equal(d.last_run_at, null);
     assert.equal(d.last_scan_id, null);
   });
@@ -77,6 +78,9 @@ describe('the cron', () => {
     const t = tenant();
     const s = (await w.api('POST', `${t.base}/schedules`, { key: t.key, body: { url: 'https://due.krafter-fixture.com/', cadence: 'hourly', minute: 5 } })).json.data;
     makeDue(s.id);
+    // Slots are compared with the time the cron fired: an hourly slot may be
+    // seconds away then and already past by the time the test reads it.
+    const fired = Date.now();
     const statuses = await Promise.all([w.cron(MINUTE_CRON), w.cron(MINUTE_CRON), w.cron(MINUTE_CRON)]);
     assert.deepEqual(statuses, [200, 200, 200]);
     const pages = await w.settleSchedules(t.org);
@@ -86,7 +90,7 @@ describe('the cron', () => {
     assert.equal(scans[0].schedule_id, s.id);
     const after = (await w.api('GET', `${t.base}/schedules/${s.id}`, { key: t.key })).json.data;
     assert.equal(after.last_scan_id, scans[0].id);
-    assert.ok(Date.parse(after.next_run_at) > Date.now());
+    assert.ok(Date.parse(after.next_run_at) > fired && Date.parse(after.next_run_at) <= fired + 3_600_000, after.next_run_at);
     assert.match(after.next_run_at, /:05:00Z$/);
     const done = await w.waitForScan(t.org, 'ops', scans[0].id, t.key);
     assert.equal(done.trigger, 'scheduled');
@@ -125,8 +129,9 @@ describe('the cron', () => {
     assert.deepEqual(w.jsonLogs().filter((l) => l.type === 'schedules' && l.org === t.org), [], 'nothing due: no page for this org');
     assert.deepEqual(scheduledScans(t.org), []);
     // Re-enabling starts from the next future slot (no catch-up for the time off).
+    const sent = Date.now();
     const on = (await w.api('PATCH', `${t.base}/schedules/${off.id}`, { key: t.key, body: { enabled: true } })).json.data;
-    assert.ok(Date.parse(on.next_run_at) > Date.now());
+    assert.ok(Date.parse(on.next_run_at) > sent);
   });
 
   test('a per-org hourly cap protects the queue; scheduled scans spare the strict bucket', async () => {
@@ -134,12 +139,13 @@ describe('the cron', () => {
     const ids = [];
     for (let i = 0; i < 5; i++) ids.push((await w.api('POST', `${t.base}/schedules`, { key: t.key, body: { url: `https://cap${i}.krafter-fixture.com/`, cadence: 'hourly' } })).json.data.id);
     ids.forEach((id) => makeDue(id));
+    const fired = Date.now();
     await w.cron(MINUTE_CRON);
     const pages = await w.settleSchedules(t.org);
     assert.deepEqual(pages.map((p) => [p.due, p.created, p.skipped_over_cap]), [[5, 3, 2]]);
     assert.equal(scheduledScans(t.org).length, 3, 'SCHEDULED_SCANS_PER_HOUR=3 in this Worker');
     const rows = w.query(`SELECT next_run_at FROM schedules WHERE org_id = '${t.org}'`);
-    assert.ok(rows.every((r) => r.next_run_at > Date.now()), 'skipped slots move on too');
+    assert.ok(rows.every((r) => r.next_run_at > fired && r.next_run_at <= fired + 3_600_000), `skipped slots move on too: ${JSON.stringify(rows)}`);
     const r = await w.api('POST', `${t.base}/scans/run`, { key: t.key, body: { url: 'https://x.krafter-fixture.com/' } });
     assert.equal(r.status, 202);
     assert.equal(r.headers.get('x-ratelimit-remaining'), '29');

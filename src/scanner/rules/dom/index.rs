@@ -90,8 +90,6 @@ pub struct PageIndex {
     pub complete: bool,
     /// Start-tag lines by lower-case tag name (see [`PageIndex::start_tag_lines`]).
     tag_lines: OnceCell<(NameMap, NameMap)>,
-    /// `dom::source_line` per position (0: unknown).
-    dom_lines: OnceCell<Vec<u32>>,
     /// Per position: how many element levels its subtree goes down (0: no
     /// element children), built on first use.
     heights: OnceCell<Vec<u32>>,
@@ -144,7 +142,6 @@ impl PageIndex {
             by_role: OnceCell::new(),
             complete: false,
             tag_lines: OnceCell::new(),
-            dom_lines: OnceCell::new(),
             heights: OnceCell::new(),
             aria_positions: OnceCell::new(),
         };
@@ -455,24 +452,14 @@ impl PageIndex {
         self.a_names.contains(name)
     }
 
-    /// [`crate::scanner::rules::dom::source_line`] of the element at position `p`: the
-    /// n-th `name` element in document order is the n-th `<name` start tag
-    /// outside comments. Built once per page (`body` is always the page's own).
-    pub fn dom_source_line(&self, body: &str, p: u32) -> Option<u32> {
-        let lines = self.dom_lines.get_or_init(|| {
-            let starts = self.dom_tag_lines(body);
-            let mut lines = vec![0u32; self.elements.len()];
-            for (name, positions) in self.by_name.iter() {
-                let Some(found) = starts.get(name) else { continue };
-                for (p, l) in positions.iter().zip(found) {
-                    if let Some(slot) = lines.get_mut(*p as usize) {
-                        *slot = *l;
-                    }
-                }
-            }
-            lines
-        });
-        lines.get(p as usize).copied().filter(|l| *l > 0)
+    /// [`crate::scanner::rules::dom::source_line`] of the element at position `p`
+    /// named `name`: the n-th `name` element in document order is the n-th
+    /// `<name` start tag outside comments. The rank is a binary search of the
+    /// name's positions, so no per-element table is built for the few
+    /// elements whose line is asked (`body` is always the page's own).
+    pub fn dom_source_line(&self, body: &str, p: u32, name: &str) -> Option<u32> {
+        let rank = self.named(name).binary_search(&p).ok()?;
+        self.dom_tag_lines(body).get(name)?.get(rank).copied().filter(|l| *l > 0)
     }
 
     /// For every tag name of `[a-z0-9-]` (compared ASCII case-insensitively),
@@ -495,7 +482,8 @@ impl PageIndex {
     fn tag_tables(&self, body: &str) -> &(NameMap, NameMap) {
         self.tag_lines.get_or_init(|| {
             let bytes = body.as_bytes();
-            let (mut all, mut dom) = (NameMap::default(), NameMap::default());
+            // One lookup per tag for both tables: (all, dom) lines per name.
+            let mut both: NameMap<(Vec<u32>, Vec<u32>)> = NameMap::default();
             let mut key = String::new();
             let (mut line, mut line_at, mut i, mut skip_until) = (1u32, 0usize, 0usize, 0usize);
             // `str::find` of a char searches word-at-a-time; `i` is always 0 or
@@ -522,19 +510,22 @@ impl PageIndex {
                             key.as_str()
                         }
                     };
-                    if for_all {
-                        all.push(name, line);
-                    }
-                    if for_dom {
-                        dom.push(name, line);
-                    }
+                    both.update(name, |(all, dom)| {
+                        if for_all {
+                            all.push(line);
+                        }
+                        if for_dom {
+                            dom.push(line);
+                        }
+                    });
                 }
                 if !in_comment && rest.starts_with(b"!--") {
                     skip_until = body.get(at..).and_then(|r| r.find("-->")).map(|e| at + e + 3).unwrap_or(bytes.len());
                 }
                 i = start;
             }
-            (all, dom)
+            // A name only one of the tables saw is left out of the other.
+            both.split(|(all, dom)| ((!all.is_empty()).then_some(all), (!dom.is_empty()).then_some(dom)))
         })
     }
 }

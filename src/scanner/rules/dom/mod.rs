@@ -245,7 +245,7 @@ pub fn source_line(page: &Analysis, el: ElementRef) -> Option<u32> {
     // The element index holds the same table by position (no NodeId hashing).
     if let (Some(ix), Some(body)) = (page.element_index(), page.source()) {
         if let Some(p) = ix.position(el.id()) {
-            return ix.dom_source_line(body, p);
+            return ix.dom_source_line(body, p, el.value().name());
         }
     }
     page.line_index().get(&el.id()).copied()
