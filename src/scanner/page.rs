@@ -6,6 +6,7 @@ use scraper::Html;
 use url::Url;
 
 pub mod budget;
+pub mod node_map;
 pub use budget::{LimitHit, Limits, LIMITS};
 
 /// One HTTP response header. Names are lower-case; repeated headers

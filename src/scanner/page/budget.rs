@@ -17,7 +17,6 @@ use scraper::Html;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::cell::{Cell, Ref, RefCell};
-use std::collections::HashMap;
 
 /// Limits no real page meets (see the README for the measurements behind
 /// them); each is checked while parsing.
@@ -330,7 +329,7 @@ struct BudgetSink {
     depth_sum: Cell<u64>,
     too_deep: Cell<bool>,
     /// Depth of each element that has been appended somewhere.
-    depth: RefCell<HashMap<ego_tree::NodeId, u32>>,
+    depth: RefCell<super::node_map::NodeMap<u32>>,
 }
 
 impl BudgetSink {
@@ -343,7 +342,7 @@ impl BudgetSink {
             chunk_max_depth: Cell::new(0),
             depth_sum: Cell::new(0),
             too_deep: Cell::new(false),
-            depth: RefCell::new(HashMap::new()),
+            depth: RefCell::new(super::node_map::NodeMap::default()),
         }
     }
 

@@ -245,6 +245,13 @@ struct UrlProps {
     file: String,
 }
 
+/// A fragment-only href that is not a route (`#!`, `#/`): `url_props` gives
+/// it the page's own parts. The URL parser drops tabs and newlines, so they
+/// are skipped before the route check.
+fn in_page_anchor(href: &str) -> bool {
+    href.trim().strip_prefix('#').is_some_and(|f| !f.trim_start_matches(['\t', '\n', '\r']).starts_with(['!', '/']))
+}
+
 fn url_props(base: &url::Url, href: &str) -> Option<UrlProps> {
     let u = base.join(href.trim()).ok()?;
     let protocol = match u.scheme() {
@@ -391,6 +398,7 @@ pub fn identical_links_same_purpose(page: &Analysis) -> Outcome {
     // every later link with that name goes to the same place.
     let mut reviews: Vec<u32> = Vec::new();
     let mut firsts: Vec<(u32, Option<Option<UrlProps>>, bool)> = Vec::new();
+    let page_props = std::cell::OnceCell::new();
     let mut run_start = 0;
     while run_start < keys.len() {
         let hash = keys[run_start].0;
@@ -410,7 +418,9 @@ pub fn identical_links_same_purpose(page: &Analysis) -> Outcome {
                         (Some(a), Some(b)) if a == b => true,
                         (Some(a), Some(b)) => {
                             let p = props.get_or_insert_with(|| url_props(base, a));
-                            p.is_some() && *p == url_props(base, b)
+                            // An in-page anchor is the page itself: its parts are
+                            // computed once, not parsed again for every such link.
+                            p.is_some() && if in_page_anchor(b) { p == page_props.get_or_init(|| url_props(base, "#")) } else { *p == url_props(base, b) }
                         }
                         _ => false,
                     };
@@ -471,5 +481,23 @@ mod tests {
     #[test]
     fn pass_and_fail_cases() {
         super::super::tests::pass_and_fail(RULES, CASES);
+    }
+
+    /// Every href taken as an in-page anchor has the page's own URL parts,
+    /// and routes and other references are not taken for one.
+    #[test]
+    fn in_page_anchors_have_the_pages_parts() {
+        use super::{in_page_anchor, url_props};
+        let base = url::Url::parse("https://example.com/docs/index.html?b=2&a=1#top").unwrap();
+        let page = url_props(&base, "#");
+        assert!(page.is_some());
+        for h in ["#", "#r1", " #more ", "#\tx", "#x!", "#?q=1"] {
+            assert!(in_page_anchor(h), "{h:?}");
+            assert!(url_props(&base, h) == page, "{h:?}");
+        }
+        for h in ["#!/r", "#/r", "#\n/r", "#\t!r", "?b=2&a=1", "/docs/", "x#y", ""] {
+            assert!(!in_page_anchor(h), "{h:?}");
+        }
+        assert!(url_props(&base, "#/r") != page && url_props(&base, "#\n/r") != page);
     }
 }

@@ -482,14 +482,10 @@ impl PageIndex {
     fn tag_tables(&self, body: &str) -> &(NameMap, NameMap) {
         self.tag_lines.get_or_init(|| {
             let bytes = body.as_bytes();
-            // One lookup per tag for both tables: (all, dom) lines per name.
-            let mut both: NameMap<(Vec<u32>, Vec<u32>)> = NameMap::default();
+            let (mut all, mut dom) = (NameMap::default(), NameMap::default());
             let mut key = String::new();
-            let (mut line, mut line_at, mut i, mut skip_until) = (1u32, 0usize, 0usize, 0usize);
-            // `str::find` of a char searches word-at-a-time; `i` is always 0 or
-            // just past a `<`, so it is a char boundary.
-            while let Some(off) = body.get(i..).and_then(|r| r.find('<')) {
-                let at = i + off;
+            let mut skip_until = 0usize;
+            let mut tag = |at: usize, line: u32| {
                 let start = at + 1;
                 let rest = bytes.get(start..).unwrap_or(&[]);
                 let run = rest.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'-').count();
@@ -499,8 +495,6 @@ impl PageIndex {
                 let for_all = run > 0 && boundary;
                 let for_dom = !in_comment && run > 0 && (boundary || next.is_none()) && rest.first().is_some_and(|c| c.is_ascii_alphabetic());
                 if for_all || for_dom {
-                    line += bytes.get(line_at..at).map_or(0, |b| b.iter().filter(|c| **c == b'\n').count()) as u32;
-                    line_at = at;
                     // Most tags are written in lower case: use the source bytes as the key.
                     let name = match body.get(start..start + run) {
                         Some(n) if !n.bytes().any(|c| c.is_ascii_uppercase()) => n,
@@ -510,24 +504,54 @@ impl PageIndex {
                             key.as_str()
                         }
                     };
-                    both.update(name, |(all, dom)| {
-                        if for_all {
-                            all.push(line);
-                        }
-                        if for_dom {
-                            dom.push(line);
-                        }
-                    });
+                    if for_all {
+                        all.push(name, line);
+                    }
+                    if for_dom {
+                        dom.push(name, line);
+                    }
                 }
                 if !in_comment && rest.starts_with(b"!--") {
                     skip_until = body.get(at..).and_then(|r| r.find("-->")).map(|e| at + e + 3).unwrap_or(bytes.len());
                 }
-                i = start;
+            };
+            // Eight bytes at a time: a word without `<` only adds its newlines
+            // (tags are some 20 bytes apart, so most words are skipped whole).
+            let mut line = 1u32;
+            let mut words = bytes.chunks_exact(8);
+            let mut base = 0usize;
+            for word in &mut words {
+                let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+                let newlines = bytes_equal(w, b'\n');
+                let mut opens = bytes_equal(w, b'<');
+                while opens != 0 {
+                    let bit = opens.trailing_zeros();
+                    let before = newlines & ((1u64 << bit) - 1);
+                    tag(base + (bit / 8) as usize, line + before.count_ones());
+                    opens &= opens - 1;
+                }
+                line += newlines.count_ones();
+                base += 8;
             }
-            // A name only one of the tables saw is left out of the other.
-            both.split(|(all, dom)| ((!all.is_empty()).then_some(all), (!dom.is_empty()).then_some(dom)))
+            for (k, b) in words.remainder().iter().enumerate() {
+                if *b == b'<' {
+                    tag(base + k, line);
+                }
+                if *b == b'\n' {
+                    line += 1;
+                }
+            }
+            (all, dom)
         })
     }
+}
+
+/// The high bit of every byte of `w` that equals `b`, and no other bit (no
+/// borrow crosses bytes, unlike the shorter "has zero byte" test).
+fn bytes_equal(w: u64, b: u8) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let x = w ^ (0x0101_0101_0101_0101u64 * u64::from(b));
+    !((x & LOW7).wrapping_add(LOW7) | x | LOW7)
 }
 
 fn push(m: &mut HashMap<String, Vec<u32>>, k: &str, p: u32) {

@@ -4,7 +4,10 @@ use super::*;
 /// The shared scan's comment-skipping table equals `dom::start_tag_lines`.
 #[test]
 fn dom_tag_table_matches_dom_start_tag_lines() {
+    // Tags and newlines at every offset within the eight-byte words the scan reads.
+    let offsets: String = (0..17).map(|k| format!("{}\n<p>\n\n<a\nhref=x>{}<Br>", "x".repeat(k), "\n".repeat(k % 3))).collect();
     for body in [
+        offsets.as_str(),
         "<p>a</p>\n<!-- <p>c</p>\n<div> -->\n<P\tid=x>b<br/>",
         "<!--><p>x</p>--><p>y</p><1a> <a-b>\n<x- ><p",
         "<!-- never closed <p>\n<div>",
