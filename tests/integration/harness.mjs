@@ -96,9 +96,21 @@ export class Worker {
     }
   }
 
+  /**
+   * One statement against the local D1. The running Worker holds the same
+   * SQLite file, so a write of ours can meet its lock (SQLITE_BUSY: the
+   * statement did not run); it is tried again, a few times, after a pause.
+   */
   query(text) {
-    const out = this.wrangler(['d1', 'execute', 'DB', '--local', '-c', API_CONFIG, '--persist-to', this.persist, '--json', '--command', text]);
-    return JSON.parse(out)[0]?.results ?? [];
+    const args = ['d1', 'execute', 'DB', '--local', '-c', API_CONFIG, '--persist-to', this.persist, '--json', '--command', text];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return JSON.parse(this.wrangler(args))[0]?.results ?? [];
+      } catch (e) {
+        if (attempt >= 10 || !/SQLITE_BUSY|database is locked/.test(String(e?.message))) throw e;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200 * attempt);
+      }
+    }
   }
 
   /**
