@@ -18,5 +18,9 @@ export CARGO_PROFILE_RELEASE_OPT_LEVEL=z
 OPT=()
 if [ "${AUDIT_NO_OPT:-}" = 1 ]; then OPT=(--no-opt); fi
 "$TOOLS/worker-build-$WORKER_VERSION/bin/worker-build" --release "${OPT[@]}"
+# worker-build keeps the wasm "name" section (function names for stack
+# traces): 122 KB of the 1 MiB gzipped budget. The deployed module drops it;
+# the unstripped module stays in build/symbols/ to symbolise a trace offline.
+node scripts/strip-names.mjs
 # The dashboard's static assets (build/assets, wrangler.api.toml [assets]).
 node scripts/build-dashboard.mjs
