@@ -1,6 +1,6 @@
 //! The ACT implementation report's totals (see `examples/act_report.rs`,
 //! `docs/act-report.md`), with floors: the number of complete approved ACT
-//! rules may only go up, the number of inconsistent ones only down.
+//! rules may only go up, the number of inconsistent and untested ones only down.
 #[path = "act_grading/mod.rs"]
 mod act_grading;
 use act_grading::Consistency;
@@ -9,6 +9,8 @@ use act_grading::Consistency;
 const COMPLETE_FLOOR: usize = 31;
 /// Lowered as false positives are fixed; never raised.
 const INCONSISTENT_CEILING: usize = 0;
+/// Lowered as rules get a procedure (the contrast rules made two partial); never raised.
+const UNTESTED_CEILING: usize = 4;
 
 #[test]
 fn act_report_totals() {
@@ -29,4 +31,5 @@ fn act_report_totals() {
     }
     assert!(n(Consistency::Complete) >= COMPLETE_FLOOR, "complete approved ACT rules fell below {COMPLETE_FLOOR}");
     assert!(n(Consistency::Inconsistent) <= INCONSISTENT_CEILING, "inconsistent approved ACT rules rose above {INCONSISTENT_CEILING}");
+    assert!(n(Consistency::Untested) <= UNTESTED_CEILING, "untested approved ACT rules rose above {UNTESTED_CEILING}");
 }

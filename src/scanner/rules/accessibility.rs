@@ -30,17 +30,21 @@
 //! [`visual`] (zoom, text spacing), [`headings`], [`landmarks`] (landmarks,
 //! bypass, skip links), [`lists`], [`tables`], [`keyboard`] (tab order, access
 //! keys, focusable content hidden or nested), [`media`] (captions, moving
-//! text), [`aria_attributes`], [`aria_roles`]. [`common`] is what every family
+//! text), [`aria_attributes`], [`aria_roles`], [`contrast`] (text colour
+//! against what is behind it). [`common`] is what every family
 //! uses (the per-element runner). Shared knowledge lives in its own modules:
 //! [`aria`] (WAI-ARIA roles and attributes, implicit roles), [`html_aria`]
 //! (ARIA in HTML: roles each element may take), [`names`] (accname),
 //! [`ctx`] (the per-check context), [`autocomplete`] (HTML autofill tokens),
 //! [`spacing`] (WCAG 1.4.12 thresholds), [`label_in_name`] (ACT label-in-name
-//! comparison), [`lang`] (language tags).
+//! comparison), [`lang`] (language tags), [`style_sheet`] (the page's
+//! `<style>` rules, cascaded), [`colour`] (CSS colours, backgrounds,
+//! compositing, WCAG contrast), [`text_colours`] (what each text is painted
+//! in and stands on).
 //!
 //! Adding a rule touches its family file only: the check, the record, its
 //! entry in the family's `RULES` with the next free catalogue position, and
-//! its cases. (A new family file is also added to [`RULES`] below.)
+//! its cases. (A new family file is also added to [`FAMILIES`] below.)
 //!
 //! # Priority inputs (see `scoring::priority_score`)
 //! - **impact** follows axe's impact: critical 90, serious 70, moderate 50,
@@ -97,9 +101,12 @@ pub mod landmarks;
 pub mod language;
 pub mod lists;
 pub mod media;
+pub mod colour;
+pub mod contrast;
 pub mod scroll_box;
 pub mod style_sheet;
 pub mod table_grid;
+pub mod text_colours;
 pub mod tables;
 pub mod visual;
 
@@ -111,27 +118,30 @@ mod tests;
 /// run, SARIF rules), docs/rules.md and the rule dump show, so it does not
 /// follow the files: moving a rule between families changes nothing.
 pub static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
-    let mut all: Vec<(u16, Rule)> = [
-        images::RULES,
-        control_names::RULES,
-        aria_names::RULES,
-        forms::RULES,
-        language::RULES,
-        document::RULES,
-        visual::RULES,
-        headings::RULES,
-        landmarks::RULES,
-        lists::RULES,
-        tables::RULES,
-        keyboard::RULES,
-        media::RULES,
-        aria_attributes::RULES,
-        aria_roles::RULES,
-    ]
-    .concat();
+    let mut all: Vec<(u16, Rule)> = FAMILIES.concat();
     all.sort_by_key(|(position, _)| *position);
     all.into_iter().map(|(_, rule)| rule).collect()
 });
+
+/// Every family's rules with their catalogue positions (a new family file is added here).
+const FAMILIES: &[&[(u16, Rule)]] = &[
+    images::RULES,
+    control_names::RULES,
+    aria_names::RULES,
+    forms::RULES,
+    language::RULES,
+    document::RULES,
+    visual::RULES,
+    headings::RULES,
+    landmarks::RULES,
+    lists::RULES,
+    tables::RULES,
+    keyboard::RULES,
+    media::RULES,
+    aria_attributes::RULES,
+    aria_roles::RULES,
+    contrast::RULES,
+];
 
 /// axe's impact as the priority input `impact`.
 pub const CRITICAL: u8 = 90;

@@ -48,6 +48,9 @@ pub struct Sheet {
     /// Rules by their subject's key: `#id`, `.class` or tag name (lower case).
     by_id: HashMap<String, Vec<u32>>,
     by_class: HashMap<String, Vec<u32>>,
+    /// A Bloom filter of the class keys: most classes on a page key no rule,
+    /// and this turns them away without hashing them for the map.
+    class_bloom: Vec<u64>,
     by_tag: HashMap<String, Vec<u32>>,
     any: Vec<u32>,
     /// Keys of the rules that set overflow (and whether one matches any subject).
@@ -62,6 +65,8 @@ pub struct Sheet {
     /// [`MAX_MATCHES`]: what they would have matched is not known.
     pub truncated: bool,
     matches_left: std::cell::Cell<usize>,
+    /// The properties this sheet keeps (rules setting none of them are dropped).
+    keep: Option<fn(&str) -> bool>,
 }
 
 /// Selectors kept from a page's `<style>` rules (real pages keep a few
@@ -69,6 +74,17 @@ pub struct Sheet {
 /// thousands of rules with one subject cannot make each element cost them all.
 pub const MAX_RULES: usize = 2048;
 pub const MAX_MATCHES: usize = 100_000;
+
+/// The class Bloom filter's size in 64-bit words (4096 bits: the rule cap's
+/// 2 048 class keys fill under half of it).
+const BLOOM_WORDS: usize = 64;
+
+/// A class name's bit in the Bloom filter (FNV-1a: cheap on short names;
+/// a collision only costs one real map lookup).
+fn bloom_bit(class: &str) -> usize {
+    let h = class.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3));
+    (h % (BLOOM_WORDS as u64 * 64)) as usize
+}
 
 /// Specificity of a selector from its text: ids, then classes, attributes
 /// and pseudo-classes, then type names (functional pseudo-classes counted as one).
@@ -148,9 +164,19 @@ fn selector_parts(s: &str) -> Vec<&str> {
     out
 }
 
+fn layout(p: &str) -> bool {
+    !harmless(p)
+}
+
 impl Sheet {
+    /// The rules that set what layout estimates read (anything but harmless properties).
     pub fn read(ctx: &Ctx) -> Sheet {
-        let mut sheet = Sheet { complete: true, matches_left: std::cell::Cell::new(MAX_MATCHES), ..Default::default() };
+        Sheet::read_with(ctx, layout)
+    }
+
+    /// The rules that set a property `keep` accepts (and only those declarations).
+    pub fn read_with(ctx: &Ctx, keep: fn(&str) -> bool) -> Sheet {
+        let mut sheet = Sheet { complete: true, matches_left: std::cell::Cell::new(MAX_MATCHES), keep: Some(keep), ..Default::default() };
         let linked = ctx.candidates(Candidates::Named(&["link"])).into_iter().any(|l| {
             attr(l, "rel").is_some_and(|r| r.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case("stylesheet")))
         });
@@ -163,7 +189,7 @@ impl Sheet {
             let text: String = s.text().collect();
             let mut complete = true;
             let read_all = super::visual::style_rules(&text, &mut |media, selector, body| {
-                let decls: Vec<Declaration> = css::declarations(body).into_iter().filter(|d| !harmless(&d.name)).collect();
+                let decls: Vec<Declaration> = css::declarations(body).into_iter().filter(|d| keep(&d.name)).collect();
                 if decls.is_empty() {
                     return;
                 }
@@ -186,6 +212,15 @@ impl Sheet {
                         continue;
                     };
                     let i = sheet.rules.len() as u32;
+                    if let Some(class) = subject_key(part).as_deref().and_then(|k| k.strip_prefix('.')) {
+                        let bit = bloom_bit(class);
+                        if sheet.class_bloom.is_empty() {
+                            sheet.class_bloom = vec![0; BLOOM_WORDS];
+                        }
+                        if let Some(w) = sheet.class_bloom.get_mut(bit / 64) {
+                            *w |= 1 << (bit % 64);
+                        }
+                    }
                     sheet.rules.push(SheetRule { sel, spec: specificity(part), decls: decls.clone() });
                     sheet.sets_overflow |= overflow;
                     match subject_key(part) {
@@ -212,6 +247,24 @@ impl Sheet {
         sheet
     }
 
+    /// Whether a rule may be keyed by this class (false: certainly none).
+    fn may_key(&self, class: &str) -> bool {
+        let bit = bloom_bit(class);
+        self.class_bloom.get(bit / 64).is_some_and(|w| w & (1 << (bit % 64)) != 0)
+    }
+
+    /// Whether any declaration could apply to `el` (an inline style, or a
+    /// rule keyed by its tag, id or a class, or by none): false lets a
+    /// caller skip [`Sheet::cascade`].
+    pub fn may_apply(&self, el: ElementRef) -> bool {
+        let v = el.value();
+        v.attr_of("style").is_some()
+            || !self.any.is_empty()
+            || (!self.by_tag.is_empty() && self.by_tag.contains_key(v.name()))
+            || (!self.by_id.is_empty() && v.id().is_some_and(|id| self.by_id.contains_key(id)))
+            || (!self.by_class.is_empty() && v.attr_of("class").unwrap_or("").split_ascii_whitespace().any(|c| self.may_key(c)))
+    }
+
     /// Rules were dropped or matching stopped (see [`Sheet::truncated`]).
     pub fn truncated(&self) -> bool {
         self.truncated || self.matches_left.get() == 0
@@ -228,32 +281,45 @@ impl Sheet {
         self.overflow_keys.contains(v.name()) || v.id().is_some_and(|id| key("#", id)) || v.classes().any(|c| key(".", c))
     }
 
-    /// The declared values (cascade of the sheet and the inline style) of
-    /// `el`, and whether something the estimate does not model applies.
-    pub fn declared(&self, el: ElementRef) -> Declared {
+    /// Visits the declarations that apply to `el`, the sheet's matching
+    /// rules and its inline style (only the properties the sheet keeps),
+    /// lowest precedence first: importance, then inline over rules, then
+    /// specificity, then order; with whether it is the inline style's.
+    /// False when selector matching ran out, so more may apply than was visited.
+    pub fn cascade(&self, el: ElementRef, visit: &mut dyn FnMut(&Declaration, bool)) -> bool {
         let v = el.value();
         if self.matches_left.get() == 0 {
-            return Declared { unknown: true, ..Default::default() };
+            return false;
         }
         let mut hits: Vec<u32> = Vec::new();
-        hits.extend(self.by_tag.get(v.name()).into_iter().flatten());
-        if let Some(id) = v.id() {
+        if !self.by_tag.is_empty() {
+            hits.extend(self.by_tag.get(v.name()).into_iter().flatten());
+        }
+        if let (Some(id), false) = (v.id(), self.by_id.is_empty()) {
             hits.extend(self.by_id.get(id).into_iter().flatten());
         }
-        for c in v.classes() {
-            hits.extend(self.by_class.get(c).into_iter().flatten());
+        if !self.by_class.is_empty() {
+            // The attribute's words, as scraper splits them (without interning each as `classes()` does).
+            for c in v.attr_of("class").unwrap_or("").split_ascii_whitespace() {
+                if self.may_key(c) {
+                    hits.extend(self.by_class.get(c).into_iter().flatten());
+                }
+            }
         }
         hits.extend(&self.any);
+        let style = v.attr_of("style");
+        if hits.is_empty() && style.is_none() {
+            return true;
+        }
         hits.sort_unstable();
         hits.dedup();
-        let mut out_unknown = false;
-        // (important, inline, specificity, order) decides; inline style last.
+        let mut complete = true;
         let mut ranked: Vec<(Rank, &Declaration)> = Vec::new();
         for i in hits {
             if let Some(r) = self.rules.get(i as usize) {
                 let left = self.matches_left.get();
                 if left == 0 {
-                    out_unknown = true;
+                    complete = false;
                     break;
                 }
                 self.matches_left.set(left - 1);
@@ -262,14 +328,25 @@ impl Sheet {
                 }
             }
         }
-        let inline = v.attr_of("style").map(css::declarations).unwrap_or_default();
-        ranked.extend(inline.iter().filter(|d| !harmless(&d.name)).enumerate().map(|(j, d)| ((d.important, true, 0, j as u32), d)));
+        let keep = self.keep.unwrap_or(layout);
+        // Parsed through the shared cache: floods repeat one style text.
+        let inline = style.map(css::recent).unwrap_or_default();
+        ranked.extend(inline.iter().filter(|d| keep(&d.name)).enumerate().map(|(j, d)| ((d.important, true, 0, j as u32), d)));
         ranked.sort_by_key(|(k, _)| *k);
-        let mut out = Declared { unknown: out_unknown, ..Default::default() };
-        for (_, d) in ranked {
+        for ((_, inline, _, _), d) in ranked {
+            visit(d, inline);
+        }
+        complete
+    }
+
+    /// The declared values (cascade of the sheet and the inline style) of
+    /// `el`, and whether something the estimate does not model applies.
+    pub fn declared(&self, el: ElementRef) -> Declared {
+        let mut out = Declared::default();
+        let complete = self.cascade(el, &mut |d, _| {
             if !MODELLED.contains(&d.name.as_str()) {
                 out.unknown = true;
-                continue;
+                return;
             }
             if d.name.starts_with("margin") && d.value.contains('-') {
                 out.unknown = true;
@@ -277,7 +354,8 @@ impl Sheet {
             // Later (higher ranked) declarations replace earlier ones.
             out.props.retain(|(n, _)| *n != d.name);
             out.props.push((d.name.clone(), d.value.to_ascii_lowercase()));
-        }
+        });
+        out.unknown |= !complete;
         out
     }
 }

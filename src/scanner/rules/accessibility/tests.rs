@@ -44,23 +44,7 @@ pub(super) fn pass_and_fail(family: &[(u16, Rule)], cases: &[(&str, &str, &str)]
 #[test]
 fn catalogue_positions_are_one_to_n() {
     let n = RULES.len() as u16;
-    let mut positions: Vec<u16> = [
-        super::images::RULES,
-        super::control_names::RULES,
-        super::aria_names::RULES,
-        super::forms::RULES,
-        super::language::RULES,
-        super::document::RULES,
-        super::visual::RULES,
-        super::headings::RULES,
-        super::landmarks::RULES,
-        super::lists::RULES,
-        super::tables::RULES,
-        super::keyboard::RULES,
-        super::media::RULES,
-        super::aria_attributes::RULES,
-        super::aria_roles::RULES,
-    ]
+    let mut positions: Vec<u16> = super::FAMILIES
     .concat()
     .iter()
     .map(|(p, _)| *p)

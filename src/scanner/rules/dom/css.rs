@@ -121,10 +121,12 @@ pub fn declared(style: &str, prop: &str) -> Option<(String, bool)> {
     winning(&decls, prop).map(|(v, i)| (v.to_string(), i))
 }
 
-/// How many parsed attributes [`declared`] keeps.
+/// How many parsed attributes [`declared`] and [`recent`] keep.
 const RECENT: usize = 8;
 
-fn recent(style: &str) -> std::rc::Rc<Vec<Declaration>> {
+/// The declarations of a `style` attribute, from the last few parsed when
+/// the same text was seen (pages repeat style texts).
+pub fn recent(style: &str) -> std::rc::Rc<Vec<Declaration>> {
     use std::cell::RefCell;
     use std::rc::Rc;
     thread_local! {

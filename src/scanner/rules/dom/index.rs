@@ -410,6 +410,12 @@ impl PageIndex {
         p <= q && self.end.get(p as usize).is_some_and(|end| q < *end)
     }
 
+    /// The end (exclusive) of the subtree at position `p`: its descendants
+    /// are the positions `p + 1 .. end`.
+    pub fn end(&self, p: u32) -> Option<u32> {
+        self.end.get(p as usize).copied()
+    }
+
     /// The NodeId at a document-order position.
     pub fn node(&self, p: u32) -> Option<NodeId> {
         self.elements.get(p as usize).copied()
