@@ -42,7 +42,7 @@ fn check(page: &Analysis, normal: f32, large: f32) -> Outcome {
             reviews.push(el);
         }
     }
-    let mut out = finish(page, !c.judged.is_empty(), &fails, &reviews);
+    let mut out = finish(page, c.applicable, &fails, &reviews);
     if let (Outcome::Fail(v), Some((r, (fg, bg), need))) = (&mut out, lowest) {
         let detail = v.detail.take().unwrap_or_default();
         v.detail = Some(format!("{detail}; lowest contrast {:.2}:1 ({} on {}), needs {need}:1", (r * 100.0).floor() / 100.0, fg.hex(), bg.hex()));

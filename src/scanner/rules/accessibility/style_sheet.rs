@@ -75,15 +75,16 @@ pub struct Sheet {
 pub const MAX_RULES: usize = 2048;
 pub const MAX_MATCHES: usize = 100_000;
 
-/// The class Bloom filter's size in 64-bit words (4096 bits: the rule cap's
-/// 2 048 class keys fill under half of it).
+/// The class Bloom filter's size in 64-bit words (4096 bits, two per key:
+/// the rule cap's 2 048 class keys fill under two thirds of it).
 const BLOOM_WORDS: usize = 64;
 
-/// A class name's bit in the Bloom filter (FNV-1a: cheap on short names;
-/// a collision only costs one real map lookup).
-fn bloom_bit(class: &str) -> usize {
+/// A class name's two bits in the Bloom filter, from one FNV-1a hash (cheap
+/// on short names; a false positive only costs one real map lookup).
+fn bloom_bits(class: &str) -> [usize; 2] {
     let h = class.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3));
-    (h % (BLOOM_WORDS as u64 * 64)) as usize
+    let bits = BLOOM_WORDS as u64 * 64;
+    [(h % bits) as usize, ((h >> 32) % bits) as usize]
 }
 
 /// Specificity of a selector from its text: ids, then classes, attributes
@@ -213,12 +214,13 @@ impl Sheet {
                     };
                     let i = sheet.rules.len() as u32;
                     if let Some(class) = subject_key(part).as_deref().and_then(|k| k.strip_prefix('.')) {
-                        let bit = bloom_bit(class);
                         if sheet.class_bloom.is_empty() {
                             sheet.class_bloom = vec![0; BLOOM_WORDS];
                         }
-                        if let Some(w) = sheet.class_bloom.get_mut(bit / 64) {
-                            *w |= 1 << (bit % 64);
+                        for bit in bloom_bits(class) {
+                            if let Some(w) = sheet.class_bloom.get_mut(bit / 64) {
+                                *w |= 1 << (bit % 64);
+                            }
                         }
                     }
                     sheet.rules.push(SheetRule { sel, spec: specificity(part), decls: decls.clone() });
@@ -249,8 +251,7 @@ impl Sheet {
 
     /// Whether a rule may be keyed by this class (false: certainly none).
     fn may_key(&self, class: &str) -> bool {
-        let bit = bloom_bit(class);
-        self.class_bloom.get(bit / 64).is_some_and(|w| w & (1 << (bit % 64)) != 0)
+        bloom_bits(class).iter().all(|bit| self.class_bloom.get(bit / 64).is_some_and(|w| w & (1 << (bit % 64)) != 0))
     }
 
     /// Whether any declaration could apply to `el` (an inline style, or a

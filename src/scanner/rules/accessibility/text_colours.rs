@@ -93,7 +93,10 @@ pub struct Judged {
 
 /// Every judged text of the page (shared by the two rules).
 pub struct Contrast {
+    /// The texts that may fail either rule (those that pass both at any size are not kept).
     pub judged: Vec<Judged>,
+    /// Some text was judged.
+    pub applicable: bool,
     /// The page's styles are all known: no linked stylesheet, every rule read.
     pub complete: bool,
 }
@@ -374,34 +377,57 @@ impl Backdrops {
     }
 }
 
-/// The contrast of `s`'s text at every colour it can show (None when `el`
-/// holds no text to judge, or its colours cannot be read).
-fn judge(s: &Style, el: ElementRef, p: u32, own: bool, backdrops: &Backdrops, recent: &mut Vec<(Key, Option<Ratios>)>) -> Option<Judged> {
-    if !s.visible || !holds_text(el) {
-        return None;
-    }
-    // A page uses a handful of colour combinations: the last few answers are kept.
-    let key = Key::of(s);
-    let (worst, best, worst_pair) = match recent.iter().find(|(k, _)| *k == key) {
-        Some((_, r)) => (*r)?,
-        None => {
-            let r = ratios(s, backdrops);
-            if recent.len() >= 8 {
-                recent.remove(0);
-            }
-            recent.push((key, r));
-            r?
+/// Judges texts as the walk meets them.
+#[derive(Default)]
+struct Judge {
+    /// A page uses a handful of colour combinations: the last few answers are kept.
+    recent: Vec<(Key, Option<Ratios>)>,
+    /// Some text was judged (possibly passing without being kept).
+    applicable: bool,
+    judged: Vec<Judged>,
+}
+
+/// Every threshold of both rules at any size: a text at least this
+/// contrasted can neither fail nor need review, so it is not kept.
+const PASSES_ALL: f32 = 7.0;
+
+impl Judge {
+    /// `el`'s text at every colour its style `s` can show (`own`: its own
+    /// inline style sets both colours).
+    fn text(&mut self, s: &Style, el: ElementRef, p: u32, own: bool, backdrops: &Backdrops) {
+        if !s.visible {
+            return;
         }
-    };
-    let (f_lo, f_hi) = s.font;
-    let large = if f_lo >= 24.0 || (s.bold == Some(true) && f_lo >= 18.66) {
-        Some(true)
-    } else if f_hi < 18.66 || (f_hi < 24.0 && s.bold == Some(false)) {
-        Some(false)
-    } else {
-        None
-    };
-    Some(Judged { pos: p, worst, best, worst_pair, large, doubt: s.doubt, own })
+        let key = Key::of(s);
+        let found = self.recent.iter().rev().find(|(k, _)| *k == key).map(|(_, r)| *r);
+        let ratios = found.unwrap_or_else(|| {
+            let r = ratios(s, backdrops);
+            if self.recent.len() >= 8 {
+                self.recent.remove(0);
+            }
+            self.recent.push((key, r));
+            r
+        });
+        // Colours we cannot read are not judged.
+        let Some((worst, best, worst_pair)) = ratios else { return };
+        if worst >= PASSES_ALL {
+            self.applicable = self.applicable || holds_text(el);
+            return;
+        }
+        if !holds_text(el) {
+            return;
+        }
+        self.applicable = true;
+        let (f_lo, f_hi) = s.font;
+        let large = if f_lo >= 24.0 || (s.bold == Some(true) && f_lo >= 18.66) {
+            Some(true)
+        } else if f_hi < 18.66 || (f_hi < 24.0 && s.bold == Some(false)) {
+            Some(false)
+        } else {
+            None
+        };
+        self.judged.push(Judged { pos: p, worst, best, worst_pair, large, doubt: s.doubt, own });
+    }
 }
 
 /// What decides a text's ratios: its colour, the backdrop set and the blend.
@@ -464,8 +490,7 @@ pub fn analyse(ctx: &Ctx) -> Contrast {
         visible: true,
     };
     let mut stack: Vec<Style> = Vec::new();
-    let mut judged: Vec<Judged> = Vec::new();
-    let mut recent = Vec::new();
+    let mut judge = Judge::default();
     for (p, id) in ix.elements.iter().enumerate() {
         let p = p as u32;
         while stack.last().is_some_and(|s| s.end <= p) {
@@ -484,9 +509,7 @@ pub fn analyse(ctx: &Ctx) -> Contrast {
         if ua == Ua::Plain && !sheet.may_apply(el) {
             let s = Style { end, ..parent };
             stack.push(s);
-            if let Some(j) = judge(&s, el, p, false, &backdrops, &mut recent) {
-                judged.push(j);
-            }
+            judge.text(&s, el, p, false, &backdrops);
             continue;
         }
         let own = Own::read(&sheet, el, &parent);
@@ -570,10 +593,8 @@ pub fn analyse(ctx: &Ctx) -> Contrast {
         }
         stack.push(s);
         let own_colours = own.inline_colour && own.inline_bg && bg_colour.is_some_and(|c| c.a >= 1.0);
-        if let Some(j) = judge(&s, el, p, own_colours, &backdrops, &mut recent) {
-            judged.push(j);
-        }
+        judge.text(&s, el, p, own_colours, &backdrops);
     }
-    Contrast { judged, complete: sheet.complete && !sheet.truncated() }
+    Contrast { judged: judge.judged, applicable: judge.applicable, complete: sheet.complete && !sheet.truncated() }
 }
 
