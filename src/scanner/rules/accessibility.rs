@@ -104,6 +104,7 @@ pub mod media;
 pub mod colour;
 pub mod contrast;
 pub mod scroll_box;
+pub mod scroll_region;
 pub mod style_sheet;
 pub mod table_grid;
 pub mod text_colours;
@@ -137,6 +138,7 @@ const FAMILIES: &[&[(u16, Rule)]] = &[
     lists::RULES,
     tables::RULES,
     keyboard::RULES,
+    scroll_region::RULES,
     media::RULES,
     aria_attributes::RULES,
     aria_roles::RULES,
