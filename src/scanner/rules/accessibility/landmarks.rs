@@ -259,7 +259,20 @@ pub fn skip_link(page: &Analysis) -> Outcome {
         |c, e| {
             let h = attr(e, "href").unwrap_or("");
             let id = h.trim_start_matches('/').trim_start_matches('#');
-            pass_if(indicates(id, |f| c.by_id(f).is_some() || c.has_anchor_name(f)))
+            // A target that is not rendered (axe: incomplete) takes focus nowhere visible.
+            let hidden = std::cell::Cell::new(false);
+            let found = indicates(id, |f| match c.by_id(f) {
+                Some(t) => {
+                    hidden.set(c.hidden_for_everyone(t));
+                    true
+                }
+                None => c.has_anchor_name(f),
+            });
+            match (found, hidden.get()) {
+                (false, _) => V::Fail,
+                (true, true) => V::Review,
+                (true, false) => V::Pass,
+            }
         },
     )
 }
@@ -287,7 +300,7 @@ pub const SKIP_LINK: Rule = Rule {
     impact: MODERATE,
     effort: Effort::Attribute as u8,
     risk: risk(Conformance::BestPractice, Harm::Hinders),
-    limits: "axe only checks off-screen links; we check every same-page link.",
+    limits: "axe only checks off-screen links; we check every same-page link. A target that is not rendered needs review.",
     check: skip_link,
 };
 
@@ -326,6 +339,15 @@ mod tests {
         ("skip-link", r##"<a href="#100%25">Top</a><a href="#a%20b">Raw</a><div id="100%"></div><div id="a%20b"></div>"##, r##"<a href="#%E9">Bad</a><div id="é"></div>"##),
         ("skip-link", r##"<a href="/#%C3%A9t%C3%A9">Summer</a><a name="été"></a>"##, r##"<a href="#%C3%A9">Summer</a><div id="e"></div>"##),
     ];
+
+    /// A target that exists but is not rendered needs review, as in axe.
+    #[test]
+    fn skip_link_to_a_hidden_target_needs_review() {
+        let doc = |t: &str| format!("<!doctype html><html lang=en><title>t</title><body><a href=#t>Skip</a>{t}</body></html>");
+        assert_eq!(super::super::tests::verdict("skip-link", &doc(r#"<div id=t style="display: none">x</div>"#)), "review");
+        assert_eq!(super::super::tests::verdict("skip-link", &doc("<div id=t hidden>x</div>")), "review");
+        assert_eq!(super::super::tests::verdict("skip-link", &doc("<div id=t>x</div>")), "pass");
+    }
 
     #[test]
     fn pass_and_fail_cases() {
