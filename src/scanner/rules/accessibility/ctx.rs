@@ -434,7 +434,7 @@ pub fn source_lines(page: &Analysis, els: &[ElementRef]) -> Vec<Option<u32>> {
         }
         let rank = ix.position(el.id()).and_then(|p| ix.named(name).binary_search(&p).ok());
         if let (Some(k), Some(slot)) = (rank, out.get_mut(i)) {
-            *slot = ix.start_tag_lines(body).get(name).and_then(|v| v.get(k)).copied();
+            *slot = ix.start_tag_line(body, name, k);
         }
     }
     if !odd.is_empty() {

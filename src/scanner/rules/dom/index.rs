@@ -14,6 +14,8 @@ use std::collections::{HashMap, HashSet};
 use std::hash::Hasher;
 
 pub use super::maps::{NameMap, NodeHasher, NodeMap};
+pub use super::tag_table::TagLines;
+use super::tag_table::TagTable;
 
 /// Hidden for everyone (axe `isHiddenForEveryone`).
 pub const HIDDEN_ALL: u8 = 1;
@@ -88,8 +90,10 @@ pub struct PageIndex {
     /// Every element node of the tree is indexed (none was left detached by
     /// the parser), so name lookups can stand in for `Html::select`.
     pub complete: bool,
-    /// Start-tag lines by lower-case tag name (see [`PageIndex::start_tag_lines`]).
-    tag_lines: OnceCell<(NameMap, NameMap)>,
+    /// The body's start tags (see [`TagTable`]), scanned on first use.
+    tags: OnceCell<TagTable>,
+    /// Start-tag lines of the names asked for so far (see [`PageIndex::tag_lines_of`]).
+    tag_lines: std::cell::RefCell<HashMap<String, std::rc::Rc<TagLines>>>,
     /// Per position: how many element levels its subtree goes down (0: no
     /// element children), built on first use.
     heights: OnceCell<Vec<u32>>,
@@ -141,7 +145,8 @@ impl PageIndex {
             roles: OnceCell::new(),
             by_role: OnceCell::new(),
             complete: false,
-            tag_lines: OnceCell::new(),
+            tags: OnceCell::new(),
+            tag_lines: std::cell::RefCell::new(HashMap::new()),
             heights: OnceCell::new(),
             aria_positions: OnceCell::new(),
         };
@@ -465,99 +470,58 @@ impl PageIndex {
     /// elements whose line is asked (`body` is always the page's own).
     pub fn dom_source_line(&self, body: &str, p: u32, name: &str) -> Option<u32> {
         let rank = self.named(name).binary_search(&p).ok()?;
-        self.dom_tag_lines(body).get(name)?.get(rank).copied().filter(|l| *l > 0)
+        self.tag_lines_of(body, name).dom.get(rank).copied().filter(|l| *l > 0)
     }
 
-    /// For every tag name of `[a-z0-9-]` (compared ASCII case-insensitively),
-    /// the 1-based lines of each `<name` in `body` that a space, `>`, `/`,
-    /// tab, CR, LF or form feed follows, in order. One pass over the body,
-    /// computed once per page (`body` is always the page's own).
-    pub fn start_tag_lines(&self, body: &str) -> &NameMap {
-        &self.tag_tables(body).0
+    /// The 1-based line of the `k`-th `<name` in `body` (ASCII
+    /// case-insensitive, `name` of `[a-z0-9-]`) that a space, `>`, `/`, tab,
+    /// CR, LF or form feed follows (`body` is always the page's own).
+    pub fn start_tag_line(&self, body: &str, name: &str, k: usize) -> Option<u32> {
+        self.tag_lines_of(body, name).all.get(k).copied()
     }
 
-    /// [`crate::scanner::rules::dom::start_tag_lines`] of the page's body, from the
-    /// same pass as [`PageIndex::start_tag_lines`].
-    pub fn dom_tag_lines(&self, body: &str) -> &NameMap {
-        &self.tag_tables(body).1
-    }
-
-    /// Both start-tag tables in one scan: they visit the same `<`s and differ
-    /// only in which they record (the second skips comments, wants a letter
-    /// first and accepts the end of input as a boundary).
-    fn tag_tables(&self, body: &str) -> &(NameMap, NameMap) {
-        self.tag_lines.get_or_init(|| {
-            let bytes = body.as_bytes();
-            let (mut all, mut dom) = (NameMap::default(), NameMap::default());
-            let mut key = String::new();
-            let mut skip_until = 0usize;
-            let mut tag = |at: usize, line: u32| {
-                let start = at + 1;
-                let rest = bytes.get(start..).unwrap_or(&[]);
-                let run = rest.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'-').count();
-                let next = rest.get(run).copied();
-                let boundary = matches!(next, Some(b' ' | b'>' | b'/' | b'\t' | b'\n' | b'\r' | 0x0c));
-                let in_comment = at < skip_until;
-                let for_all = run > 0 && boundary;
-                let for_dom = !in_comment && run > 0 && (boundary || next.is_none()) && rest.first().is_some_and(|c| c.is_ascii_alphabetic());
-                if for_all || for_dom {
-                    // Most tags are written in lower case: use the source bytes as the key.
-                    let name = match body.get(start..start + run) {
-                        Some(n) if !n.bytes().any(|c| c.is_ascii_uppercase()) => n,
-                        _ => {
-                            key.clear();
-                            key.extend(rest.iter().take(run).map(|c| char::from(c.to_ascii_lowercase())));
-                            key.as_str()
-                        }
-                    };
-                    if for_all {
-                        all.push(name, line);
+    /// The start-tag lines of one name, from the page's tag table, kept for
+    /// the next question about the same name. Evidence asks about a few
+    /// names, so no list is built for the rest (hashing every tag's name into
+    /// a table cost more than the rest of the scan). A bucket asked about for
+    /// more than [`TagTable::SCANS`] names is indexed whole instead, so the
+    /// work stays linear in the page whatever names evidence asks for.
+    pub fn tag_lines_of(&self, body: &str, name: &str) -> std::rc::Rc<TagLines> {
+        if let Some(l) = self.tag_lines.borrow().get(name) {
+            return l.clone();
+        }
+        let table = self.tags.get_or_init(|| TagTable::scan(body));
+        let mut cache = self.tag_lines.borrow_mut();
+        let lines = match table.bucket_of(name) {
+            None => TagLines::default(),
+            Some(b) => {
+                let state = table.scans.borrow().get(b).copied().unwrap_or(TagTable::INDEXED);
+                match state {
+                TagTable::INDEXED => TagLines::default(),
+                n if n < TagTable::SCANS => {
+                    if let Some(c) = table.scans.borrow_mut().get_mut(b) {
+                        *c += 1;
                     }
-                    if for_dom {
-                        dom.push(name, line);
+                    table.lines_of(body, b, name)
+                }
+                _ => {
+                    if let Some(c) = table.scans.borrow_mut().get_mut(b) {
+                        *c = TagTable::INDEXED;
                     }
+                    let mut all = table.index_bucket(body, b);
+                    let found = all.remove(name).unwrap_or_default();
+                    for (n, l) in all {
+                        cache.entry(n).or_insert_with(|| std::rc::Rc::new(l));
+                    }
+                    found
                 }
-                if !in_comment && rest.starts_with(b"!--") {
-                    skip_until = body.get(at..).and_then(|r| r.find("-->")).map(|e| at + e + 3).unwrap_or(bytes.len());
-                }
-            };
-            // Eight bytes at a time: a word without `<` only adds its newlines
-            // (tags are some 20 bytes apart, so most words are skipped whole).
-            let mut line = 1u32;
-            let mut words = bytes.chunks_exact(8);
-            let mut base = 0usize;
-            for word in &mut words {
-                let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
-                let newlines = bytes_equal(w, b'\n');
-                let mut opens = bytes_equal(w, b'<');
-                while opens != 0 {
-                    let bit = opens.trailing_zeros();
-                    let before = newlines & ((1u64 << bit) - 1);
-                    tag(base + (bit / 8) as usize, line + before.count_ones());
-                    opens &= opens - 1;
-                }
-                line += newlines.count_ones();
-                base += 8;
-            }
-            for (k, b) in words.remainder().iter().enumerate() {
-                if *b == b'<' {
-                    tag(base + k, line);
-                }
-                if *b == b'\n' {
-                    line += 1;
                 }
             }
-            (all, dom)
-        })
+        };
+        let lines = std::rc::Rc::new(lines);
+        cache.insert(name.to_string(), lines.clone());
+        lines
     }
-}
-
-/// The high bit of every byte of `w` that equals `b`, and no other bit (no
-/// borrow crosses bytes, unlike the shorter "has zero byte" test).
-fn bytes_equal(w: u64, b: u8) -> u64 {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let x = w ^ (0x0101_0101_0101_0101u64 * u64::from(b));
-    !((x & LOW7).wrapping_add(LOW7) | x | LOW7)
 }
 
 fn push(m: &mut HashMap<String, Vec<u32>>, k: &str, p: u32) {

@@ -15,10 +15,32 @@ fn dom_tag_table_matches_dom_start_tag_lines() {
         "",
     ] {
         let ix = PageIndex::build(&Html::parse_document(body), |_| None);
-        let got: std::collections::BTreeMap<String, Vec<u32>> =
-            ix.dom_tag_lines(body).iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         let want: std::collections::BTreeMap<String, Vec<u32>> = crate::scanner::rules::dom::start_tag_lines(body).into_iter().collect();
+        let got: std::collections::BTreeMap<String, Vec<u32>> =
+            want.keys().map(|k| (k.clone(), ix.tag_lines_of(body, k).dom.clone())).collect();
         assert_eq!(got, want, "{body}");
+        // Names with no tag, or outside [a-z0-9-], have none.
+        for absent in ["q", "", "P", "a b", "x-y-z"] {
+            assert!(ix.tag_lines_of(body, absent).dom.is_empty(), "{absent} in {body}");
+        }
+    }
+}
+
+/// Past a few names asked of one bucket (first letter and length), the
+/// bucket is indexed whole; answers stay the same, in any order of asking.
+#[test]
+fn tag_lines_are_the_same_once_a_bucket_is_indexed_whole() {
+    let body = "<table>\n<tr><th>a</th><td>b</td></tr>\n<!-- <td> -->\n<TR><tD>c</Td><tt>x</tt><t1>y</t1><t->z</t->\n</table><tbody1 ><t2";
+    let want: std::collections::BTreeMap<String, Vec<u32>> = crate::scanner::rules::dom::start_tag_lines(body).into_iter().collect();
+    let names = ["tr", "th", "td", "tt", "t1", "t-", "tx", "t2", "table"];
+    for order in [names.to_vec(), names.iter().rev().copied().collect()] {
+        let ix = PageIndex::build(&Html::parse_document(body), |_| None);
+        for n in &order {
+            assert_eq!(ix.tag_lines_of(body, n).dom, want.get(*n).cloned().unwrap_or_default(), "{n} asked in {order:?}");
+        }
+        // The comment's <td> counts for the table of every tag, not the parser's.
+        assert_eq!(ix.tag_lines_of(body, "td").all, vec![2, 3, 4], "{order:?}");
+        assert_eq!(ix.tag_lines_of(body, "t2").all, Vec::<u32>::new());
     }
 }
 

@@ -10,6 +10,7 @@ pub mod index;
 mod maps;
 pub use maps::ByName;
 pub mod roles;
+mod tag_table;
 pub use analysis::{Analysis, RoleOf, SiblingRanks};
 
 /// Longest outer-HTML snippet kept in evidence, in characters.
