@@ -492,30 +492,27 @@ impl PageIndex {
         }
         let table = self.tags.get_or_init(|| TagTable::scan(body));
         let mut cache = self.tag_lines.borrow_mut();
-        let lines = match table.bucket_of(name) {
-            None => TagLines::default(),
-            Some(b) => {
-                let state = table.scans.borrow().get(b).copied().unwrap_or(TagTable::INDEXED);
-                match state {
-                TagTable::INDEXED => TagLines::default(),
-                n if n < TagTable::SCANS => {
-                    if let Some(c) = table.scans.borrow_mut().get_mut(b) {
-                        *c += 1;
-                    }
-                    table.lines_of(body, b, name)
+        let bucket = table.bucket_of(name);
+        let state = bucket.and_then(|b| table.scans.borrow().get(b).copied()).unwrap_or(TagTable::INDEXED);
+        let lines = match (bucket, state) {
+            // Not a name the table holds, or its bucket is already in the cache whole.
+            (None, _) | (_, TagTable::INDEXED) => TagLines::default(),
+            (Some(b), n) if n < TagTable::SCANS => {
+                if let Some(c) = table.scans.borrow_mut().get_mut(b) {
+                    *c += 1;
                 }
-                _ => {
-                    if let Some(c) = table.scans.borrow_mut().get_mut(b) {
-                        *c = TagTable::INDEXED;
-                    }
-                    let mut all = table.index_bucket(body, b);
-                    let found = all.remove(name).unwrap_or_default();
-                    for (n, l) in all {
-                        cache.entry(n).or_insert_with(|| std::rc::Rc::new(l));
-                    }
-                    found
+                table.lines_of(body, b, name)
+            }
+            (Some(b), _) => {
+                if let Some(c) = table.scans.borrow_mut().get_mut(b) {
+                    *c = TagTable::INDEXED;
                 }
+                let mut all = table.index_bucket(body, b);
+                let found = all.remove(name).unwrap_or_default();
+                for (n, l) in all {
+                    cache.entry(n).or_insert_with(|| std::rc::Rc::new(l));
                 }
+                found
             }
         };
         let lines = std::rc::Rc::new(lines);

@@ -64,7 +64,8 @@ impl TagTable {
                 let flags = if all { Self::ALL } else { 0 } | if dom { Self::DOM } else { 0 };
                 let first = rest.first().copied().unwrap_or(0);
                 if let (Some(b), Ok(offset)) = (buckets.get_mut(Self::bucket(first, run)), u32::try_from(start)) {
-                    b.push((offset, line | flags));
+                    // Lines stay below the flag bits (a body that long is far past the fetch limit).
+                    b.push((offset, line.min(Self::DOM - 1) | flags));
                 }
             }
             if !in_comment && rest.starts_with(b"!--") {
