@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const API_CONFIG = join(root, 'wrangler.api.toml');
+export const API_CONFIG = join(root, 'wrangler.toml');
 export const SCANNER_CONFIG = join(root, 'wrangler.scanner.toml');
 /** Worker names, as in the configs (miniflare routes by them). */
 export const API_NAME = 'audit-api';
@@ -21,9 +21,20 @@ export const SCANNER_NAME = 'audit-scanner';
 
 const tomlString = (v) => JSON.stringify(String(v));
 
+/** The config text without its [build] table (the caller has built already). */
+export function withoutBuild(text) {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => l.trim() === '[build]');
+  if (start < 0) return text;
+  let end = lines.findIndex((l, i) => i > start && l.trim().startsWith('['));
+  if (end < 0) end = lines.length;
+  lines.splice(start, end - start);
+  return lines.join('\n');
+}
+
 /** The config text with `vars` set in its [vars] table and paths (main, migrations, assets) made absolute. */
 export function withVars(text, vars) {
-  const lines = text.split('\n');
+  const lines = withoutBuild(text).split('\n');
   const start = lines.findIndex((l) => l.trim() === '[vars]');
   if (start < 0) throw new Error('config has no [vars] table');
   let end = lines.findIndex((l, i) => i > start && l.trim().startsWith('['));
@@ -45,7 +56,7 @@ export function withVars(text, vars) {
 export function writeDevConfigs(dir, vars = {}) {
   mkdirSync(dir, { recursive: true });
   const all = { ENVIRONMENT: 'development', ...vars };
-  const api = join(dir, 'wrangler.api.toml');
+  const api = join(dir, 'wrangler.toml');
   const scanner = join(dir, 'wrangler.scanner.toml');
   // The API reaches the scanner's development routes (the cron trigger)
   // through this binding; see src/edge/scanner/fetch_handler.rs.

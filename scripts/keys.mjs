@@ -49,7 +49,7 @@ function wrangler(args) {
 
 function target(opts) {
   // The API Worker's config names the D1 database (the scanner's names the same one).
-  const t = ['-c', join(root, 'wrangler.api.toml'), opts.remote ? '--remote' : '--local'];
+  const t = ['-c', join(root, 'wrangler.toml'), opts.remote ? '--remote' : '--local'];
   if (opts['persist-to']) t.push('--persist-to', opts['persist-to']);
   return t;
 }

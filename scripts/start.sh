@@ -27,7 +27,7 @@ mapfile -t CONFIGS < <(node scripts/devconfig.mjs .wrangler/dev "${VARS[@]}")
 # explicitly: the one `npm run keys` and the migrations use.
 if [ ${#PERSIST[@]} -eq 0 ]; then set -- --persist-to .wrangler/state "$@"; fi
 # Migrations go to the same local state wrangler dev uses (honouring --persist-to).
-npx wrangler d1 migrations apply DB --local -c wrangler.api.toml "${PERSIST[@]}" >&2
+npx wrangler d1 migrations apply DB --local -c wrangler.toml "${PERSIST[@]}" >&2
 # Trigger the scanner's crons with:
 #   curl "http://localhost:8787/__dev/scanner/__dev/scheduled?cron=*+*+*+*+*"
 exec npx wrangler dev -c "${CONFIGS[0]}" -c "${CONFIGS[1]}" --local "$@"

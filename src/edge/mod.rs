@@ -1,7 +1,7 @@
 //! The Worker: event entry points and the glue between the runtime and the
 //! pure domain modules. Compiled for wasm32 only.
 //!
-//! One bundle serves two deployments (wrangler.api.toml and
+//! One bundle serves two deployments (wrangler.toml and
 //! wrangler.scanner.toml). Which events reach it is the configuration's
 //! business: only the scanner has queue consumers and cron triggers. The
 //! fetch handler also checks the role, so the scanner never answers the

@@ -33,6 +33,9 @@ pub struct Timings {
     pub total_ms: f64,
     /// Time spent parsing the body into the document (CPU, for the scan log).
     pub parse_ms: f64,
+    /// Time spent on the auxiliary requests after the document (probes,
+    /// subresource HEADs), all in one wave: for the scan log.
+    pub aux_ms: f64,
 }
 
 /// A same-origin (or referenced) subresource the fetcher looked at.

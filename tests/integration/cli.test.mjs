@@ -13,12 +13,12 @@ import { root } from './harness.mjs';
 import { parseXml, findAll } from './xml.mjs';
 
 const require = createRequire(import.meta.url);
-const bin = join(root, 'target', 'release', 'audit');
+const bin = join(root, 'target', 'ci', 'audit');
 const fixtures = 'tests/fixtures/cli';
 
 before(() => {
-  // Up to date after `npm test`'s cargo step (which builds it with --features cli); built here otherwise.
-  const b = spawnSync('cargo', ['build', '--release', '--quiet', '--features', 'cli', '--bin', 'audit'], { cwd: root, encoding: 'utf8' });
+  // Up to date after `npm test`'s cargo step (the same profile and features); built here otherwise.
+  const b = spawnSync('cargo', ['build', '--profile', 'ci', '--quiet', '--features', 'cli', '--bin', 'audit'], { cwd: root, encoding: 'utf8' });
   assert.equal(b.status, 0, b.stderr);
 });
 

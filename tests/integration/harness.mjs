@@ -1,7 +1,7 @@
 // Starts the real Workers under one `wrangler dev` (workerd with local D1,
 // DO, Queue and cron): the API Worker (primary, on the port) and the scanner
 // Worker (queue consumer, crons), from development copies of
-// wrangler.api.toml and wrangler.scanner.toml (scripts/devconfig.mjs), plus
+// wrangler.toml and wrangler.scanner.toml (scripts/devconfig.mjs), plus
 // loopback fixture servers, for black-box API tests.
 // Every scan the Worker makes is routed by SCAN_HOST_OVERRIDES to our
 // fixture server on 127.0.0.1, and its DNS checks go to our fake DoH server,

@@ -107,7 +107,7 @@ async function runScan(t, url) {
 
 describe('the split', () => {
   test('the API Worker has no consumer or crons; the scanner has no Durable Object and no public URL; one bundle', () => {
-    const api = readFileSync(join(root, 'wrangler.api.toml'), 'utf8');
+    const api = readFileSync(join(root, 'wrangler.toml'), 'utf8');
     const scanner = readFileSync(join(root, 'wrangler.scanner.toml'), 'utf8');
     const has = (text, re) => text.split('\n').some((l) => re.test(l.trim()));
     assert.ok(!has(api, /^\[\[queues\.consumers\]\]/) && !has(api, /^\[triggers\]/) && !has(api, /^crons\s*=/));

@@ -39,7 +39,7 @@ pub async fn handle(mut req: Request, env: &Env) -> worker::Result<Response> {
         None => Err(ApiError::NotFound),
         Some(r) if !r.methods().contains(&method_sent.as_str()) => Err(ApiError::MethodNotAllowed(r.methods().to_vec())),
         Some(Route::Health) => health(env, &request_id, &mut health_cached).await,
-        // GET and HEAD are answered by the static assets (wrangler.api.toml
+        // GET and HEAD are answered by the static assets (wrangler.toml
         // [assets], scripts/build-dashboard.mjs): the description is not in
         // the wasm. A GET that reaches the Worker means no assets: not found.
         Some(Route::OpenApi) => Err(ApiError::NotFound),

@@ -153,9 +153,11 @@ async fn try_process(env: &Env, cfg: &Config, scan_id: &str) -> worker::Result<N
         return Ok(Next::Retry { delay_secs: (LEASE_MS / 1000) as u32 });
     }
     let attempts = stored.attempts + 1;
+    let claimed = Date::now().as_millis() as i64;
     let outcome = run::run(cfg, &stored.scan, in_site.as_ref()).await;
     let now = Date::now().as_millis() as i64;
     let mut timings = serde_json::Value::Null;
+    let mut end = now;
     let (status, code) = match outcome {
         Ok(done) => {
             let gate = run::persist(&db, &stored.scan, &done, now).await?;
@@ -165,17 +167,32 @@ async fn try_process(env: &Env, cfg: &Config, scan_id: &str) -> worker::Result<N
                 Some(parent) => site::after_page(env, cfg, &stored.scan, parent, Some(&done)).await?,
                 None => run::announce_completed(env, &stored.scan, &done, gate.as_ref(), now).await,
             }
-            timings = json!({
-                "parse_ms": done.cpu.get("parse_ms"),
-                "rules_ms": done.cpu.get("rules_ms"),
-                "persist_ms": persisted - now,
-                "ttfb_ms": done.summary.get("ttfb_ms"),
-                "fetch_ms": done.summary.get("total_ms"),
-                "decoded_bytes": done.summary.get("decoded_bytes"),
-                "subrequests": done.summary.get("subrequests"),
-                "aux_skipped": done.summary.get("aux_skipped"),
-                "findings": done.observations.len(),
-            });
+            let finished = Date::now().as_millis() as i64;
+            // Every phase of the scan, in order; what they leave of the whole
+            // (awaits of other scans in the batch, timers) is shown as such.
+            let ms = |v: Option<&serde_json::Value>| v.and_then(serde_json::Value::as_f64).unwrap_or(0.0) as i64;
+            let phases = [
+                ("claim_ms", claimed - started),
+                ("fetch_ms", ms(done.summary.get("total_ms"))),
+                ("parse_ms", ms(done.cpu.get("parse_ms"))),
+                ("aux_ms", ms(done.cpu.get("aux_ms"))),
+                ("rules_ms", ms(done.cpu.get("rules_ms"))),
+                ("persist_ms", persisted - now),
+                ("announce_ms", finished - persisted),
+            ];
+            let accounted: i64 = phases.iter().map(|(_, v)| v).sum();
+            let mut t = serde_json::Map::new();
+            for (name, v) in phases {
+                t.insert(name.into(), json!(v));
+            }
+            t.insert("unaccounted_ms".into(), json!((finished - started - accounted).max(0)));
+            t.insert("ttfb_ms".into(), json!(done.summary.get("ttfb_ms")));
+            t.insert("decoded_bytes".into(), json!(done.summary.get("decoded_bytes")));
+            t.insert("subrequests".into(), json!(done.summary.get("subrequests")));
+            t.insert("aux_skipped".into(), json!(done.summary.get("aux_skipped")));
+            t.insert("findings".into(), json!(done.observations.len()));
+            timings = serde_json::Value::Object(t);
+            end = finished;
             ("completed", None)
         }
         Err(FetchError { code, message, transient }) => {
@@ -192,7 +209,7 @@ async fn try_process(env: &Env, cfg: &Config, scan_id: &str) -> worker::Result<N
             ("failed", Some(code))
         }
     };
-    log_scan(&stored.scan, status, code, started, now, attempts, &timings);
+    log_scan(&stored.scan, status, code, started, end, attempts, &timings);
     Ok(Next::Ack)
 }
 

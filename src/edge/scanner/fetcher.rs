@@ -18,6 +18,7 @@ use crate::scanner::overrides::HostOverrides;
 use crate::scanner::page::budget::Stepwise;
 use crate::scanner::page::{CorsPreflight, Header, Hop, HttpProbe, HttpsProbe, Page, Subresource, Timings, LIMITS};
 use crate::scanner::scanlimits::{SubrequestBudget, DOH_PER_HOST, SCAN_SUBREQUESTS};
+use crate::scanner::slots::Slots;
 use crate::domain::ssrf::{self, TargetUrl};
 use futures::future::{join, join_all, select, Either, FutureExt, LocalBoxFuture, Shared};
 use futures::StreamExt;
@@ -87,6 +88,9 @@ pub struct Fetcher<'a> {
     /// requests to one host wait for one lookup, later ones reuse its answer.
     dns: RefCell<HashMap<String, DnsCheck>>,
     budget: Rc<SubrequestBudget>,
+    /// Connection slots by the server connected to (host and port, after
+    /// any development override): see `scanner::slots`.
+    slots: RefCell<HashMap<String, Rc<Slots>>>,
     /// A site scan's page other than its start URL: redirects off this
     /// origin are not followed, and the origin-level probes (http://,
     /// security.txt), judged once on the start URL, are left out.
@@ -108,6 +112,28 @@ fn header_list(h: &Headers) -> Vec<Header> {
 fn discard_body(resp: &Response) {
     if let ResponseBody::Stream(stream) = resp.body() {
         let _ = stream.cancel();
+    }
+}
+
+/// An auxiliary response read into plain data, its body let go at once.
+///
+/// A response holds one of the invocation's 6 simultaneous connections
+/// until its body is read or cancelled (or the object is collected), and
+/// the runtime queues every request past six. An auxiliary response whose
+/// body stayed unread until the whole wave was done held its connection
+/// for that long: behind a server that closes each connection (HTTP/1.0,
+/// `Connection: close`), the requests past the sixth started about a
+/// second late (tests/integration/timings.test.mjs).
+struct Reply {
+    status: u16,
+    headers: Vec<Header>,
+}
+
+impl Reply {
+    fn of(resp: Response) -> Reply {
+        let reply = Reply { status: resp.status_code(), headers: header_list(resp.headers()) };
+        discard_body(&resp);
+        reply
     }
 }
 
@@ -221,6 +247,7 @@ impl<'a> Fetcher<'a> {
             overrides,
             dns: RefCell::new(HashMap::new()),
             budget: Rc::new(SubrequestBudget::new(SCAN_SUBREQUESTS)),
+            slots: RefCell::new(HashMap::new()),
             site_origin: None,
         }
     }
@@ -305,6 +332,10 @@ impl<'a> Fetcher<'a> {
             let _ = headers.set("accept-encoding", "gzip, deflate, br");
         }
         let host = url.host_str().unwrap_or_default();
+        let server = match self.overrides.lookup(host) {
+            Some(addr) => addr.to_string(),
+            None => format!("{host}:{}", url.port_or_known_default().unwrap_or(0)),
+        };
         let connect = match self.overrides.lookup(host) {
             Some(addr) => {
                 // Like curl --resolve: connect to the fixture, keep the original
@@ -321,6 +352,10 @@ impl<'a> Fetcher<'a> {
             init.with_body(Some(wasm_bindgen::JsValue::from_str(b)));
         }
         let req = Request::new_with_init(&connect, &init).map_err(|e| FetchError::blocked(e.to_string()))?;
+        let slots = self.slots.borrow_mut().entry(server).or_default().clone();
+        // Held until the response's headers arrive: every caller reads or
+        // cancels the body right after, before it next awaits.
+        let _slot = Slots::take(slots).await;
         Ok(timed(req, deadline).await?)
     }
 
@@ -394,12 +429,25 @@ impl<'a> Fetcher<'a> {
         let mut page = Page::from_parsed(target.as_url().clone(), final_url, status, headers, body, parsed);
         let parse = now().saturating_sub(t_parse);
         page.redirects = hops;
-        page.timings = Timings { ttfb_ms: ttfb as f64, total_ms: total as f64, parse_ms: parse as f64 };
         page.decoded_bytes = raw.len() as u64;
         page.transferred_bytes = transferred;
         page.content_encoding = encoding;
+        let t_aux = now();
         self.probe_extras(&mut page).await;
+        let aux = now().saturating_sub(t_aux);
+        page.timings = Timings { ttfb_ms: ttfb as f64, total_ms: total as f64, parse_ms: parse as f64, aux_ms: aux as f64 };
         Ok(page)
+    }
+
+    /// An auxiliary request with redirects followed, read into a `Reply`.
+    async fn follow_reply(&self, t: &TargetUrl, method: Method, deadline: &Rc<Deadline>) -> Result<(Vec<Hop>, Url, Reply), Failure> {
+        let (hops, last, resp) = self.follow(t.as_url(), method, deadline, None).await?;
+        Ok((hops, last, Reply::of(resp)))
+    }
+
+    /// One auxiliary request (no redirect followed), read into a `Reply`.
+    async fn once_reply(&self, t: &TargetUrl, method: Method, deadline: &Rc<Deadline>, extra: &[(&str, &str)]) -> Result<Reply, Failure> {
+        self.request_with(method, t.as_url(), deadline, extra).await.map(Reply::of)
     }
 
     /// Runs one auxiliary request, sorting its outcome.
@@ -443,30 +491,33 @@ impl<'a> Fetcher<'a> {
             .filter_map(|(url, kind)| ssrf::validate(url.as_str()).ok().map(|t| (url, kind, t)))
             .collect();
 
+        // Each response is read into a `Reply` the moment it arrives, so its
+        // connection is free for the next request (see `Reply`).
+        let follow = |t, method| self.follow_reply(t, method, deadline);
+        let once = |t, method, extra| self.once_reply(t, method, deadline, extra);
+        const PREFLIGHT: [(&str, &str); 2] = [("origin", policy::CORS_PROBE_ORIGIN), ("access-control-request-method", "GET")];
         let http_probe = async {
             let t = http_target.as_ref()?;
-            Some(self.aux(self.follow(t.as_url(), Method::Get, deadline, None)).await)
+            Some(self.aux(follow(t, Method::Get)).await)
         };
         let https_probe = async {
             let t = https_target.as_ref().filter(|_| !https_is_page)?;
-            Some(self.aux(self.request(Method::Head, t.as_url(), deadline)).await)
+            Some(self.aux(once(t, Method::Head, &[])).await)
         };
         let cors = async {
             let t = cors_target.as_ref()?;
-            let preflight = [("origin", policy::CORS_PROBE_ORIGIN), ("access-control-request-method", "GET")];
-            Some(self.aux(self.request_with(Method::Options, t.as_url(), deadline, &preflight)).await)
+            Some(self.aux(once(t, Method::Options, &PREFLIGHT)).await)
         };
         let sec_txt = async {
             let t = security_txt.as_ref()?;
-            Some(self.aux(self.request(Method::Get, t.as_url(), deadline)).await)
+            Some(self.aux(once(t, Method::Get, &[])).await)
         };
-        let subs = join_all(subresources.iter().map(|(_, _, t)| self.aux(self.follow(t.as_url(), Method::Head, deadline, None))));
+        let subs = join_all(subresources.iter().map(|(_, _, t)| self.aux(follow(t, Method::Head))));
         let (((http, https), (cors, sec_txt)), subs) = join(join(join(http_probe, https_probe), join(cors, sec_txt)), subs).await;
 
         match http {
-            Some(Aux::Done((mut hops, last, resp))) => {
-                discard_body(&resp);
-                hops.push(Hop { url: last.to_string(), status: resp.status_code(), location: None });
+            Some(Aux::Done((mut hops, last, reply))) => {
+                hops.push(Hop { url: last.to_string(), status: reply.status, location: None });
                 page.http_probe = Some(HttpProbe { hops, final_url: Some(last.to_string()) });
             }
             Some(Aux::Failed) => page.http_probe = Some(HttpProbe { hops: vec![], final_url: None }),
@@ -476,28 +527,21 @@ impl<'a> Fetcher<'a> {
             let url = t.as_str().to_string();
             page.https_probe = match https {
                 _ if https_is_page => Some(HttpsProbe::Response { url, status: page.status, headers: page.headers.clone() }),
-                Some(Aux::Done(resp)) => Some(HttpsProbe::Response { url, status: resp.status_code(), headers: header_list(resp.headers()) }),
+                Some(Aux::Done(reply)) => Some(HttpsProbe::Response { url, status: reply.status, headers: reply.headers }),
                 Some(Aux::Failed) => Some(HttpsProbe::Unreachable),
                 Some(Aux::Skipped) | None => None,
             };
         }
-        if let Some(Aux::Done(resp)) = cors {
-            discard_body(&resp);
-            page.cors_preflight = Some(CorsPreflight {
-                origin: Some(policy::CORS_PROBE_ORIGIN.to_string()),
-                status: resp.status_code(),
-                headers: header_list(resp.headers()),
-            });
+        if let Some(Aux::Done(reply)) = cors {
+            page.cors_preflight = Some(CorsPreflight { origin: Some(policy::CORS_PROBE_ORIGIN.to_string()), status: reply.status, headers: reply.headers });
         }
-        if let Some(Aux::Done(resp)) = sec_txt {
-            discard_body(&resp);
-            page.security_txt_status = Some(resp.status_code());
+        if let Some(Aux::Done(reply)) = sec_txt {
+            page.security_txt_status = Some(reply.status);
         }
         for ((url, kind, _), outcome) in subresources.iter().zip(subs) {
-            if let Aux::Done((_, _, resp)) = outcome {
-                let headers = header_list(resp.headers());
+            if let Aux::Done((_, _, Reply { status, headers })) = outcome {
                 let transferred = headers.iter().find(|h| h.name == "content-length").and_then(|h| h.value.trim().parse().ok());
-                page.subresources.push(Subresource { url: url.to_string(), kind: kind.to_string(), status: resp.status_code(), headers, transferred_bytes: transferred });
+                page.subresources.push(Subresource { url: url.to_string(), kind: kind.to_string(), status, headers, transferred_bytes: transferred });
             }
         }
     }

@@ -80,7 +80,7 @@ pub async fn run(cfg: &Config, scan: &Scan, in_site: Option<&InSite>) -> Result<
         done.final_url = Some(page.final_url.clone());
     }
     let rules_ms = worker::Date::now().as_millis().saturating_sub(t_rules);
-    done.cpu = json!({ "parse_ms": page.timings.parse_ms.round(), "rules_ms": rules_ms });
+    done.cpu = json!({ "parse_ms": page.timings.parse_ms.round(), "aux_ms": page.timings.aux_ms.round(), "rules_ms": rules_ms });
     // What the scan spent of its subrequest budget, and the auxiliary
     // requests it left out for want of it (their rules then see no data).
     let (used, skipped) = fetcher.subrequests();
