@@ -413,10 +413,10 @@ describe('SARIF baselineState', () => {
 });
 
 describe('audit run', () => {
-  const bin = join(root, 'target/release/audit');
+  const bin = join(root, 'target/ci/audit');
   before(() => {
-    // Shares the release target with `cargo test --release`: only the CLI's own crates build here.
-    const b = spawnSync('cargo', ['build', '--release', '--quiet', '--features', 'cli', '--bin', 'audit'], { cwd: root, encoding: 'utf8' });
+    // Up to date after `npm test`'s cargo step (the same profile and features); built here otherwise.
+    const b = spawnSync('cargo', ['build', '--profile', 'ci', '--quiet', '--features', 'cli', '--bin', 'audit'], { cwd: root, encoding: 'utf8' });
     assert.equal(b.status, 0, b.stderr);
     assert.ok(existsSync(bin));
   });
