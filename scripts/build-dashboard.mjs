@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the dashboard's static assets (served by Workers static assets,
-// wrangler.api.toml [assets]; not part of the wasm): dashboard/ -> build/assets/.
+// wrangler.toml [assets]; not part of the wasm): dashboard/ -> build/assets/.
 // Prints the gzipped weight of the JS and CSS it wrote.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -23,6 +23,10 @@ await build({
   logLevel: 'warning',
 });
 copyFileSync(join(src, 'index.html'), join(out, 'dashboard', 'index.html'));
+// The icon: the SVG the page links, and /favicon.ico (made by scripts/favicon.mjs)
+// at the root, where browsers and crawlers ask for it unprompted.
+copyFileSync(join(src, 'icon.svg'), join(out, 'dashboard', 'icon.svg'));
+copyFileSync(join(src, 'favicon.ico'), join(out, 'favicon.ico'));
 // _headers and _redirects apply to the whole assets directory.
 copyFileSync(join(src, '_headers'), join(out, '_headers'));
 copyFileSync(join(src, '_redirects'), join(out, '_redirects'));

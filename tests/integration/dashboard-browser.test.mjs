@@ -1,7 +1,9 @@
 // The dashboard in a real browser: headless Chromium (Debian's package,
 // installed by scripts/setup.sh) driven by puppeteer-core against
 // wrangler dev. Every request the browser makes is checked: anything not to
-// the Worker on loopback is aborted and fails the test. axe-core is injected
+// the Worker on loopback is aborted and fails the test, and so does any
+// console error, page error, failed request or response >= 400 the test did
+// not provoke itself (assertClean). axe-core is injected
 // by the test (it is not served), and our own scanner scans the page through
 // SCAN_HOST_OVERRIDES (guard on) via a loopback proxy that plays the edge.
 import { test, before, after } from 'node:test';
@@ -86,25 +88,68 @@ after(async () => {
   proxy?.close();
 });
 
-/** A page that may talk only to the Worker; anything else is aborted and recorded. */
+/**
+ * A page that may talk only to the Worker; anything else is aborted and
+ * recorded. Everything that goes wrong in it is recorded too (page.problems,
+ * checked by assertClean): console errors, page errors, failed requests and
+ * responses >= 400, except what the test provokes on purpose: the faked 429,
+ * the aborted off-origin requests (offOrigin fails them on its own) and the
+ * responses it announces with page.expect(status, url => bool) before
+ * provoking them.
+ */
 async function newPage({ width = 1280, dark = false } = {}) {
   const page = await browser.newPage();
   await page.setViewport({ width, height: 900 });
   await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: dark ? 'dark' : 'light' }]);
   await page.setRequestInterception(true);
+  // The requests whose failure the test made: each excuses one console
+  // "Failed to load resource" error for its URL, nothing else.
+  const deliberate = new Set();
+  const expected = [];
+  const consoleErrors = [];
+  page.problems = [];
+  page.expect = (status, match) => expected.push({ status, match });
   page.on('request', (req) => {
     if (page.fake429 && req.url().includes('/command-center')) {
       page.fake429 = false;
+      deliberate.add(req);
       return req.respond({ status: 429, headers: { 'retry-after': '17', 'content-type': 'application/json' }, body: JSON.stringify({ error: 'Rate limit exceeded', retry_after: 17 }) });
     }
     const u = new URL(req.url());
     if (u.protocol === 'blob:' || u.protocol === 'data:' || u.origin === w.base) return req.continue();
     offOrigin.push(req.url());
+    deliberate.add(req);
     req.abort();
   });
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(String(e)));
+  page.on('response', (res) => {
+    const req = res.request();
+    if (res.status() < 400 || deliberate.has(req)) return;
+    if (expected.some((e) => e.status === res.status() && e.match(res.url()))) return deliberate.add(req);
+    page.problems.push(`response ${res.status()} ${req.method()} ${res.url()}`);
+  });
+  page.on('requestfailed', (req) => {
+    if (!deliberate.has(req)) page.problems.push(`request failed (${req.failure()?.errorText}): ${req.method()} ${req.url()}`);
+  });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') consoleErrors.push({ text: msg.text(), url: msg.location()?.url ?? '' });
+  });
+  page.on('pageerror', (e) => page.problems.push(`page error: ${e}`));
+  // The console errors left once each deliberate failure has excused its own.
+  page.consoleErrors = () => {
+    const excused = [...deliberate].map((r) => r.url());
+    return consoleErrors.filter(({ text, url }) => {
+      const i = /^Failed to load resource/.test(text) ? excused.indexOf(url) : -1;
+      if (i < 0) return true;
+      excused.splice(i, 1);
+      return false;
+    }).map(({ text, url }) => `console error: ${text}${url ? ` (${url})` : ''}`);
+  };
   return page;
+}
+
+/** Nothing went wrong in the page so far that the test did not provoke. */
+function assertClean(page, label) {
+  assert.deepEqual([...page.problems, ...page.consoleErrors()], [], `console errors, page errors or failed requests (${label})`);
 }
 
 const url = (q = '', project = PROJECT) => `${w.base}/dashboard/orgs/${ORG}/projects/${project}${q}`;
@@ -123,6 +168,7 @@ async function signIn(page, key, q = '', project = PROJECT, findings = '#finding
   await page.waitForSelector(findings);
   await page.waitForSelector('#scans-table');
   await page.waitForSelector('#schedules-table');
+  assertClean(page, `sign-in${q ? ` ${q}` : ''}, ${project}`);
 }
 
 async function axe(page, label) {
@@ -134,6 +180,7 @@ async function axe(page, label) {
   });
   console.log(`axe-core ${label}: ${res.length} violations`);
   assert.deepEqual(res, [], `axe-core violations (${label})`);
+  assertClean(page, label);
 }
 
 test('sign in, see the health score the API reports, change the period, filter, triage, run a scan, schedules, sign out', async () => {
@@ -210,7 +257,7 @@ test('sign in, see the health score the API reports, change the period, filter, 
   await page.click('::-p-aria(Sign out)');
   await page.waitForSelector('::-p-aria(API key)');
   assert.equal(await page.evaluate(() => sessionStorage.getItem('audit.key')), null);
-  assert.deepEqual(page.errors, []);
+  assertClean(page, 'signed out');
   await page.close();
 });
 
@@ -247,6 +294,7 @@ test('keyboard: Tab reaches every control in reading order with a visible focus 
   await page.keyboard.press('Enter');
   await page.waitForSelector('form.triage');
   assert.equal(await page.$eval('#findings-table tbody tr:first-child button', (b) => b.getAttribute('aria-expanded')), 'true');
+  assertClean(page, 'keyboard');
   await page.close();
 });
 
@@ -261,20 +309,23 @@ test('a read-only key gets no triage, scan or schedule controls', async () => {
   await page.close();
 });
 
-test('a 401 sends the user back to sign in with a message; a 429 says when to retry', async () => {
+test('a 401 sends the user back to sign in with a message; a 429 says when to retry', async (t) => {
   const page = await newPage();
   await signIn(page, rw);
   page.fake429 = true;
   await page.click('::-p-aria(Apply period)');
   await waitText(page, '#status', /Too many requests: retry in 17 s \(after .+\)\./);
-  // Revoke the key behind the page's back: the next request is a 401.
+  // Revoke the key behind the page's back: the next requests are 401s.
+  // (Restored even if this test fails, so the later tests can sign in.)
+  page.expect(401, (u) => u.startsWith(`${w.base}/api/v1/`));
   w.sql(`UPDATE api_keys SET revoked_at = ${Date.now()} WHERE id = '${rw.id}';`);
+  t.after(() => w.sql(`UPDATE api_keys SET revoked_at = NULL WHERE id = '${rw.id}';`));
   await page.click('::-p-aria(Apply period)');
   await page.waitForSelector('::-p-aria(API key)');
   assert.match(await text(page, '#status'), /not accepted.*Sign in again/);
   assert.equal(await page.evaluate(() => sessionStorage.getItem('audit.key')), null);
   await axe(page, 'sign-in with message');
-  w.sql(`UPDATE api_keys SET revoked_at = NULL WHERE id = '${rw.id}';`);
+  assertClean(page, '401 and 429');
   await page.close();
 });
 
@@ -291,6 +342,7 @@ test('dark mode and 320 px: readable, no horizontal scroll of the page, no axe v
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px at 320 px`);
   await axe(page, '320 px');
   await page.screenshot({ path: join(SHOTS, 'dashboard-320.png'), fullPage: false });
+  assertClean(page, 'dark and 320 px');
   await page.close();
 });
 
@@ -305,6 +357,34 @@ test('our own scanner finds no accessibility problem on the dashboard and grades
   console.log(`own scanner on the dashboard: grade ${scan.summary.security_grade} (${scan.summary.security_score}); accessibility ${JSON.stringify(by('accessibility'))}; security ${JSON.stringify(by('security'))}; performance ${JSON.stringify(by('performance'))}`);
   assert.deepEqual(by('accessibility'), []);
   assert.equal(scan.summary.security_grade, 'A+');
+});
+
+test('the page declares its icon; it and /favicon.ico are served as images that decode', async () => {
+  const page = await newPage();
+  await page.goto(url(), { waitUntil: 'load' });
+  const icons = await page.$$eval('link[rel=icon]', (l) => l.map((e) => e.href));
+  assert.deepEqual(icons, [`${w.base}/favicon.ico`, `${w.base}/dashboard/icon.svg`]);
+  for (const [path, type, file] of [['/favicon.ico', 'image/x-icon', 'favicon.ico'], ['/dashboard/icon.svg', 'image/svg+xml', 'icon.svg']]) {
+    const r = await fetch(w.base + path);
+    const body = Buffer.from(await r.arrayBuffer());
+    assert.equal(r.status, 200, path);
+    assert.equal(r.headers.get('content-type')?.split(';')[0], type, path);
+    assert.equal(r.headers.get('x-content-type-options'), 'nosniff', path);
+    assert.ok(r.headers.get('cache-control'), `${path} says how to cache it`);
+    assert.ok(body.equals(readFileSync(join(root, 'dashboard', file))), `${path} is dashboard/${file}`);
+  }
+  // A real ICO (not the SVG renamed): the header of an icon resource.
+  assert.deepEqual([...readFileSync(join(root, 'dashboard', 'favicon.ico')).subarray(0, 4)], [0, 0, 1, 0]);
+  // Chromium decodes both (the page's CSP, img-src 'self', allows them).
+  const widths = await page.evaluate((hrefs) => Promise.all(hrefs.map(async (src) => {
+    const img = new Image();
+    img.src = src;
+    await img.decode();
+    return img.naturalWidth;
+  })), icons);
+  assert.ok(widths.every((n) => n > 0), `the icons decode (${widths})`);
+  assertClean(page, 'icons');
+  await page.close();
 });
 
 /** The grouped table's rows as the test compares them with the API. */
@@ -393,7 +473,7 @@ test('by rule: the grouped view shows the API\'s group_by=rule answer, is in the
   await page.goForward();
   await page.waitForSelector('#findings-table');
   assert.deepEqual(await findingRows(page), list.map((f) => f.affected_assets[0].value));
-  assert.deepEqual(page.errors, []);
+  assertClean(page, 'by rule');
   await page.close();
 
   // A read-only key: the same groups, and a rule's findings without triage controls.
@@ -407,7 +487,6 @@ test('by rule: the grouped view shows the API\'s group_by=rule answer, is in the
   await ropage.waitForSelector('tr.detail');
   assert.equal(await ropage.$('form.triage'), null, 'no triage form for a read-only key');
   await axe(ropage, 'by rule, read-only');
-  assert.deepEqual(ropage.errors, []);
   await ropage.close();
 });
 
